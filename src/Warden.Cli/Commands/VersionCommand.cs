@@ -1,0 +1,18 @@
+using System.Reflection;
+
+namespace Warden.Cli.Commands;
+
+/// <summary><c>warden version</c>: prints the version.</summary>
+internal sealed class VersionCommand : ICliCommand
+{
+    public string Name => "version";
+
+    public string Summary => "print Warden's version";
+
+    public async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        var version = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        await context.Out.WriteLineAsync($"warden {version}");
+        return 0;
+    }
+}
