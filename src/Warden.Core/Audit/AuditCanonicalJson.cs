@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace Warden.Core.Audit;
+
+/// <summary>Encodes records and checkpoints to their canonical JSON, hashes them, and reads them back.</summary>
+internal static class AuditCanonicalJson
+{
+    /// <summary>The <c>prev</c> of the first record: 64 zeros.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    public static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTimestamp(string value) =>
+        DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>The canonical UTF-8 JSON of a record.</summary>
+    public static byte[] Encode(long sequence, DateTimeOffset timestamp, string previousHash, AuditEvent e)
+    {
+        var dto = new CanonicalAuditRecord
+        {
+            Sequence = sequence,
+            Timestamp = FormatTimestamp(timestamp),
+            PreviousHash = previousHash,
+            Type = e.Type,
+            PrincipalId = e.PrincipalId,
+            AgentId = e.AgentId,
+            OnBehalfOf = e.OnBehalfOf,
+            TaskId = e.TaskId,
+            Action = e.Action,
+            Provider = e.Provider,
+            Model = e.Model,
+            Decision = e.Decision,
+            RuleId = e.RuleId,
+            Status = e.Status,
+            LatencyMs = e.LatencyMs is { } l ? Math.Round(l, 3) : null,
+            PromptTokens = e.PromptTokens,
+            CompletionTokens = e.CompletionTokens,
+            FindingCounts = e.FindingCounts is { Count: > 0 } f ? new SortedDictionary<string, int>(f.ToDictionary(), StringComparer.Ordinal) : null,
+            ContentHmac = e.ContentHmac,
+            Attributes = e.Attributes is { Count: > 0 } a ? new SortedDictionary<string, string>(a.ToDictionary(), StringComparer.Ordinal) : null,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(dto, AuditJsonContext.Default.CanonicalAuditRecord);
+    }
+
+    /// <summary>The canonical UTF-8 JSON of a checkpoint.</summary>
+    public static byte[] Encode(AuditCheckpoint checkpoint) =>
+        JsonSerializer.SerializeToUtf8Bytes(checkpoint, AuditJsonContext.Default.AuditCheckpoint);
+
+    public static byte[] Hash(ReadOnlySpan<byte> body) => SHA256.HashData(body);
+
+    /// <summary>Parses a stored row into a record (throws <see cref="JsonException"/> on a malformed body).</summary>
+    public static AuditRecord Parse(AuditRow row)
+    {
+        var dto = JsonSerializer.Deserialize(row.Body, AuditJsonContext.Default.CanonicalAuditRecord)
+            ?? throw new JsonException("empty audit record");
+        return new AuditRecord
+        {
+            Sequence = dto.Sequence,
+            Timestamp = ParseTimestamp(dto.Timestamp),
+            PreviousHash = dto.PreviousHash,
+            Hash = Convert.ToHexStringLower(row.Hash),
+            Event = new AuditEvent
+            {
+                Type = dto.Type,
+                PrincipalId = dto.PrincipalId,
+                AgentId = dto.AgentId,
+                OnBehalfOf = dto.OnBehalfOf,
+                TaskId = dto.TaskId,
+                Action = dto.Action,
+                Provider = dto.Provider,
+                Model = dto.Model,
+                Decision = dto.Decision,
+                RuleId = dto.RuleId,
+                Status = dto.Status,
+                LatencyMs = dto.LatencyMs,
+                PromptTokens = dto.PromptTokens,
+                CompletionTokens = dto.CompletionTokens,
+                FindingCounts = dto.FindingCounts,
+                ContentHmac = dto.ContentHmac,
+                Attributes = dto.Attributes,
+            },
+        };
+    }
+
+    public static AuditCheckpoint ParseCheckpoint(byte[] body) =>
+        JsonSerializer.Deserialize(body, AuditJsonContext.Default.AuditCheckpoint) ?? throw new JsonException("empty checkpoint");
+
+    /// <summary>
+    /// Reads the fixed header <c>{"v":1,"seq":N,"ts":"…","prev":"hex",…</c> without parsing the rest:
+    /// the verifier's hot path. Returns false when the body is not in canonical form.
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
+    {
+        sequence = 0;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject
+                || !Property(ref reader, "v"u8) || !reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var v) || v != 1
+                || !Property(ref reader, "seq"u8) || !reader.Read() || !reader.TryGetInt64(out sequence)
+                || !Property(ref reader, "ts"u8) || !reader.Read() || reader.TokenType != JsonTokenType.String
+                || !Property(ref reader, "prev"u8) || !reader.Read() || reader.TokenType != JsonTokenType.String
+                || reader.ValueIsEscaped || reader.ValueSpan.Length != 64)
+            {
+                return false;
+            }
+
+            return TryDecodeHex(reader.ValueSpan, previousHash);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
+        reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
+
+    private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
+    {
+        for (var i = 0; i < destination.Length; i++)
+        {
+            var hi = Nibble(hex[2 * i]);
+            var lo = Nibble(hex[(2 * i) + 1]);
+            if ((hi | lo) < 0)
+            {
+                return false;
+            }
+
+            destination[i] = (byte)((hi << 4) | lo);
+        }
+
+        return true;
+    }
+
+    private static int Nibble(byte c) => c switch
+    {
+        >= (byte)'0' and <= (byte)'9' => c - '0',
+        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
+        _ => -1,
+    };
+}

@@ -1,0 +1,41 @@
+namespace Warden.Core.Audit;
+
+/// <summary>Immutable settings of the hash-chain trail, validated whole.</summary>
+public sealed record AuditTrailOptions
+{
+    /// <summary>Sign a checkpoint after at most this many records...</summary>
+    public int CheckpointEveryRecords { get; init; } = 1000;
+
+    /// <summary>...or after this long, whichever comes first (when there are new records).</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most events one group commit writes.</summary>
+    public int MaxBatchSize { get; init; } = 1024;
+
+    /// <summary>Events waiting for a commit; callers wait (back-pressure) beyond this.</summary>
+    public int QueueCapacity { get; init; } = 16384;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (CheckpointEveryRecords < 1)
+        {
+            throw new ArgumentException("CheckpointEveryRecords must be at least 1");
+        }
+
+        if (CheckpointInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("CheckpointInterval must be positive");
+        }
+
+        if (MaxBatchSize is < 1 or > 100_000)
+        {
+            throw new ArgumentException("MaxBatchSize must be between 1 and 100000");
+        }
+
+        if (QueueCapacity < MaxBatchSize)
+        {
+            throw new ArgumentException("QueueCapacity must be at least MaxBatchSize");
+        }
+    }
+}
