@@ -112,7 +112,7 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
 
         if (parsed.PreviousCheckpointSequence != state.LastCheckpoint)
         {
-            return state.Fail(AuditTamperKind.DeletedCheckpoint, state.LastCheckpoint + 1,
+            return state.Fail(AuditTamperKind.DeletedCheckpoint, parsed.PreviousCheckpointSequence,
                 $"a checkpoint was deleted: checkpoint {cp.Sequence} follows checkpoint {parsed.PreviousCheckpointSequence}, which is missing");
         }
 

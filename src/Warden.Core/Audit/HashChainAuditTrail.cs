@@ -21,6 +21,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly Channel<Pending> _queue;
     private readonly Task _writer;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head;
     private long _batches;
 
@@ -41,6 +42,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _time = time;
         _options = options;
         _sinks = sinks?.ToArray() ?? [];
+        _startedAt = time.GetUtcNow();
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
@@ -142,7 +144,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             return null;
         }
 
-        var due = (head.CheckpointTimestamp ?? _time.GetUtcNow()) + _options.CheckpointInterval - _time.GetUtcNow();
+        var due = (head.CheckpointTimestamp ?? _startedAt) + _options.CheckpointInterval - _time.GetUtcNow();
         return due > TimeSpan.Zero ? due : TimeSpan.FromMilliseconds(1);
     }
 
@@ -158,12 +160,12 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
                 var last = records[^1];
                 var now = _time.GetUtcNow();
                 var checkpointDue = last.Sequence - head.CheckpointSequence >= _options.CheckpointEveryRecords
-                    || head.CheckpointTimestamp is not { } cts || now - cts >= _options.CheckpointInterval;
+                    || now - (head.CheckpointTimestamp ?? _startedAt) >= _options.CheckpointInterval;
                 var checkpoint = checkpointDue ? Sign(last.Sequence, last.Hash, head.CheckpointSequence, now) : null;
                 await _store.AppendAsync(records, checkpoint, _stopping.Token);
                 _head = new AuditChainHead(last.Sequence, last.Hash,
                     checkpoint?.Sequence ?? head.CheckpointSequence,
-                    checkpoint?.Timestamp ?? head.CheckpointTimestamp ?? now);
+                    checkpoint?.Timestamp ?? head.CheckpointTimestamp);
                 Interlocked.Increment(ref _batches);
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -234,7 +236,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             }
 
             var now = _time.GetUtcNow();
-            if (!force && head.CheckpointTimestamp is { } t && now - t < _options.CheckpointInterval)
+            if (!force && now - (head.CheckpointTimestamp ?? _startedAt) < _options.CheckpointInterval)
             {
                 return;
             }
