@@ -1,0 +1,48 @@
+using System.Text;
+using Warden.Core.Audit;
+
+namespace Warden.Core.Tests.Audit;
+
+public sealed class AuditCanonicalJsonTests
+{
+    private static readonly DateTimeOffset Ts = DateTimeOffset.Parse("2026-03-01T12:34:56.1234567Z");
+
+    [Fact]
+    public void Encode_SameEventDifferentMapOrder_IdenticalBytes()
+    {
+        var a = new AuditEvent { Type = "t", FindingCounts = new Dictionary<string, int> { ["b"] = 1, ["a"] = 2 }, Attributes = new Dictionary<string, string> { ["z"] = "1", ["y"] = "2" } };
+        var b = new AuditEvent { Type = "t", FindingCounts = new Dictionary<string, int> { ["a"] = 2, ["b"] = 1 }, Attributes = new Dictionary<string, string> { ["y"] = "2", ["z"] = "1" } };
+        Assert.Equal(AuditCanonicalJson.Encode(1, Ts, AuditCanonicalJson.GenesisHash, a), AuditCanonicalJson.Encode(1, Ts, AuditCanonicalJson.GenesisHash, b));
+    }
+
+    [Fact]
+    public void Encode_FixedPropertyOrderAndNullsOmitted()
+    {
+        var json = Encoding.UTF8.GetString(AuditCanonicalJson.Encode(7, Ts, AuditCanonicalJson.GenesisHash, new AuditEvent { Type = "policy.decision", Decision = "deny", AgentId = "a1", Status = 403 }));
+        Assert.Equal($"{{\"v\":1,\"seq\":7,\"ts\":\"2026-03-01T12:34:56.1234567Z\",\"prev\":\"{AuditCanonicalJson.GenesisHash}\",\"type\":\"policy.decision\",\"agent\":\"a1\",\"decision\":\"deny\",\"status\":403}}", json);
+    }
+
+    [Fact]
+    public void ParseAndHeader_RoundTrip()
+    {
+        var prev = Convert.ToHexStringLower(AuditCanonicalJson.Hash("x"u8));
+        var ev = new AuditEvent { Type = "gateway.request", Provider = "openai", LatencyMs = 1.5, FindingCounts = new Dictionary<string, int> { ["email"] = 2 } };
+        var body = AuditCanonicalJson.Encode(42, Ts, prev, ev);
+        var head = new byte[32];
+        Assert.True(AuditCanonicalJson.TryReadHeader(body, out var seq, head));
+        Assert.Equal(42, seq);
+        Assert.Equal(prev, Convert.ToHexStringLower(head));
+        var parsed = AuditCanonicalJson.Parse(new AuditRow(42, AuditCanonicalJson.Hash(body), body));
+        Assert.Equal(Ts, parsed.Timestamp);
+        Assert.Equal("openai", parsed.Event.Provider);
+        Assert.Equal(2, parsed.Event.FindingCounts!["email"]);
+    }
+
+    [Fact]
+    public void TryReadHeader_NotCanonical_False()
+    {
+        var head = new byte[32];
+        Assert.False(AuditCanonicalJson.TryReadHeader("{\"seq\":1,\"v\":1}"u8, out _, head));
+        Assert.False(AuditCanonicalJson.TryReadHeader("not json"u8, out _, head));
+    }
+}
