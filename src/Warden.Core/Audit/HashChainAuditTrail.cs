@@ -24,6 +24,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head;
     private long _batches;
+    private int _disposed;
 
     public HashChainAuditTrail(IAuditStore store, AuditSigningKey signingKey, TimeProvider time, AuditTrailOptions options, IEnumerable<IAuditRecordSink>? sinks = null)
     {
@@ -78,6 +79,11 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     /// <summary>Drains queued events, writes a final checkpoint and stops the writer.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _queue.Writer.TryComplete();
         try
         {

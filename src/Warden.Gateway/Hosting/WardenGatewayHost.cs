@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Core.Identity;
+using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
@@ -62,6 +63,7 @@ public static class WardenGatewayHost
 
         app.UseMiddleware<WardenErrorMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<WardenAuditMiddleware>();
         app.UseMiddleware<WardenAuthenticationMiddleware>();
         mapExtraEndpoints?.Invoke(app);
         MapEndpoints(app);
@@ -82,8 +84,7 @@ public static class WardenGatewayHost
     /// <summary>Engines register here (one line each), before the gateway's defaults.</summary>
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
     {
-        _ = services;
-        _ = options;
+        services.AddWardenAudit(options);
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
@@ -91,6 +92,7 @@ public static class WardenGatewayHost
     {
         app.MapWardenHealth();
         app.MapWardenGatewayEndpoints();
+        app.MapWardenAudit();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
 }

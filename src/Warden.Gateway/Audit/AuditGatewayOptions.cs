@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Warden.Core.Audit;
+
+namespace Warden.Gateway.Audit;
+
+/// <summary>
+/// The <c>Warden:Audit</c> section: where the trail lives, checkpoint cadence, log export, and the
+/// content capture policy (off by default). An immutable snapshot, validated whole.
+/// </summary>
+public sealed record AuditGatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Warden:Audit";
+
+    /// <summary>PostgreSQL connection string; when empty the trail is the SQLite file <c>audit.db</c> in the data directory.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>Trail settings (checkpoint cadence, batch size).</summary>
+    public AuditTrailOptions Trail { get; init; } = new();
+
+    /// <summary>Emit each committed record (non-sensitive fields only) as a log record for OpenTelemetry/SIEM export.</summary>
+    public bool ExportLogs { get; init; } = true;
+
+    /// <summary>Content capture (off unless agents or tasks are listed).</summary>
+    public ContentCapturePolicy Capture { get; init; } = ContentCapturePolicy.Off;
+
+    /// <summary>How often expired captured content is purged.</summary>
+    public TimeSpan RetentionSweep { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Reads and validates the section (throws <see cref="InvalidOperationException"/> naming the bad key).</summary>
+    public static AuditGatewayOptions Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var s = configuration.GetSection(SectionName);
+        var trail = new AuditTrailOptions
+        {
+            CheckpointEveryRecords = Int(s, "CheckpointEveryRecords", 1000),
+            CheckpointInterval = TimeSpan.FromSeconds(Int(s, "CheckpointIntervalSeconds", 10)),
+            MaxBatchSize = Int(s, "MaxBatchSize", 1024),
+            QueueCapacity = Int(s, "QueueCapacity", 16384),
+        };
+        var capture = new ContentCapturePolicy
+        {
+            Agents = new HashSet<string>(s.GetSection("Capture:Agents").Get<string[]>() ?? [], StringComparer.Ordinal),
+            Tasks = new HashSet<string>(s.GetSection("Capture:Tasks").Get<string[]>() ?? [], StringComparer.Ordinal),
+            Retention = TimeSpan.FromHours(Int(s, "Capture:RetentionHours", 168)),
+        };
+        var options = new AuditGatewayOptions
+        {
+            PostgresConnectionString = string.IsNullOrWhiteSpace(s["PostgresConnectionString"]) ? null : s["PostgresConnectionString"],
+            Trail = trail,
+            ExportLogs = !string.Equals(s["ExportLogs"], "false", StringComparison.OrdinalIgnoreCase),
+            Capture = capture,
+        };
+        try
+        {
+            trail.Validate();
+            capture.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{SectionName}: {ex.Message}", ex);
+        }
+
+        return options;
+    }
+
+    private static int Int(IConfiguration section, string key, int fallback)
+    {
+        var v = section[key];
+        if (string.IsNullOrWhiteSpace(v))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i > 0
+            ? i
+            : throw new InvalidOperationException($"{SectionName}:{key} must be a positive integer");
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Warden.Core.Audit;
+using Warden.Core.Identity;
+using Warden.Gateway.Authentication;
+
+namespace Warden.Gateway.Audit;
+
+/// <summary>
+/// Audits every request the proxy does not audit itself: rejections (401/403/404/4xx/5xx, e.g. bad
+/// credentials and policy denials) and every <c>/api/*</c> call. The record is appended when the
+/// response starts and the response waits until it is durable, so a caller never sees an answer
+/// the trail does not hold; if the append fails the response fails (fail closed). Successful
+/// <c>/v1/*</c> calls are audited by the proxy (<c>gateway.request</c>/<c>gateway.response</c>).
+/// Records carry the route pattern, never the raw path or query (which may hold caller text).
+/// </summary>
+internal sealed partial class WardenAuditMiddleware
+{
+    /// <summary>Response header with the id the audit record carries (<c>request_id</c> attribute).</summary>
+    public const string RequestIdHeader = "warden-request-id";
+
+    private static readonly Func<object, Task> OnStarting = static state => ((Scope)state).AppendAsync();
+
+    private readonly RequestDelegate _next;
+    private readonly IAuditTrail _trail;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WardenAuditMiddleware> _logger;
+
+    public WardenAuditMiddleware(RequestDelegate next, IAuditTrail trail, TimeProvider time, ILogger<WardenAuditMiddleware> logger)
+    {
+        _next = next;
+        _trail = trail;
+        _time = time;
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AllowWardenAnonymousMetadata>() is not null)
+        {
+            return _next(context);
+        }
+
+        context.Response.OnStarting(OnStarting, new Scope(this, context, _time.GetTimestamp()));
+        return _next(context);
+    }
+
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Error, Message = "Audit append failed for a {Status} response: {ExceptionType}; failing the response (fail closed)")]
+    private static partial void LogAuditFailed(ILogger logger, int status, string exceptionType);
+
+    private sealed class Scope(WardenAuditMiddleware owner, HttpContext context, long started)
+    {
+        public async Task AppendAsync()
+        {
+            var response = context.Response;
+            var status = response.StatusCode;
+            var path = context.Request.Path;
+            if (status < 400 && path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+            {
+                return; // the proxy audits its own successful requests
+            }
+
+            var principal = context.GetWardenPrincipal();
+            var requestId = Guid.NewGuid().ToString("N");
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var auditEvent = new AuditEvent
+            {
+                Type = status >= 400 ? "gateway.rejected" : principal?.Kind == PrincipalKind.Admin ? "admin.request" : "gateway.request",
+                PrincipalId = principal?.Id,
+                AgentId = principal?.Kind == PrincipalKind.Agent ? principal.Id : null,
+                OnBehalfOf = principal?.OnBehalfOf,
+                TaskId = principal?.TaskId,
+                Action = context.Request.Method + " " + route,
+                Decision = status is 401 or 403 ? "deny" : null,
+                Status = status,
+                LatencyMs = owner._time.GetElapsedTime(started).TotalMilliseconds,
+                Attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["request_id"] = requestId,
+                    ["route"] = route,
+                    ["method"] = context.Request.Method,
+                },
+            };
+
+            try
+            {
+                await owner._trail.AppendAsync(auditEvent, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogAuditFailed(owner._logger, status, ex.GetType().Name);
+                context.Abort();
+                throw;
+            }
+
+            response.Headers[RequestIdHeader] = requestId;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Audit;
+using Warden.Gateway.Hosting;
+
+namespace Warden.Gateway.Audit;
+
+/// <summary>Registers the hash-chained audit trail as the gateway's <see cref="IAuditTrail"/>.</summary>
+public static class WardenAuditServiceCollectionExtensions
+{
+    public static IServiceCollection AddWardenAudit(this IServiceCollection services, WardenGatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dataDirectory = options.DataDirectoryFullPath;
+        services.AddSingleton(sp => AuditGatewayOptions.Load(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>()));
+        services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Store);
+        services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Content);
+        services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(dataDirectory));
+        services.AddSingleton(_ => AuditContentKeys.LoadOrCreate(dataDirectory));
+        services.AddSingleton(sp => sp.GetRequiredService<AuditGatewayOptions>().Capture);
+        services.AddSingleton(sp => new AuditContentProtector(
+            sp.GetRequiredService<AuditContentKeys>(), sp.GetRequiredService<IAuditContentStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AuditLogExporter>();
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<AuditGatewayOptions>();
+            IAuditRecordSink[] sinks = o.ExportLogs ? [sp.GetRequiredService<AuditLogExporter>()] : [];
+            return new HashChainAuditTrail(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), o.Trail, sinks);
+        });
+        services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<HashChainAuditTrail>());
+        services.AddHostedService<AuditLifecycleService>();
+        return services;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Cli;
+using Warden.Core.Audit;
+using Warden.Gateway.Audit;
+using Warden.Gateway.Tests.Infrastructure;
+
+namespace Warden.Gateway.Tests.Audit;
+
+public sealed class AuditGatewayTests
+{
+    [Fact]
+    public async Task Lifecycle_StartAndStop_RecordedAndChainVerifies()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warden-gw-audit-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var gw = await GatewayFixture.StartAsync(dataDirectory: dir))
+            {
+                Assert.IsType<HashChainAuditTrail>(gw.App.Services.GetRequiredService<IAuditTrail>());
+            }
+
+            SqliteConnection.ClearAllPools();
+            var (code, output, error) = await RunCliAsync("audit", "verify", "--data-dir", dir);
+            Assert.True(code == 0, error);
+            var (_, export, _) = await RunCliAsync("audit", "export", "--data-dir", dir);
+            var types = export.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("record").GetProperty("type").GetString()).ToList();
+            Assert.Equal("gateway.start", types[0]);
+            Assert.Equal("gateway.stop", types[^1]);
+            Assert.Contains("ok:", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BadCredential_Rejected_AuditedWithRequestIdBeforeAnswer()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        using var client = gw.CreateClient("wk_agent_not-a-real-key");
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var requestId = Assert.Single(response.Headers.GetValues(WardenAuditMiddleware.RequestIdHeader));
+
+        var store = gw.App.Services.GetRequiredService<IAuditStore>();
+        var rows = await store.QueryAsync(new AuditQuery { Type = "gateway.rejected" }, default);
+        var record = AuditCanonicalJson.Parse(Assert.Single(rows));
+        Assert.Equal(401, record.Event.Status);
+        Assert.Equal("deny", record.Event.Decision);
+        Assert.Equal(requestId, record.Event.Attributes!["request_id"]);
+    }
+
+    [Fact]
+    public async Task AuditApi_AdminFilters_AgentForbidden_BadQuery400()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        var agentKey = await gw.CreateAgentKeyAsync("reader");
+        using var admin = gw.CreateClient(gw.Info.NewAdminKey);
+        using var agent = gw.CreateClient(agentKey);
+
+        using var page = JsonDocument.Parse(await admin.GetStringAsync("api/audit?type=gateway.start"));
+        var records = page.RootElement.GetProperty("records");
+        Assert.Equal(1, records.GetArrayLength());
+        Assert.Equal(1, records[0].GetProperty("sequence").GetInt64());
+        Assert.Equal("gateway.start", records[0].GetProperty("event").GetProperty("type").GetString());
+        Assert.Equal(64, records[0].GetProperty("hash").GetString()!.Length);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("api/audit")).StatusCode);
+        using var bad = await admin.GetAsync("api/audit?limit=5000");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("api/audit?from=notatime")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("api/audit?bogus=1")).StatusCode);
+
+        // The forbidden agent call and the admin reads are themselves in the trail.
+        using var denied = JsonDocument.Parse(await admin.GetStringAsync("api/audit?decision=deny"));
+        Assert.Contains(denied.RootElement.GetProperty("records").EnumerateArray(), r => r.GetProperty("event").GetProperty("status").GetInt32() == 403);
+        using var paged = JsonDocument.Parse(await admin.GetStringAsync("api/audit?limit=1"));
+        Assert.Equal(1, paged.RootElement.GetProperty("next").GetInt64());
+    }
+
+    [Fact]
+    public async Task StoreUnwritable_Request_FailsClosed()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        using var admin = gw.CreateClient(gw.Info.NewAdminKey);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/audit?limit=1")).StatusCode);
+
+        using (var c = new SqliteConnection($"Data Source={Path.Combine(gw.DataDirectory, AuditStoreHandle.DatabaseFileName)}"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "CREATE TRIGGER audit_block BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'unwritable'); END;";
+            cmd.ExecuteNonQuery();
+        }
+
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await admin.GetAsync("api/audit?limit=1");
+        }
+        catch (HttpRequestException)
+        {
+            // The connection was aborted: the caller got no answer, which is failing closed.
+        }
+
+        Assert.True(response is null || !response.IsSuccessStatusCode, $"expected failure, got {(int?)response?.StatusCode}");
+        Assert.Contains("fail closed", gw.Logs.AllText, StringComparison.Ordinal);
+        response?.Dispose();
+    }
+
+    internal static async Task<(int Code, string Out, string Error)> RunCliAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(args, new CliContext(TextReader.Null, stdout, stderr, CancellationToken.None));
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
