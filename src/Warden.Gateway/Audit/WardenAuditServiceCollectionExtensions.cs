@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Warden.Core.Audit;
 using Warden.Gateway.Hosting;
 
@@ -30,6 +31,10 @@ public static class WardenAuditServiceCollectionExtensions
         });
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<HashChainAuditTrail>());
         services.AddHostedService<AuditLifecycleService>();
+
+        // Zero prompt storage: the host's per-request lines print the full URL, query string included,
+        // which can carry caller text. Warden's own records name the route pattern instead.
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         return services;
     }
 }
