@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Warden.Core.Audit;
+using Warden.Gateway.Audit;
+using Warden.Storage.Sqlite;
+using Warden.Storage.Sqlite.Audit;
+
+namespace Warden.Gateway.Tests.Audit;
+
+/// <summary>
+/// Durability: the real <c>warden serve</c> process is SIGKILLed under concurrent load, restarted,
+/// and the trail verifies and holds every request the client saw answered.
+/// </summary>
+public sealed class AuditSigkillTests
+{
+    [Fact]
+    public async Task Sigkill_UnderLoad_RestartVerifiesAndEveryAnsweredRequestPresent()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "warden-kill-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var answered = new ConcurrentBag<string>();
+            var errors = new ConcurrentQueue<string>();
+            string adminKey;
+            using (var first = await ServeProcess.StartAsync(dir))
+            {
+                adminKey = first.AdminKey ?? throw new InvalidOperationException("first start printed no admin key");
+                using var stop = new CancellationTokenSource();
+                var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+                {
+                    using var client = new HttpClient { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+                    for (var i = 0; !stop.IsCancellationRequested && i < 100_000; i++)
+                    {
+                        using var request = (w + i) % 2 == 0
+                            ? new HttpRequestMessage(HttpMethod.Get, "api/audit?limit=1")
+                            : new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (w + i) % 2 == 0 ? adminKey : "wk_agent_wrong");
+                        try
+                        {
+                            using var response = await client.SendAsync(request, stop.Token);
+                            await response.Content.ReadAsByteArrayAsync(stop.Token);
+                            if (response.Headers.TryGetValues(WardenAuditMiddleware.RequestIdHeader, out var ids))
+                            {
+                                answered.Add(ids.Single());
+                            }
+                        }
+                        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+                        {
+                            errors.Enqueue(ex.GetType().Name + ": " + ex.Message);
+                        }
+                    }
+                })).ToArray();
+
+                // Kill once the load is well under way (bounded: at most 20 s).
+                for (var waited = 0; waited < 200 && answered.Count < 300; waited++)
+                {
+                    await Task.Delay(100);
+                }
+
+                first.Kill(); // SIGKILL
+                await first.WaitForExitAsync();
+                await stop.CancelAsync();
+                await Task.WhenAll(workers);
+            }
+
+            Assert.True(answered.Count > 20, $"the load produced only {answered.Count} answered requests; {errors.Count} errors, first: {errors.FirstOrDefault()}");
+
+            using (var second = await ServeProcess.StartAsync(dir))
+            {
+                using var client = new HttpClient { BaseAddress = second.BaseAddress };
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("api/audit?limit=1")).StatusCode);
+                second.Terminate(); // SIGTERM: graceful stop writes gateway.stop
+                await second.WaitForExitAsync();
+            }
+
+            SqliteConnection.ClearAllPools();
+            var (code, output, error) = await AuditGatewayTests.RunCliAsync("audit", "verify", "--data-dir", dir);
+            Assert.True(code == 0, error);
+            Assert.Contains("ok:", output, StringComparison.Ordinal);
+
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var types = new List<string>();
+            using var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, AuditStoreHandle.DatabaseFileName)));
+            var query = new AuditQuery { Limit = AuditQuery.MaxLimit };
+            while (true)
+            {
+                var rows = await store.QueryAsync(query, default);
+                foreach (var row in rows)
+                {
+                    var record = AuditCanonicalJson.Parse(row);
+                    types.Add(record.Event.Type);
+                    if (record.Event.Attributes?.TryGetValue("request_id", out var id) == true)
+                    {
+                        present.Add(id);
+                    }
+                }
+
+                if (rows.Count < query.Limit)
+                {
+                    break;
+                }
+
+                query = query with { AfterSequence = rows[^1].Sequence };
+            }
+
+            var missing = answered.Where(id => !present.Contains(id)).ToList();
+            Assert.True(missing.Count == 0, $"{missing.Count} of {answered.Count} answered requests are missing from the trail");
+            Assert.Equal(2, types.Count(t => t == "gateway.start"));
+            Assert.Equal("gateway.stop", types[^1]);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private sealed class ServeProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private ServeProcess(Process process, Uri baseAddress, string? adminKey)
+        {
+            _process = process;
+            BaseAddress = baseAddress;
+            AdminKey = adminKey;
+        }
+
+        public Uri BaseAddress { get; }
+
+        public string? AdminKey { get; }
+
+        public static async Task<ServeProcess> StartAsync(string dataDirectory)
+        {
+            var port = FreePort();
+            var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+            var psi = new ProcessStartInfo(host)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "warden.dll"), "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDirectory })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            psi.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start warden serve");
+            var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+            _ = Task.Run(async () =>
+            {
+                while (await process.StandardOutput.ReadLineAsync() is { } l)
+                {
+                    lines.Writer.TryWrite(l);
+                }
+
+                lines.Writer.TryComplete();
+            });
+            _ = process.StandardError.ReadToEndAsync();
+            string? adminKey = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!(await lines.Reader.ReadAsync(timeout.Token)).StartsWith("warden: listening", StringComparison.Ordinal))
+            {
+            }
+
+            using var banner = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                if ((await lines.Reader.ReadAsync(banner.Token)).Contains("created the admin key", StringComparison.Ordinal))
+                {
+                    adminKey = (await lines.Reader.ReadAsync(timeout.Token)).Trim();
+                }
+            }
+            catch (OperationCanceledException) when (banner.IsCancellationRequested)
+            {
+            }
+
+            return new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"), adminKey);
+        }
+
+        public void Kill() => _process.Kill(entireProcessTree: false);
+
+        public void Terminate()
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+
+        public Task WaitForExitAsync() => _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+            }
+
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            return ((IPEndPoint)l.LocalEndpoint).Port;
+        }
+    }
+}
