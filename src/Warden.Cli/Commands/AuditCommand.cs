@@ -18,7 +18,7 @@ internal sealed class AuditCommand : ICliCommand
                        warden audit export [--data-dir DIR | --postgres CONN] [--agent A] [--user U] [--task T]
                                            [--decision D] [--provider P] [--type T] [--from ISO8601] [--to ISO8601]
                                            [--after SEQ] [--out FILE]
-                  --data-dir   Warden's data directory (SQLite audit.db and the signing key); default $WARDEN_DATA_DIR
+                  --data-dir   Warden's data directory (SQLite audit.db and the signing key); default Warden:DataDirectory, else ./.warden
                   --postgres   PostgreSQL connection string (audit tables in the search path)
                   --public-key checkpoint public key PEM (default: DIR/audit-signing-key.pub.pem)
                 verify exits 0 when the chain and every checkpoint verify, 1 naming the first bad record otherwise.

@@ -40,11 +40,22 @@ internal static class AuditCanonicalJson
             LatencyMs = e.LatencyMs is { } l ? Math.Round(l, 3) : null,
             PromptTokens = e.PromptTokens,
             CompletionTokens = e.CompletionTokens,
-            FindingCounts = e.FindingCounts is { Count: > 0 } f ? new SortedDictionary<string, int>(f.ToDictionary(), StringComparer.Ordinal) : null,
+            FindingCounts = e.FindingCounts is { Count: > 0 } f ? Sorted(f) : null,
             ContentHmac = e.ContentHmac,
-            Attributes = e.Attributes is { Count: > 0 } a ? new SortedDictionary<string, string>(a.ToDictionary(), StringComparer.Ordinal) : null,
+            Attributes = e.Attributes is { Count: > 0 } a ? Sorted(a) : null,
         };
         return JsonSerializer.SerializeToUtf8Bytes(dto, AuditJsonContext.Default.CanonicalAuditRecord);
+    }
+
+    private static SortedDictionary<string, T> Sorted<T>(IReadOnlyDictionary<string, T> map)
+    {
+        var sorted = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (k, v) in map)
+        {
+            sorted[k] = v;
+        }
+
+        return sorted;
     }
 
     /// <summary>The canonical UTF-8 JSON of a checkpoint.</summary>

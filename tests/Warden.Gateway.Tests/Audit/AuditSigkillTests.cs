@@ -5,8 +5,11 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Warden.Core.Audit;
 using Warden.Gateway.Audit;
+using Warden.Storage.Postgres;
+using Warden.Storage.Postgres.Audit;
 using Warden.Storage.Sqlite;
 using Warden.Storage.Sqlite.Audit;
 
@@ -18,16 +21,24 @@ namespace Warden.Gateway.Tests.Audit;
 /// </summary>
 public sealed class AuditSigkillTests
 {
-    [Fact]
-    public async Task Sigkill_UnderLoad_RestartVerifiesAndEveryAnsweredRequestPresent()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Sigkill_UnderLoad_RestartVerifiesAndEveryAnsweredRequestPresent(string storeKind)
     {
         var dir = Path.Combine(Path.GetTempPath(), "warden-kill-" + Guid.NewGuid().ToString("N"));
+        string? pg = null;
+        if (storeKind == "postgres")
+        {
+            pg = await CreatePostgresSchemaAsync();
+        }
+
         try
         {
             var answered = new ConcurrentBag<string>();
             var errors = new ConcurrentQueue<string>();
             string adminKey;
-            using (var first = await ServeProcess.StartAsync(dir))
+            using (var first = await ServeProcess.StartAsync(dir, pg))
             {
                 adminKey = first.AdminKey ?? throw new InvalidOperationException("first start printed no admin key");
                 using var stop = new CancellationTokenSource();
@@ -70,7 +81,7 @@ public sealed class AuditSigkillTests
 
             Assert.True(answered.Count > 20, $"the load produced only {answered.Count} answered requests; {errors.Count} errors, first: {errors.FirstOrDefault()}");
 
-            using (var second = await ServeProcess.StartAsync(dir))
+            using (var second = await ServeProcess.StartAsync(dir, pg))
             {
                 using var client = new HttpClient { BaseAddress = second.BaseAddress };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
@@ -80,13 +91,17 @@ public sealed class AuditSigkillTests
             }
 
             SqliteConnection.ClearAllPools();
-            var (code, output, error) = await AuditGatewayTests.RunCliAsync("audit", "verify", "--data-dir", dir);
+            var (code, output, error) = pg is null
+                ? await AuditGatewayTests.RunCliAsync("audit", "verify", "--data-dir", dir)
+                : await AuditGatewayTests.RunCliAsync("audit", "verify", "--postgres", pg, "--public-key", Path.Combine(dir, AuditSigningKey.PublicKeyFileName));
             Assert.True(code == 0, error);
             Assert.Contains("ok:", output, StringComparison.Ordinal);
 
             var present = new HashSet<string>(StringComparer.Ordinal);
             var types = new List<string>();
-            using var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, AuditStoreHandle.DatabaseFileName)));
+            using var sqlite = pg is null ? new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, AuditStoreHandle.DatabaseFileName))) : null;
+            await using var pgDb = pg is null ? null : new PostgresDatabase(pg);
+            IAuditStore store = sqlite is not null ? sqlite : new PostgresAuditStore(pgDb!);
             var query = new AuditQuery { Limit = AuditQuery.MaxLimit };
             while (true)
             {
@@ -118,7 +133,31 @@ public sealed class AuditSigkillTests
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
+            if (pg is not null)
+            {
+                await using var db = new PostgresDatabase(pg);
+                await using var drop = db.DataSource.CreateCommand($"DROP SCHEMA {new NpgsqlConnectionStringBuilder(pg).SearchPath} CASCADE");
+                await drop.ExecuteNonQueryAsync();
+            }
         }
+    }
+
+    private static async Task<string> CreatePostgresSchemaAsync()
+    {
+        var cs = Environment.GetEnvironmentVariable("WARDEN_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(cs))
+        {
+            throw new InvalidOperationException("WARDEN_TEST_POSTGRES is not set: run eval \"$(bash scripts/services.sh)\" first (PostgreSQL tests never skip silently)");
+        }
+
+        var schema = "audit_kill_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var db = new PostgresDatabase(cs))
+        {
+            await using var create = db.DataSource.CreateCommand($"CREATE SCHEMA {schema}");
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(cs) { SearchPath = schema }.ConnectionString;
     }
 
     private sealed class ServeProcess : IDisposable
@@ -136,7 +175,7 @@ public sealed class AuditSigkillTests
 
         public string? AdminKey { get; }
 
-        public static async Task<ServeProcess> StartAsync(string dataDirectory)
+        public static async Task<ServeProcess> StartAsync(string dataDirectory, string? postgres)
         {
             var port = FreePort();
             var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
@@ -152,6 +191,10 @@ public sealed class AuditSigkillTests
             }
 
             psi.Environment["Logging__LogLevel__Default"] = "Warning";
+            if (postgres is not null)
+            {
+                psi.Environment["Warden__Audit__PostgresConnectionString"] = postgres;
+            }
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start warden serve");
             var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
             _ = Task.Run(async () =>

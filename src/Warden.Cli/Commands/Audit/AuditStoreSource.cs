@@ -1,4 +1,5 @@
 using Warden.Core.Audit;
+using Warden.Gateway.Hosting;
 using Warden.Storage.Postgres;
 using Warden.Storage.Postgres.Audit;
 using Warden.Storage.Sqlite;
@@ -15,7 +16,7 @@ internal sealed class AuditStoreSource : IAsyncDisposable
     private readonly PostgresDatabase? _postgres;
     private readonly SqliteAuditStore? _sqlite;
 
-    private AuditStoreSource(IAuditStore store, string? dataDirectory, PostgresDatabase? postgres, SqliteAuditStore? sqlite)
+    private AuditStoreSource(IAuditStore store, string dataDirectory, PostgresDatabase? postgres, SqliteAuditStore? sqlite)
     {
         Store = store;
         DataDirectory = dataDirectory;
@@ -25,21 +26,16 @@ internal sealed class AuditStoreSource : IAsyncDisposable
 
     public IAuditStore Store { get; }
 
-    public string? DataDirectory { get; }
+    public string DataDirectory { get; }
 
     public static AuditStoreSource Open(CliArgs options)
     {
         var pg = options.Get("postgres");
-        var dir = options.Get("data-dir") ?? Environment.GetEnvironmentVariable("WARDEN_DATA_DIR");
+        var dir = WardenPaths.ResolveDataDirectory(options.Get("data-dir"));
         if (pg is not null)
         {
             var db = new PostgresDatabase(pg);
-            return new AuditStoreSource(new PostgresAuditStore(db), options.Get("data-dir"), db, null);
-        }
-
-        if (string.IsNullOrEmpty(dir))
-        {
-            throw new CliUsageException("give --data-dir DIR (or set WARDEN_DATA_DIR) or --postgres CONN");
+            return new AuditStoreSource(new PostgresAuditStore(db), dir, db, null);
         }
 
         var file = Path.Combine(dir, DatabaseFileName);

@@ -38,7 +38,7 @@ internal static class AuditVerifySubcommand
         _ => "ok",
     };
 
-    private static AuditSigningKey LoadPublicKey(CliArgs options, string? dataDirectory)
+    private static AuditSigningKey LoadPublicKey(CliArgs options, string dataDirectory)
     {
         if (options.Get("public-key") is { } file)
         {
@@ -48,11 +48,6 @@ internal static class AuditVerifySubcommand
             }
 
             return AuditSigningKey.FromPublicKeyPem(File.ReadAllText(file));
-        }
-
-        if (dataDirectory is null)
-        {
-            throw new CliUsageException("give --public-key FILE (or --data-dir DIR holding audit-signing-key.pub.pem)");
         }
 
         var path = Path.Combine(dataDirectory, AuditSigningKey.PublicKeyFileName);
