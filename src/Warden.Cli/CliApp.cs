@@ -11,6 +11,8 @@ internal static class CliApp
         new VersionCommand(),
         new ServeCommand(),
         new AgentsCommand(),
+        new ScanCommand(),
+        new DoctorCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
