@@ -1,6 +1,9 @@
 namespace Warden.Cli.Doctor;
 
-/// <summary>The data directory (database, key ring) is readable by its owner only (Unix mode 0700 / files 0600).</summary>
+/// <summary>
+/// The data directory (database, key ring) is reachable by its owner only: the directory has no
+/// group/other permission bits (0700), and nothing inside is group- or world-writable.
+/// </summary>
 internal sealed class DataDirectoryPermissionsCheck : IDoctorCheck
 {
     private const UnixFileMode GroupOrOther =
@@ -32,7 +35,7 @@ internal sealed class DataDirectoryPermissionsCheck : IDoctorCheck
         foreach (var entry in Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true }).Take(500))
         {
             var mode = File.GetUnixFileMode(entry);
-            if ((mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+            if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             {
                 open.Add($"{entry} ({Octal(mode)})");
             }
@@ -40,7 +43,7 @@ internal sealed class DataDirectoryPermissionsCheck : IDoctorCheck
 
         return Task.FromResult(open.Count == 0
             ? DoctorResult.Pass(Id, $"{dir} and its files are owner-only")
-            : DoctorResult.Fail(Id, "readable or writable by group/others: " + string.Join(", ", open.Take(5)) + (open.Count > 5 ? $" and {open.Count - 5} more" : string.Empty),
+            : DoctorResult.Fail(Id, "open to group/others: " + string.Join(", ", open.Take(5)) + (open.Count > 5 ? $" and {open.Count - 5} more" : string.Empty),
                 $"chmod -R go-rwx {dir}"));
     }
 
