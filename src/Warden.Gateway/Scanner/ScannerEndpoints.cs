@@ -41,6 +41,7 @@ public static partial class ScannerEndpoints
         var gate = services.GetRequiredService<ScanGate>();
         var audit = services.GetRequiredService<IAuditTrail>();
         var time = services.GetRequiredService<TimeProvider>();
+        var metrics = services.GetRequiredService<ScannerMetrics>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Warden.Gateway.Scanner");
         var principal = context.RequireWardenPrincipal();
         var ct = context.RequestAborted;
@@ -52,12 +53,14 @@ public static partial class ScannerEndpoints
         }
         catch (ScanRequestException ex)
         {
+            metrics.Scan("rejected");
             await WardenErrors.WriteAsync(context, ex.Status, "invalid_request", ex.Message);
             return;
         }
 
         if (!gate.TryEnter())
         {
+            metrics.Scan("rejected");
             context.Response.Headers.RetryAfter = "5";
             await WardenErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "too_many_scans", "too many scans are running; retry later");
             return;
@@ -78,6 +81,7 @@ public static partial class ScannerEndpoints
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogAuditFailed(logger, ex.GetType().Name);
+                metrics.Scan("audit_failed");
                 await WardenErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "audit_unavailable", "the scan was not started because it could not be audited");
                 return;
             }
@@ -102,10 +106,14 @@ public static partial class ScannerEndpoints
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogAuditFailed(logger, ex.GetType().Name);
+                metrics.Scan("audit_failed");
                 await WardenErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "audit_unavailable", "the scan result could not be audited and is withheld");
                 return;
             }
 
+            metrics.Completed(report);
+            var detected = report.Hosts.Count(h => h.Detected);
+            LogScanCompleted(logger, principal.Id, request.Targets.Count, detected, report.ExitCode);
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.Headers["warden-scan-exit-code"] = report.ExitCode.ToString(CultureInfo.InvariantCulture);
             // Serialise to memory first: Kestrel forbids synchronous writes to the response body.
@@ -234,6 +242,9 @@ public static partial class ScannerEndpoints
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Error, Message = "OpenClaw scan refused: audit append failed ({ExceptionType})")]
     private static partial void LogAuditFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "OpenClaw scan by {PrincipalId}: {TargetCount} target(s), {Detected} gateway(s) found, exit code {ExitCode}")]
+    private static partial void LogScanCompleted(ILogger logger, string principalId, int targetCount, int detected, int exitCode);
 
     private sealed record ScanRequest(IReadOnlyList<string> Inputs, IReadOnlyList<ScanTarget> Targets, ScanOptions Limits, string Format);
 

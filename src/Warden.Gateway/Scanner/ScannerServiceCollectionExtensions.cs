@@ -19,6 +19,8 @@ public static class ScannerServiceCollectionExtensions
         var options = Bind(configuration?.GetSection(ScannerEndpointOptions.SectionName));
         services.AddSingleton(options);
         services.AddSingleton(new ScanGate(options.MaxConcurrentScans));
+        services.AddMetrics();
+        services.AddSingleton<ScannerMetrics>();
         return services;
     }
 

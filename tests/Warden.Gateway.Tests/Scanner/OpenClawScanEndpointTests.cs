@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -135,6 +136,36 @@ public sealed class OpenClawScanEndpointTests
         using var response = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { "127.0.0.0/29" }, maxHosts = 1024 }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("more than 4", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CompletedScan_IsCountedInMetrics_AndLogged_WithoutCredentialOrTargets()
+    {
+        await using var fake = await FakeOpenClawGateway.StartAsync(FakeGatewayProfile.VulnerableOld);
+        await using var gw = await GatewayFixture.StartAsync(FastLimits, Services(new RecordingAuditTrail()));
+        var factory = gw.App.Services.GetRequiredService<IMeterFactory>();
+        var measurements = new ConcurrentQueue<(string Instrument, long Value, string Tag)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Warden.Scanner" && ReferenceEquals(instrument.Meter.Scope, factory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            measurements.Enqueue((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+
+        using var client = gw.CreateClient(ScannerCredential);
+        using var response = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { fake.BaseUri.ToString() } }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        Assert.Contains(measurements, m => m.Instrument == "warden.scanner.scans" && m.Tag == "outcome=completed" && m.Value == 1);
+        Assert.Contains(measurements, m => m.Instrument == "warden.scanner.findings" && m.Tag == "severity=critical" && m.Value >= 2);
+        Assert.Contains(gw.Logs.Lines, l => l.Contains("OpenClaw scan by scanner-principal", StringComparison.Ordinal));
+        Assert.DoesNotContain(ScannerCredential, gw.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(FakeOpenClawGateway.DeviceTokenCanary, gw.Logs.AllText, StringComparison.Ordinal);
     }
 
     private sealed class ScopedTestAuthenticator : ICredentialAuthenticator
