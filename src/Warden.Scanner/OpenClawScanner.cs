@@ -74,6 +74,18 @@ internal sealed class OpenClawScanner : IDisposable
                     gate.Release();
                 }
             }
+#pragma warning disable CA1031 // One target's unexpected failure is reported on that target; the scan goes on.
+            catch (Exception ex) when (ex is not OperationCanceledException)
+#pragma warning restore CA1031
+            {
+                results[index] = new HostResult
+                {
+                    Input = target.Input,
+                    Endpoint = target.Candidates[0].ToString(),
+                    Evidence = session.Evidence,
+                    Errors = [$"probe failed: {ex.GetType().Name}"],
+                };
+            }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
                 results[index] = new HostResult
@@ -138,7 +150,19 @@ internal sealed class OpenClawScanner : IDisposable
         }
 
         var version = VersionInfo.Resolve(fingerprint, _advisories);
-        var loopback = await IsLoopbackAsync(fingerprint.GatewayRoot.IdnHost, cancellationToken);
+        bool loopback;
+        using (var dnsTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            dnsTimeout.CancelAfter(_options.ProbeTimeout);
+            try
+            {
+                loopback = await IsLoopbackAsync(fingerprint.GatewayRoot.IdnHost, dnsTimeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                loopback = false; // unresolved in time: treat as reachable over the network
+            }
+        }
         var context = new CheckContext(session, fingerprint, _advisories, version, loopback);
         context.Report(new Finding(
             "OC-FP-DETECTED",
