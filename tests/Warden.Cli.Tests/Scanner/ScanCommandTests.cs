@@ -65,6 +65,25 @@ public sealed class ScanCommandTests
         Assert.Contains("2 target(s) scanned, 1 OpenClaw gateway(s)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OutputOption_WritesTheReportToAFile()
+    {
+        await using var fake = await FakeOpenClawGateway.StartAsync(FakeGatewayProfile.HardenedCurrent);
+        var file = Path.Combine(Path.GetTempPath(), "warden-scan-" + Guid.NewGuid().ToString("N") + ".sarif");
+        try
+        {
+            var (exit, output, _) = await RunAsync("scan", fake.BaseUri.ToString(), "--format", "sarif", "--output", file, "--rate", "500");
+            Assert.Equal(0, exit);
+            Assert.Empty(output);
+            using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+            Assert.Equal("2.1.0", doc.RootElement.GetProperty("version").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData("scan")]
     [InlineData("scan", "127.0.0.1", "--format", "xml")]

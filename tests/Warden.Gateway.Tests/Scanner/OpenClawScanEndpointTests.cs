@@ -168,6 +168,26 @@ public sealed class OpenClawScanEndpointTests
         Assert.DoesNotContain(FakeOpenClawGateway.DeviceTokenCanary, gw.Logs.AllText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MoreScansThanAllowed_AtOnce_Get429()
+    {
+        // A loopback listener that accepts and never answers keeps the first scan busy until its probe timeout.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var limits = new Dictionary<string, string?>(FastLimits) { ["Warden:Scanner:MaxConcurrentScans"] = "1", ["Warden:Scanner:ProbeTimeoutSeconds"] = "6" };
+        await using var gw = await GatewayFixture.StartAsync(limits, Services(new RecordingAuditTrail()));
+        using var client = gw.CreateClient(ScannerCredential);
+
+        var first = client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { $"http://127.0.0.1:{port}/" } }));
+        await Task.Delay(1500);
+        using var second = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { $"http://127.0.0.1:{port}/" } }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.True(second.Headers.Contains("Retry-After"));
+        using var firstResponse = await first;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+    }
+
     private sealed class ScopedTestAuthenticator : ICredentialAuthenticator
     {
         public bool CanHandle(string credential) => credential.StartsWith("test-", StringComparison.Ordinal);
