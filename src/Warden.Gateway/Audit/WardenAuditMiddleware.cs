@@ -9,10 +9,12 @@ using Warden.Gateway.Authentication;
 namespace Warden.Gateway.Audit;
 
 /// <summary>
-/// Audits every request the proxy does not audit itself: rejections (401/403/404/4xx/5xx, e.g. bad
-/// credentials and policy denials) and every <c>/api/*</c> call. The record is appended when the
+/// Audits every request the proxy and feature endpoints do not audit themselves: rejections
+/// (401/403/404/4xx/5xx, e.g. bad credentials and policy denials) and every call by the admin key
+/// (<c>admin.request</c>). The record is appended when the
 /// response starts and the response waits until it is durable, so a caller never sees an answer
-/// the trail does not hold; if the append fails the response fails (fail closed). Successful
+/// the trail does not hold; if the append fails a successful response is aborted (fail closed),
+/// a refusal is still sent (nothing was served). Successful
 /// <c>/v1/*</c> calls are audited by the proxy (<c>gateway.request</c>/<c>gateway.response</c>).
 /// Records carry the route pattern, never the raw path or query (which may hold caller text).
 /// </summary>
@@ -47,7 +49,7 @@ internal sealed partial class WardenAuditMiddleware
         return _next(context);
     }
 
-    [LoggerMessage(EventId = 5020, Level = LogLevel.Error, Message = "Audit append failed for a {Status} response: {ExceptionType}; failing the response (fail closed)")]
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Error, Message = "Audit append failed for a {Status} response: {ExceptionType}; a success is aborted (fail closed), a refusal is still sent")]
     private static partial void LogAuditFailed(ILogger logger, int status, string exceptionType);
 
     private sealed class Scope(WardenAuditMiddleware owner, HttpContext context, long started)
@@ -57,17 +59,17 @@ internal sealed partial class WardenAuditMiddleware
             var response = context.Response;
             var status = response.StatusCode;
             var path = context.Request.Path;
-            if (status < 400 && path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+            var principal = context.GetWardenPrincipal();
+            if (status < 400 && (path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || principal?.Kind != PrincipalKind.Admin))
             {
-                return; // the proxy audits its own successful requests
+                return; // the proxy and feature endpoints audit their own successful requests
             }
 
-            var principal = context.GetWardenPrincipal();
             var requestId = Guid.NewGuid().ToString("N");
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
             var auditEvent = new AuditEvent
             {
-                Type = status >= 400 ? "gateway.rejected" : principal?.Kind == PrincipalKind.Admin ? "admin.request" : "gateway.request",
+                Type = status >= 400 ? "gateway.rejected" : "admin.request",
                 PrincipalId = principal?.Id,
                 AgentId = principal?.Kind == PrincipalKind.Agent ? principal.Id : null,
                 OnBehalfOf = principal?.OnBehalfOf,
@@ -91,8 +93,14 @@ internal sealed partial class WardenAuditMiddleware
             catch (Exception ex)
             {
                 LogAuditFailed(owner._logger, status, ex.GetType().Name);
-                context.Abort();
-                throw;
+                if (status < 400)
+                {
+                    // Never serve an answer the trail does not hold (fail closed).
+                    context.Abort();
+                    throw;
+                }
+
+                return; // a refusal stays a refusal; the failure is logged
             }
 
             response.Headers[RequestIdHeader] = requestId;

@@ -29,8 +29,14 @@ public static class WardenAuditServiceCollectionExtensions
             IAuditRecordSink[] sinks = o.ExportLogs ? [sp.GetRequiredService<AuditLogExporter>()] : [];
             return new HashChainAuditTrail(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), o.Trail, sinks);
         });
-        services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<HashChainAuditTrail>());
-        services.AddHostedService<AuditLifecycleService>();
+
+        // An embedding host (or a test) that registered its own IAuditTrail keeps it; otherwise the
+        // hash chain is the trail and writes gateway.start / gateway.stop.
+        if (!services.Any(d => d.ServiceType == typeof(IAuditTrail)))
+        {
+            services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<HashChainAuditTrail>());
+            services.AddHostedService<AuditLifecycleService>();
+        }
 
         // Zero prompt storage: the host's per-request lines print the full URL, query string included,
         // which can carry caller text. Warden's own records name the route pattern instead.

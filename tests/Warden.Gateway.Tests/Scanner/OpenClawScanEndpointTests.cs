@@ -41,7 +41,8 @@ public sealed class OpenClawScanEndpointTests
         using var response = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { fake.BaseUri.ToString() } }));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Empty(fake.Requests);
-        Assert.Empty(audit.Events);
+        // No scan was audited; the refused request itself is (gateway.rejected, by the audit middleware).
+        Assert.Equal("gateway.rejected", Assert.Single(audit.Events).Type);
     }
 
     [Fact]
