@@ -246,7 +246,7 @@ internal sealed partial class ProxyHandler
 
     private static void WriteJson(JsonNode node, PipeWriter writer)
     {
-        using var w = new Utf8JsonWriter(writer);
+        using var w = new Utf8JsonWriter(writer, RelaxedJson);
         node.WriteTo(w);
     }
 

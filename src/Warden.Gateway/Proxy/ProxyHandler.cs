@@ -25,6 +25,9 @@ namespace Warden.Gateway.Proxy;
 /// </summary>
 internal sealed partial class ProxyHandler
 {
+    /// <summary>Only what JSON requires is escaped: non-ASCII text and &lt;, &gt; travel as they came.</summary>
+    internal static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const long MaxResponseBytes = 64L * 1024 * 1024;
     private const int MaxEventBytes = 4 * 1024 * 1024;
 
@@ -280,7 +283,7 @@ internal sealed partial class ProxyHandler
     internal static ReadOnlyMemory<byte> Serialize(JsonNode node)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedJson))
         {
             node.WriteTo(writer);
         }
