@@ -11,6 +11,7 @@ internal static class CliApp
         new VersionCommand(),
         new ServeCommand(),
         new AgentsCommand(),
+        new ProvidersCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
