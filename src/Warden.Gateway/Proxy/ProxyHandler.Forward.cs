@@ -50,13 +50,15 @@ internal sealed partial class ProxyHandler
             using var request = s.Kind == ApiKind.Embeddings
                 ? provider.CreateEmbeddingsRequest(target.Model, BuildContent(s, target))
                 : provider.CreateChatRequest(target.Model, BuildContent(s, target), s.Scan.Stream, anthropicBeta);
+            // One timer per attempt: first the time to response headers, then re-armed for the rest of the total.
+            var attemptStarted = _time.GetTimestamp();
             var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            cts.CancelAfter(provider.TotalTimeout);
+            cts.CancelAfter(provider.FirstByteTimeout < provider.TotalTimeout ? provider.FirstByteTimeout : provider.TotalTimeout);
             try
             {
-                using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
-                firstByte.CancelAfter(provider.FirstByteTimeout);
-                response = await provider.SendAsync(request, firstByte.Token);
+                response = await provider.SendAsync(request, cts.Token);
+                var remaining = provider.TotalTimeout - _time.GetElapsedTime(attemptStarted);
+                cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
