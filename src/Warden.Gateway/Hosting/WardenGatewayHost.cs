@@ -7,6 +7,7 @@ using Warden.Core.Identity;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
+using Warden.Gateway.Scanner;
 using Warden.Storage.Sqlite;
 
 namespace Warden.Gateway.Hosting;
@@ -52,6 +53,7 @@ public static class WardenGatewayHost
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options);
+        services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
 
         var app = builder.Build();
@@ -93,6 +95,7 @@ public static class WardenGatewayHost
         app.MapWardenHealth();
         app.MapWardenGatewayEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireWardenPermission("metrics");
+        app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
 }
