@@ -53,5 +53,5 @@ K1=$(start_warden warden "$W1" false)
 K2=$(start_warden warden-scrub "$W2" true)
 log "Warden targets up on :$W1 and :$W2"
 
-EXTRA_TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|Authorization: Bearer $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|Authorization: Bearer $K2" \
+EXTRA_TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|x-api-key: $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|x-api-key: $K2" \
   UPSTREAM_PORT=$UPSTREAM_PORT bash "$PEER/run.sh"
