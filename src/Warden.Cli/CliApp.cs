@@ -12,6 +12,7 @@ internal static class CliApp
         new ServeCommand(),
         new AgentsCommand(),
         new AuditCommand(),
+        new ProvidersCommand(),
         new ScanCommand(),
         new DoctorCommand(),
     ];
