@@ -196,6 +196,20 @@ public sealed class AuditSigkillTests
                 psi.Environment["Warden__Audit__PostgresConnectionString"] = postgres;
             }
             var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start warden serve");
+            try
+            {
+                return await WaitReadyAsync(process, dataDirectory, port);
+            }
+            catch
+            {
+                process.Kill();
+                process.Dispose();
+                throw;
+            }
+        }
+
+        private static async Task<ServeProcess> WaitReadyAsync(Process process, string dataDirectory, int port)
+        {
             var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
             _ = Task.Run(async () =>
             {
