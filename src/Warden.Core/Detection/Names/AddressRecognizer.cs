@@ -1,0 +1,211 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Names;
+
+/// <summary>
+/// Street addresses (reported as LOCATION, Presidio's convention): a street anchor (a street word such as
+/// Street/Avenue/Rua/Via/Calle, a street suffix such as -straße/-laan/-veien/-gatan/-tie/ utca, or
+/// number + words + number), unit lines (Apt., Suite, Unit … Box, PSC, P.O. Box), military codes
+/// (APO/FPO/DPO AA 12345) and zip codes next to them. The block is then extended over the following
+/// city, state, country and postal-code lines.
+/// </summary>
+internal sealed partial class AddressRecognizer : IRecognizer
+{
+    private readonly Gazetteer _g;
+
+    public AddressRecognizer(Gazetteer? gazetteer = null)
+    {
+        _g = gazetteer ?? Gazetteer.Shared;
+    }
+
+    public string Name => "AddressRecognizer";
+
+    public IReadOnlyCollection<string> EntityTypes { get; } = [Detection.EntityTypes.Location];
+
+    public void Analyze(string text, List<Finding> results)
+    {
+        var spans = new List<(int Start, int End, double Score)>();
+        foreach (var m in Street().EnumerateMatches(text))
+        {
+            spans.Add((m.Index, m.Index + m.Length, 0.75));
+        }
+
+        foreach (var m in NumberedStreet().EnumerateMatches(text))
+        {
+            var s = text.AsSpan(m.Index, m.Length);
+            if (PlausibleNumbered(s))
+            {
+                spans.Add((m.Index, m.Index + m.Length, 0.6));
+            }
+        }
+
+        foreach (var m in Unit().EnumerateMatches(text))
+        {
+            spans.Add((m.Index, m.Index + m.Length, 0.7));
+        }
+
+        foreach (var m in ZipCue().EnumerateMatches(text))
+        {
+            // "zip code is 05520", "postal code: 1234 AB": the code itself.
+            var s = text.AsSpan(m.Index, m.Length);
+            var d = s.IndexOfAnyInRange('0', '9');
+            spans.Add((m.Index + d, m.Index + m.Length, 0.75));
+        }
+
+        if (spans.Count == 0)
+        {
+            return;
+        }
+
+        spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
+        var curStart = -1;
+        var curEnd = -1;
+        var curScore = 0.0;
+        foreach (var (start, end, score) in spans)
+        {
+            if (curStart >= 0 && start <= Extend(text, curEnd))
+            {
+                curEnd = Math.Max(curEnd, end);
+                curScore = Math.Max(curScore, score);
+                continue;
+            }
+
+            if (curStart >= 0)
+            {
+                results.Add(new Finding(Detection.EntityTypes.Location, curStart, Extend(text, curEnd), curScore, Name));
+            }
+
+            curStart = start;
+            curEnd = end;
+            curScore = score;
+        }
+
+        results.Add(new Finding(Detection.EntityTypes.Location, curStart, Extend(text, curEnd), curScore, Name));
+    }
+
+    private bool PlausibleNumbered(ReadOnlySpan<char> s)
+    {
+        // "56 Canelones 2266": the words between the numbers must not be common English words.
+        var words = 0;
+        Span<char> buffer = stackalloc char[64];
+        foreach (var r in s.Split(' '))
+        {
+            var w = s[r];
+            if (w.Length == 0 || char.IsDigit(w[0]))
+            {
+                continue;
+            }
+
+            words++;
+            var lower = buffer[..Math.Min(w.Length, 64)];
+            w[..lower.Length].ToLowerInvariant(lower);
+            if (_g.Rank(lower) < 3000)
+            {
+                return false;
+            }
+        }
+
+        return words > 0;
+    }
+
+    /// <summary>Extends an address end over following lines or comma parts that look like city/state/country/zip.</summary>
+    private int Extend(string text, int end)
+    {
+        var pos = end;
+        for (var step = 0; step < 6; step++)
+        {
+            var p = pos;
+            // Separator: optional '.', then commas, spaces, newlines (at most two line breaks).
+            if (p < text.Length && text[p] == '.' && p + 1 < text.Length && text[p + 1] is ',' or '\n')
+            {
+                p++;
+            }
+
+            var breaks = 0;
+            var sepStart = p;
+            while (p < text.Length && (text[p] is ' ' or ',' or '\n' or '\r' or '\t'))
+            {
+                if (text[p] == '\n')
+                {
+                    breaks++;
+                }
+
+                p++;
+            }
+
+            if (p == sepStart || breaks > 1 || p >= text.Length)
+            {
+                return pos;
+            }
+
+            var partEnd = AddressPart(text, p);
+            if (partEnd <= p)
+            {
+                return pos;
+            }
+
+            pos = partEnd;
+        }
+
+        return pos;
+    }
+
+    /// <summary>Length of a city/state/country/zip part at <paramref name="p"/> (words up to the line end or comma), or p.</summary>
+    private int AddressPart(string text, int p)
+    {
+        if (p >= text.Length || !char.IsLetterOrDigit(text[p]))
+        {
+            return p;
+        }
+
+        var e = p;
+        while (e < text.Length && e - p < 60 && (char.IsLetterOrDigit(text[e]) || text[e] is '\'' or '.' or '-' or ' ' || char.GetUnicodeCategory(text[e]) == System.Globalization.UnicodeCategory.NonSpacingMark))
+        {
+            if (text[e] == '.' && e + 1 < text.Length && text[e + 1] == ' ')
+            {
+                break; // end of a sentence
+            }
+
+            e++;
+        }
+
+        var s = text.AsSpan(p, e - p).TrimEnd();
+        if (s.IsEmpty)
+        {
+            return p;
+        }
+
+        // Digits (zip) or capitalised words (city / country / state) only; stop at sentences.
+        var hasZip = s.IndexOfAnyInRange('0', '9') >= 0;
+        var firstUpper = char.IsUpper(s[0]) || char.IsDigit(s[0]) || s.StartsWith("nan");
+        if (!firstUpper)
+        {
+            Span<char> lower = stackalloc char[Math.Min(s.Length, 80)];
+            s[..lower.Length].ToLowerInvariant(lower);
+            if (!_g.Countries.Contains(lower) && _g.CityPopulation(lower) < 0)
+            {
+                return p;
+            }
+        }
+
+        var words = s.Count(' ') + 1;
+        if (words > 5 && !hasZip)
+        {
+            return p;
+        }
+
+        return p + s.Length;
+    }
+
+    [GeneratedRegex(@"(?:\d{1,5}[A-Za-z]?\s)?(?:\d{1,5}\s)?(?:(?:Rua|Avenida|Av\.|Via|Viale|Piazza|Corso|Calle|Carrer|Rue|Avenue|Boulevard|Chemin|Place|Plaza|Ulica|ul\.|Strada|Travessa|Largo|Alameda|Paseo|Camino|Praça)\s(?:(?:d[aeo]s?|de la|del|des|du|di|of|the)\s)?\p{L}[\p{L}'.\-]*(?:\s(?:d[aeo]s?|del|de la|des|du|di|\p{Lu}[\p{L}'.\-]*)){0,4}(?:,?\s\d{1,5}[A-Za-z]?\b)?|(?:\p{L}[\p{L}'.\-]*\s){0,3}(?:\p{Lu}[\p{L}'\-]*|\p{Ll}[\p{L}'\-]*)?(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Hill|Walk|Green|Park|street|avenue|road|lane|drive)\b(?:\s\d{1,5}[A-Za-z]?\b)?|\p{L}[\p{L}'\-]*(?:straße|strasse|str\.|straat|laan|weg|vej|veien|vegen|vägen|gatan|gata|gade|tie|katu|kuja|utca|gasse|allee|plein|gracht|dijk|steeg|plads|stræde|torget|torg|brekka|gränd|lei|kade|singel)\s\d{1,5}[A-Za-z]?\.?|\p{L}[\p{L}'\-]*\s(?:utca|út|tér|körút|sor|köz)\s\d{1,5}\.?)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Street();
+
+    [GeneratedRegex(@"\b\d{1,5}\s\p{Lu}[\p{L}'\-]{2,30}(?:\s\p{Lu}[\p{L}'\-]{1,30}){0,2}\s\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex NumberedStreet();
+
+    [GeneratedRegex(@"\b(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|apt|suite|unit)\.?\s#?\d{1,6}[A-Za-z]?(?:\sBox\s\d{1,6})?|P\.?\s?O\.?\sBox\s\d{1,6}|PSC\s\d{1,6},\sBox\s\d{1,6}|(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5})", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Unit();
+
+    [GeneratedRegex(@"(?:zip|postal|post)\s?code(?:\sis)?:?\s\d{4,5}(?:-\d{4})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ZipCue();
+}
