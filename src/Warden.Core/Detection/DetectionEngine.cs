@@ -42,7 +42,6 @@ public sealed class DetectionEngine
         if (Options.NamedEntities)
         {
             list.Add(new NamedEntityRecognizer());
-            list.Add(new AddressRecognizer());
         }
 
         list.AddRange(Options.CustomRecognizers.Select(c => new CustomPatternRecognizer(c)));

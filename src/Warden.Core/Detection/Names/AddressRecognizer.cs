@@ -25,10 +25,10 @@ internal sealed partial class AddressRecognizer : IRecognizer
     public void Analyze(string text, List<Finding> results)
     {
         var spans = new List<(int Start, int End, double Score)>();
-        foreach (var m in Street().EnumerateMatches(text))
-        {
-            spans.Add((m.Index, m.Index + m.Length, 0.75));
-        }
+        Collect(text, NumberedStreetWord(), 0.85, spans, checkWords: false);
+        Collect(text, NamedStreetWord(), 0.75, spans, checkWords: true);
+        Collect(text, PrefixStreet(), 0.8, spans, checkWords: false);
+        Collect(text, SuffixStreet(), 0.8, spans, checkWords: false);
 
         foreach (var m in NumberedStreet().EnumerateMatches(text))
         {
@@ -63,7 +63,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
         var curScore = 0.0;
         foreach (var (start, end, score) in spans)
         {
-            if (curStart >= 0 && start <= Extend(text, curEnd))
+            if (curStart >= 0 && (start <= Extend(text, curEnd) || AndGap(text, curEnd, start)))
             {
                 curEnd = Math.Max(curEnd, end);
                 curScore = Math.Max(curScore, score);
@@ -72,7 +72,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
             if (curStart >= 0)
             {
-                results.Add(new Finding(Detection.EntityTypes.Location, curStart, Extend(text, curEnd), curScore, Name));
+                results.Add(new Finding(Detection.EntityTypes.Location, Lead(text, curStart), Extend(text, curEnd), curScore, Name));
             }
 
             curStart = start;
@@ -80,10 +80,55 @@ internal sealed partial class AddressRecognizer : IRecognizer
             curScore = score;
         }
 
-        results.Add(new Finding(Detection.EntityTypes.Location, curStart, Extend(text, curEnd), curScore, Name));
+        results.Add(new Finding(Detection.EntityTypes.Location, Lead(text, curStart), Extend(text, curEnd), curScore, Name));
     }
 
-    private bool PlausibleNumbered(ReadOnlySpan<char> s)
+    private static bool AndGap(string text, int end, int start) =>
+        start > end && start - end <= 6 && text.AsSpan(end, start - end).Trim() is "and" or "&";
+
+    /// <summary>Pulls the start back over "the corner of " and a leading "Name and ".</summary>
+    private static int Lead(string text, int start)
+    {
+        var before = text.AsSpan(0, start);
+        if (before.EndsWith("the corner of ", StringComparison.OrdinalIgnoreCase))
+        {
+            return start - "the corner of ".Length;
+        }
+
+        if (before.EndsWith(" and ", StringComparison.Ordinal) && before.Length > 6)
+        {
+            var i = before.Length - 5;
+            var j = i;
+            while (j > 0 && char.IsLetter(before[j - 1]))
+            {
+                j--;
+            }
+
+            if (i - j >= 2 && char.IsUpper(before[j]) && (j == 0 || before[j - 1] is ' ' or '\n'))
+            {
+                return j;
+            }
+        }
+
+        return start;
+    }
+
+    private void Collect(string text, Regex regex, double score, List<(int Start, int End, double Score)> spans, bool checkWords)
+    {
+        foreach (var m in regex.EnumerateMatches(text))
+        {
+            var start = m.Index;
+            var end = m.Index + m.Length;
+            if ((start > 0 && char.IsLetterOrDigit(text[start - 1])) || (checkWords && !PlausibleNumbered(text.AsSpan(start, end - start), lastIsStreetWord: true)))
+            {
+                continue;
+            }
+
+            spans.Add((start, end, score));
+        }
+    }
+
+    private bool PlausibleNumbered(ReadOnlySpan<char> s, bool lastIsStreetWord = false)
     {
         // "56 Canelones 2266": the words between the numbers must not be common English words.
         var words = 0;
@@ -99,7 +144,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
             words++;
             var lower = buffer[..Math.Min(w.Length, 64)];
             w[..lower.Length].ToLowerInvariant(lower);
-            if (_g.Rank(lower) < 3000)
+            if (_g.Rank(lower) < (lastIsStreetWord ? 1500 : 3000))
             {
                 return false;
             }
@@ -133,7 +178,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 p++;
             }
 
-            if (p == sepStart || breaks > 1 || p >= text.Length)
+            if (p == sepStart || breaks > 2 || p >= text.Length)
             {
                 return pos;
             }
@@ -197,10 +242,24 @@ internal sealed partial class AddressRecognizer : IRecognizer
         return p + s.Length;
     }
 
-    [GeneratedRegex(@"(?:\d{1,5}[A-Za-z]?\s)?(?:\d{1,5}\s)?(?:(?:Rua|Avenida|Av\.|Via|Viale|Piazza|Corso|Calle|Carrer|Rue|Avenue|Boulevard|Chemin|Place|Plaza|Ulica|ul\.|Strada|Travessa|Largo|Alameda|Paseo|Camino|Praça)\s(?:(?:d[aeo]s?|de la|del|des|du|di|of|the)\s)?\p{L}[\p{L}'.\-]*(?:\s(?:d[aeo]s?|del|de la|des|du|di|\p{Lu}[\p{L}'.\-]*)){0,4}(?:,?\s\d{1,5}[A-Za-z]?\b)?|(?:\p{L}[\p{L}'.\-]*\s){0,3}(?:\p{Lu}[\p{L}'\-]*|\p{Ll}[\p{L}'\-]*)?(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Hill|Walk|Green|Park|street|avenue|road|lane|drive)\b(?:\s\d{1,5}[A-Za-z]?\b)?|\p{L}[\p{L}'\-]*(?:straße|strasse|str\.|straat|laan|weg|vej|veien|vegen|vägen|gatan|gata|gade|tie|katu|kuja|utca|gasse|allee|plein|gracht|dijk|steeg|plads|stræde|torget|torg|brekka|gränd|lei|kade|singel)\s\d{1,5}[A-Za-z]?\.?|\p{L}[\p{L}'\-]*\s(?:utca|út|tér|körút|sor|köz)\s\d{1,5}\.?)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
-    private static partial Regex Street();
+    /// <summary>Number, words, street word: "72 Essex Rd", "21 3314 Harley Brook Lane", "101 Montreal Street 5".</summary>
+    [GeneratedRegex(@"\d{1,5}[A-Za-z]?\s(?:\d{1,5}[A-Za-z]?\s)?(?:(?:N\.|S\.|E\.|W\.|\d{1,3}(?:st|nd|rd|th))\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,4}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Walk|Broadway|Esplanade|Quay|Wharf)\b(?:\s\d{1,5}[A-Za-z]?)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex NumberedStreetWord();
 
-    [GeneratedRegex(@"\b\d{1,5}\s\p{Lu}[\p{L}'\-]{2,30}(?:\s\p{Lu}[\p{L}'\-]{1,30}){0,2}\s\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    /// <summary>Capitalised words then a street word, no number: "Salcido Street", "St Marys Rd".</summary>
+    [GeneratedRegex(@"(?:\p{Lu}[\p{L}\p{M}'\-]*\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Walk|Broadway|Esplanade|Quay|Wharf)\b(?:\s\d{1,5}[A-Za-z]?)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex NamedStreetWord();
+
+    /// <summary>Street-type word first: "Rua Graciliano Ramos 1950", "Via Capo le Case 143", "Avenue des Tuileries".</summary>
+    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\d{1,5}\s)?(?:Rua|R\.?|Avenida|Av\.|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|C/|Carrer|Carretera|Camino|Paseo|Plaza|Pasaje|Ronda|Travesía|Rue|Avenue|Boulevard|Bd|Chemin|Impasse|Allée|Quai|Route|Place|Ulica|ul\.|Strada|Travessa|Alameda|Praça|Vila|Rodovia|Estrada|Λεωφ\.|Οδός)\s(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,6}(?:\d{1,5}[A-Za-z]?\b|\p{L}[\p{L}\p{M}'.\-]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PrefixStreet();
+
+    /// <summary>Street suffix glued to a name or as a word: "Eskelundsvej 15", "Grolmanstraße 25", "Király u. 23.", "Dózsa György út 78."</summary>
+    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,2}\p{L}[\p{L}\p{M}'\-]*(?:straße|strasse|straat|laan|gatan|veien|vegen|vägen|allee|gasse|plein|gracht|steenweg|kade|singel|torget|stræde|plads|gade|vej|weg|tie|katu|kuja|gata|dijk|lei|väg|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)(?:\s\d{1,5}[A-Za-z]?\.?)?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){1,2}(?:u\.|út|utca|tér|körút|köz|sor)\s\d{1,5}\.?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex SuffixStreet();
+
+    /// <summary>"56 Canelones 2266", "63 Tylova 42": number, one to three names, number.</summary>
+    [GeneratedRegex(@"\d{1,5}\s\p{L}[\p{L}\p{M}'\-]{2,30}(?:\s\p{L}[\p{L}\p{M}'\-]{1,30}){0,2}\s\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex NumberedStreet();
 
     [GeneratedRegex(@"\b(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|apt|suite|unit)\.?\s#?\d{1,6}[A-Za-z]?(?:\sBox\s\d{1,6})?|P\.?\s?O\.?\sBox\s\d{1,6}|PSC\s\d{1,6},\sBox\s\d{1,6}|(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5})", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]

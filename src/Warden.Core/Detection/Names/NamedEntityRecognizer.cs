@@ -12,10 +12,12 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
     private const byte Org = 3;
 
     private readonly Gazetteer _g;
+    private readonly AddressRecognizer _addresses;
 
     public NamedEntityRecognizer(Gazetteer? gazetteer = null)
     {
         _g = gazetteer ?? Gazetteer.Shared;
+        _addresses = new AddressRecognizer(_g);
     }
 
     public string Name => "NamedEntityRecognizer";
@@ -32,6 +34,15 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         }
 
         var ctx = new Ctx(text, text.ToLowerInvariant(), tokens, _g);
+
+        // Street addresses first: their words are not persons or organisations.
+        var before = results.Count;
+        _addresses.Analyze(text, results);
+        for (var k = before; k < results.Count; k++)
+        {
+            ctx.Block(results[k].Start, results[k].End);
+        }
+
         TitledPersons(ctx);
         SuffixOrganizations(ctx);
         var places = LocationCandidates(ctx);
@@ -47,7 +58,7 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         while (i < c.N)
         {
             var label = c.Label[i];
-            if (label == None)
+            if (label == None || c.Group[i] < 0)
             {
                 i++;
                 continue;
@@ -161,6 +172,18 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
                 Label[k] = label;
                 Group[k] = g;
                 Score[k] = score;
+            }
+        }
+
+        /// <summary>Marks the tokens inside [start, end) as taken by an entity reported elsewhere.</summary>
+        public void Block(int start, int end)
+        {
+            var lo = Tokens.BinarySearch(new Token(start, start, Shape.Lower, false), Comparer<Token>.Create((a, b) => a.Start.CompareTo(b.Start)));
+            var k = lo < 0 ? ~lo : lo;
+            for (; k < N && Tokens[k].Start < end; k++)
+            {
+                Label[k] = Loc;
+                Group[k] = -1;
             }
         }
 
