@@ -13,32 +13,49 @@ internal sealed partial class NamedEntityRecognizer
 
         var given = c.G.IsGivenName(w);
         var sur = c.G.IsSurname(w);
-        var any = given || sur || c.G.Human.Contains(w);
-        if (!any)
-        {
-            return 0;
-        }
-
+        var human = c.G.Human.Contains(w);
         var rank = c.Rank(i);
         var t = c.Tokens[i];
+        var knownCommonName = NameLexicon.CommonGivenNames.Contains(w.ToString());
         switch (t.Shape)
         {
             case Shape.Lower:
-                if (given || sur)
+                if (given)
                 {
-                    return rank == int.MaxValue ? 2 : rank > 12000 ? 1 : 0;
+                    return rank >= 5000 || knownCommonName ? 2 : rank >= 1500 ? 1 : 0;
                 }
 
-                return rank == int.MaxValue ? 1 : 0;
-            case Shape.Upper when w.Length <= 3:
+                if (sur || human)
+                {
+                    return rank == int.MaxValue ? 2 : rank >= 8000 ? 1 : 0;
+                }
+
+                return 0;
+            case Shape.Upper when w.Length <= 3 || rank < 5000:
                 return 0;
             default:
-                if (t.SentenceStart)
+                if (given)
                 {
-                    return rank > 3000 ? 2 : rank > 500 ? 1 : 0;
+                    if (knownCommonName)
+                    {
+                        return 2;
+                    }
+
+                    return t.SentenceStart ? (rank >= 900 ? 2 : rank >= 300 ? 1 : 0) : (rank >= 1000 ? 2 : rank >= 60 ? 1 : 0);
                 }
 
-                return rank > 800 || given ? (rank > 120 ? 2 : 1) : rank > 80 ? 1 : 0;
+                if (sur)
+                {
+                    return t.SentenceStart ? (rank >= 3000 ? 2 : rank >= 500 ? 1 : 0) : (rank >= 1500 ? 2 : rank >= 100 ? 1 : 0);
+                }
+
+                if (human)
+                {
+                    return rank == int.MaxValue ? 2 : rank >= 20000 ? 1 : 0;
+                }
+
+                // Unknown capitalised word that is no English word: a name only with a cue or a neighbour.
+                return !t.SentenceStart && rank == int.MaxValue && w.Length >= 3 && t.Shape == Shape.Title ? 1 : 0;
         }
     }
 
@@ -55,6 +72,11 @@ internal sealed partial class NamedEntityRecognizer
             if (strength[i] == 0 || c.Label[i] != None)
             {
                 continue;
+            }
+
+            if (places[i].Kind == Country || (places[i].Length > 1 && PlausiblePlace(c, i, places[i])))
+            {
+                continue; // "Sri Lanka", "Santa Marta": the place wins over a name reading
             }
 
             // Grow a run of name words joined by single spaces; particles (van der, de la) may sit inside.
@@ -77,8 +99,8 @@ internal sealed partial class NamedEntityRecognizer
                     continue;
                 }
 
-                // An unknown capitalised word after a given name is a surname (Richard Bryndísardóttir).
-                if (Cap(c.Tokens[next]) && Cap(c.Tokens[j]) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country)
+                // An unknown word after a given name is a surname (Richard Bryndísardóttir, michael košelnik).
+                if (SameCase(c, j, next) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country && !NameLexicon.NotNames.Contains(c.Word(next).ToString()))
                 {
                     j = next;
                     best = 2;
@@ -124,9 +146,14 @@ internal sealed partial class NamedEntityRecognizer
     {
         var w = c.Word(i);
         var prev = i > 0 ? c.Word(i - 1).ToString() : "";
-        if (prev is "in" or "at" or "from" or "to" or "near" or "visit" or "visiting" or "of" or "into" or "via")
+        if (prev is "in" or "from" or "near" or "visit" or "visiting" or "into" or "via")
         {
-            return p.Kind != City || p.Population >= 1000 || !c.G.IsGivenName(w);
+            return p.Kind != City || p.Population >= 50_000 || !c.G.IsGivenName(w);
+        }
+
+        if (prev is "to" or "at" or "of")
+        {
+            return p.Kind != City || p.Population >= 500_000 || !c.G.IsAnyName(w);
         }
 
         if (i > 0 && NameLexicon.PersonCues.Contains(prev))

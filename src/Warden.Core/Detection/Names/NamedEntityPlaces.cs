@@ -16,7 +16,7 @@ internal sealed partial class NamedEntityRecognizer
         Span<char> key = stackalloc char[96];
         for (var i = 0; i < c.N; i++)
         {
-            for (var len = Math.Min(4, c.N - i); len >= 1; len--)
+            for (var len = Math.Min(6, c.N - i); len >= 1; len--)
             {
                 var last = i + len - 1;
                 var ok = true;

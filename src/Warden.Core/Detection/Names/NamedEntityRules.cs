@@ -10,7 +10,7 @@ internal sealed partial class NamedEntityRecognizer
         for (var i = 0; i < c.N - 1; i++)
         {
             var w = c.Word(i).ToString();
-            var titled = NameLexicon.Titles.Contains(w) && (c.Tokens[i].Shape != Shape.Lower || w.Length > 3);
+            var titled = NameLexicon.Titles.Contains(w) && (c.Tokens[i].Shape != Shape.Lower || w.Length > 3 || (c.Tokens[i].End < c.Text.Length && c.Text[c.Tokens[i].End] == '.'));
             var named = (w is "name" or "named" or "called") && c.Tokens[i + 1].Start - c.Tokens[i].End <= 5
                 || (w == "is" && i > 0 && c.Word(i - 1) is "name");
             if (!titled && !named)
