@@ -95,6 +95,11 @@ internal sealed partial class AddressRecognizer : IRecognizer
             return start - "the corner of ".Length;
         }
 
+        if (before.EndsWith("the corner ", StringComparison.OrdinalIgnoreCase) && text.AsSpan(start).StartsWith("of ", StringComparison.OrdinalIgnoreCase))
+        {
+            return start - "the corner ".Length;
+        }
+
         if (before.EndsWith(" and ", StringComparison.Ordinal) && before.Length > 6)
         {
             var i = before.Length - 5;
@@ -168,7 +173,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
             var breaks = 0;
             var sepStart = p;
-            while (p < text.Length && (text[p] is ' ' or ',' or '\n' or '\r' or '\t'))
+            while (p < text.Length && (text[p] is ' ' or ',' or '\n' or '\r' or '\t' || (breaks > 0 && text[p] is '>' or '?' or '*' or '|')))
             {
                 if (text[p] == '\n')
                 {
@@ -220,8 +225,26 @@ internal sealed partial class AddressRecognizer : IRecognizer
             return p;
         }
 
-        // Digits (zip) or capitalised words (city / country / state) only; stop at sentences.
+        // Digits (zip) or capitalised words (city / country / state) only; stop at sentences and phone numbers.
         var hasZip = s.IndexOfAnyInRange('0', '9') >= 0;
+        var digitCount = 0;
+        foreach (var ch in s)
+        {
+            if (char.IsAsciiDigit(ch))
+            {
+                digitCount++;
+            }
+        }
+
+        if (digitCount > 6 || (char.IsDigit(s[0]) && (s.Length > 10 || s.IndexOfAnyExceptInRange('0', '9') is >= 0 and var x && s[x] != '-')))
+        {
+            return p;
+        }
+
+        if (e < text.Length && text[e] == '-' && hasZip)
+        {
+            return p; // "070-073-058-Office"
+        }
         var firstUpper = char.IsUpper(s[0]) || char.IsDigit(s[0]) || s.StartsWith("nan");
         if (!firstUpper)
         {
