@@ -2,6 +2,8 @@ namespace Warden.Core.Detection.Names;
 
 internal sealed partial class NamedEntityRecognizer
 {
+    private static readonly System.Buffers.SearchValues<char> LinePrefixChars = System.Buffers.SearchValues.Create("?>*-| \t");
+
     private static bool Cap(in Token t) => t.Shape is Shape.Title or Shape.Upper or Shape.Mixed;
 
     /// <summary>Mr./Dr./Mrs. X Y and "my name is X": the following capitalised words are a person whatever the lists say.</summary>
@@ -109,12 +111,16 @@ internal sealed partial class NamedEntityRecognizer
         }
     }
 
-    /// <summary>After a cue (works at, joined, company), a run of capitalised words that is nothing else is an organisation.</summary>
+    /// <summary>
+    /// After a cue (works at, joined, recorded for, the … office) a run of capitalised words that is nothing else is an
+    /// organisation; so is an unknown capitalised word right after at/for/from/with that no list knows, and the
+    /// company line of a signature block (a free line between a person line and an address).
+    /// </summary>
     private static void CueOrganizations(Ctx c)
     {
-        for (var i = 1; i < c.N; i++)
+        for (var i = 0; i < c.N; i++)
         {
-            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Tokens[i].SentenceStart || c.Rank(i) < 200)
+            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 200)
             {
                 continue;
             }
@@ -134,11 +140,6 @@ internal sealed partial class NamedEntityRecognizer
                 }
             }
 
-            if (!cue)
-            {
-                continue;
-            }
-
             var j = i;
             while (j + 1 < c.N && j - i < 4 && c.Joined(j) && c.Label[j + 1] == None && (Cap(c.Tokens[j + 1]) || c.Word(j + 1) is "of" or "and" or "for"))
             {
@@ -150,8 +151,63 @@ internal sealed partial class NamedEntityRecognizer
                 j--;
             }
 
-            c.Set(i, j, Org, 0.6);
-            i = j;
+            // "The Acme office", "at Acme, 12 Main Street": the run is followed by a telling word or an address.
+            var after = j + 1 < c.N ? c.Word(j + 1) : default;
+            var officeCue = after is "office" or "offices" or "headquarters" or "hq" or "invested" or "announced" || (after is "is" && j + 3 < c.N && c.Word(j + 3) is "brainchild");
+            var prep = i > 0 && c.Word(i - 1) is "at" or "for" or "from" or "with" or "joined" or "became";
+            var unknownWord = j == i && c.Rank(i) == int.MaxValue && !c.G.IsAnyName(c.Word(i));
+            var beforeAddress = j + 1 < c.N && c.Label[j + 1] == Loc && c.Group[j + 1] < 0 && c.CoreEnd(j) < c.Text.Length && c.Text[c.CoreEnd(j)] == ',';
+            if (cue || officeCue || (prep && (unknownWord || beforeAddress)) || SignatureCompanyLine(c, i, j))
+            {
+                c.Set(i, j, Org, cue || officeCue ? 0.6 : 0.5);
+                i = j;
+            }
         }
+    }
+
+    /// <summary>A line holding only tokens i..j, right after a line that is a person (a signature block).</summary>
+    private static bool SignatureCompanyLine(Ctx c, int i, int j)
+    {
+        if (!LineAlone(c, i, j) || i == 0)
+        {
+            return false;
+        }
+
+        // Walk back over the previous line: it must end with a person (or a job title line after a person).
+        var k = i - 1;
+        for (var lines = 0; k >= 0 && lines < 2; lines++)
+        {
+            if (c.Label[k] == Per)
+            {
+                return true;
+            }
+
+            // Skip a job-title line (lower-case words after a capital).
+            var lineStart = k;
+            while (lineStart > 0 && !c.Text.AsSpan(c.Tokens[lineStart - 1].End, c.Tokens[lineStart].Start - c.Tokens[lineStart - 1].End).Contains('\n'))
+            {
+                lineStart--;
+            }
+
+            if (c.Label[lineStart] != None)
+            {
+                return false;
+            }
+
+            k = lineStart - 1;
+        }
+
+        return false;
+    }
+
+    private static bool LineAlone(Ctx c, int i, int j)
+    {
+        var start = c.Tokens[i].Start;
+        var end = c.Tokens[j].End;
+        var ls = c.Text.LastIndexOf('\n', Math.Max(0, start - 1));
+        var le = c.Text.IndexOf('\n', end);
+        var before = c.Text.AsSpan(ls + 1, start - ls - 1).Trim();
+        var after = c.Text.AsSpan(end, (le < 0 ? c.Text.Length : le) - end).Trim();
+        return ls >= 0 && before.IndexOfAnyExcept(LinePrefixChars) < 0 && (after.IsEmpty || after is "." || after is "'s");
     }
 }
