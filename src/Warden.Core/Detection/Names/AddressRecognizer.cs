@@ -285,7 +285,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     [GeneratedRegex(@"\d{1,5}\s\p{L}[\p{L}\p{M}'\-]{2,30}(?:\s\p{L}[\p{L}\p{M}'\-]{1,30}){0,2}\s\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex NumberedStreet();
 
-    [GeneratedRegex(@"\b(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|apt|suite|unit)\.?\s#?\d{1,6}[A-Za-z]?(?:\sBox\s\d{1,6})?|P\.?\s?O\.?\sBox\s\d{1,6}|PSC\s\d{1,6},\sBox\s\d{1,6}|(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5})", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|apt|suite|unit)\.?\s#?\d{1,6}[A-Za-z]?(?:\sBox\s\d{1,6})?|P\.?\s?O\.?\sBox\s\d{1,6}|PSC\s\d{1,6},\sBox\s\d{1,6}|(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5}|(?:USNS|USNV|USS|USCGC)\s\p{L}[\p{L}\p{M}'\-]+)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Unit();
 
     [GeneratedRegex(@"(?:zip|postal|post)\s?code(?:\sis)?:?\s\d{4,5}(?:-\d{4})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]

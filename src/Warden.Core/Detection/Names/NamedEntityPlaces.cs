@@ -122,4 +122,45 @@ internal sealed partial class NamedEntityRecognizer
             i = last;
         }
     }
+
+    /// <summary>"grew up in X", "I am in X", "moved here from X", "arrived at X": unknown capitalised words after a place cue.</summary>
+    private static void CueLocations(Ctx c)
+    {
+        for (var i = 1; i < c.N; i++)
+        {
+            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 3000 || c.G.IsGivenName(c.Word(i)))
+            {
+                continue;
+            }
+
+            var prev = c.Word(i - 1);
+            var cue = prev is "in" or "from" or "near" or "city" or "town" or "village"
+                || (prev is "at" && i > 1 && c.Word(i - 2) is "arrived" or "landed" or "stayed");
+            if (!cue || c.Tokens[i].Start - c.Tokens[i - 1].End != 1)
+            {
+                continue;
+            }
+
+            var j = i;
+            while (j + 1 < c.N && j - i < 3 && c.Joined(j) && c.Label[j + 1] == None &&
+                   (Cap(c.Tokens[j + 1]) || (NameLexicon.Particles.Contains(c.Word(j + 1).ToString()) && j + 2 < c.N && Cap(c.Tokens[j + 2]))))
+            {
+                j++;
+            }
+
+            while (j > i && !Cap(c.Tokens[j]))
+            {
+                j--;
+            }
+
+            // A capitalised run followed by an organisation word is not a place ("in Acme Labs").
+            if (NameLexicon.OrgSuffixes.Contains(c.Word(j).ToString()))
+            {
+                continue;
+            }
+
+            c.Set(i, j, Loc, 0.5);
+            i = j;
+        }
+    }
 }

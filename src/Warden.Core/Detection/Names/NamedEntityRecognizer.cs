@@ -48,6 +48,7 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         var places = LocationCandidates(ctx);
         Persons(ctx, places);
         Locations(ctx, places);
+        CueLocations(ctx);
         CueOrganizations(ctx);
         Emit(ctx, results);
     }
