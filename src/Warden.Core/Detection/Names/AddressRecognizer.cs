@@ -120,6 +120,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
     private void Collect(string text, Regex regex, double score, List<(int Start, int End, double Score)> spans, bool checkWords)
     {
+        Span<char> lower = stackalloc char[32];
         foreach (var m in regex.EnumerateMatches(text))
         {
             var start = m.Index;
@@ -127,6 +128,25 @@ internal sealed partial class AddressRecognizer : IRecognizer
             if ((start > 0 && char.IsLetterOrDigit(text[start - 1])) || (checkWords && !PlausibleNumbered(text.AsSpan(start, end - start), lastIsStreetWord: true)))
             {
                 continue;
+            }
+
+            // Drop leading common words picked up by the optional word prefix ("add Lisa …").
+            while (start < end && char.IsLetter(text[start]))
+            {
+                var sp = text.IndexOf(' ', start, end - start);
+                if (sp < 0)
+                {
+                    break;
+                }
+
+                var w = text.AsSpan(start, Math.Min(sp - start, 32));
+                w.ToLowerInvariant(lower);
+                if (_g.Rank(lower[..w.Length]) >= 2000)
+                {
+                    break;
+                }
+
+                start = sp + 1;
             }
 
             spans.Add((start, end, score));
@@ -278,7 +298,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     private static partial Regex PrefixStreet();
 
     /// <summary>Street suffix glued to a name or as a word: "Eskelundsvej 15", "Grolmanstraße 25", "Király u. 23.", "Dózsa György út 78."</summary>
-    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,2}\p{L}[\p{L}\p{M}'\-]*(?:straße|strasse|straat|laan|gatan|veien|vegen|vägen|allee|gasse|plein|gracht|steenweg|kade|singel|torget|stræde|plads|gade|vej|weg|tie|katu|kuja|gata|dijk|lei|väg|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)(?:\s\d{1,5}[A-Za-z]?\.?)?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){1,2}(?:u\.|út|utca|tér|körút|köz|sor)\s\d{1,5}\.?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:straße|strasse|straat|laan|gatan|veien|vegen|vägen|allee|gasse|plein|gracht|steenweg|singel|torget|stræde|plads|gränd|vägen|kuja|katu)\b(?:\s\d{1,5}[A-Za-z]?\.?)?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}[A-Za-z]?\.?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){1,2}(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}\.?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SuffixStreet();
 
     /// <summary>"56 Canelones 2266", "63 Tylova 42": number, one to three names, number.</summary>

@@ -136,7 +136,53 @@ internal sealed partial class NamedEntityRecognizer
             c.Set(i, j, Per, score);
             i = j;
         }
+
+        // Coordinated lists: "Roeterdink and Lopez", "Mazzi, Bowman and Hill" — a weak name next to a person is one too.
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < c.N; i++)
+            {
+                if (c.Label[i] != None || (strength[i] == 0 && !(Cap(c.Tokens[i]) && c.Rank(i) == int.MaxValue)))
+                {
+                    continue;
+                }
+
+                var n = Neighbour(c, i);
+                if (n >= 0 && SameCase(c, i, n) && c.Label[n] == Per)
+                {
+                    c.Set(i, i, Per, 0.55);
+                }
+            }
+        }
     }
+
+    /// <summary>The token listed next to i ("A, i", "i, B", "A and i", "i and B"), or -1.</summary>
+    private static int Neighbour(Ctx c, int i)
+    {
+        if (i >= 1 && Gap(c, i - 1, i) is ", ")
+        {
+            return i - 1;
+        }
+
+        if (i + 1 < c.N && Gap(c, i, i + 1) is ", ")
+        {
+            return i + 1;
+        }
+
+        if (i >= 2 && c.Word(i - 1) is "and" && Gap(c, i - 2, i - 1) is " " && Gap(c, i - 1, i) is " ")
+        {
+            return i - 2;
+        }
+
+        if (i + 2 < c.N && c.Word(i + 1) is "and" && Gap(c, i, i + 1) is " " && Gap(c, i + 1, i + 2) is " ")
+        {
+            return i + 2;
+        }
+
+        return -1;
+    }
+
+    private static ReadOnlySpan<char> Gap(Ctx c, int a, int b) => c.Text.AsSpan(c.Tokens[a].End, c.Tokens[b].Start - c.Tokens[a].End);
 
     private static bool SameCase(Ctx c, int a, int b) =>
         (c.Tokens[a].Shape == Shape.Lower) == (c.Tokens[b].Shape == Shape.Lower);

@@ -45,7 +45,8 @@ internal sealed partial class NamedEntityRecognizer
 
             if (k > j && c.Free(j, k - 1))
             {
-                c.Set(j, k - 1, Per, 0.85);
+                // The title belongs to the name span ("Dr. Peter Garcia").
+                c.Set(titled ? i : j, k - 1, Per, 0.85);
             }
         }
     }
