@@ -87,12 +87,28 @@ internal sealed class SecretRecognizer : IRecognizer
                     return pass.Length > 0 && pass.IndexOfAnyExcept(DigitChars) >= 0 && !pass.StartsWith("$");
                 }
 
+            case "gitlab_token":
+                {
+                    // GitLab's documented token formats fix the body length for some prefixes.
+                    var dash = s.IndexOf('-');
+                    var body = dash > 0 && !s.StartsWith("GR1348941") ? s.Length - dash - 1 : s.Length - 9;
+                    var prefix = dash > 0 ? s[..dash] : "GR1348941";
+                    var lengthOk = prefix switch
+                    {
+                        "glptt" => body == 40,
+                        "gloas" => body == 64,
+                        "glimt" => body == 25,
+                        "glagent" => body >= 50,
+                        _ => body >= 20,
+                    };
+                    return lengthOk && (start == 0 || !char.IsLetterOrDigit(text[start - 1])) && (end >= text.Length || !TokenChars.Contains(text[end]));
+                }
+
             case "artifactory_token":
             case "twilio_key":
             case "telegram_bot_token":
             case "discord_bot_token":
             case "mailchimp_api_key":
-            case "gitlab_token":
             case "aws_access_key_id":
                 return (start == 0 || !char.IsLetterOrDigit(text[start - 1])) && (end >= text.Length || !TokenChars.Contains(text[end]) || kind == "discord_bot_token");
             default:
