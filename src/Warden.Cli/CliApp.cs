@@ -10,6 +10,8 @@ internal static class CliApp
     [
         new VersionCommand(),
         new ScrubCommand(),
+        new ServeCommand(),
+        new AgentsCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
