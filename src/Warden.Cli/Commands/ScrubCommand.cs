@@ -16,6 +16,7 @@ internal sealed class ScrubCommand : ICliCommand
 {
     private static readonly string[] ValueOptions = ["entities", "operator", "min-score", "key-env", "allow", "deny"];
     private static readonly string[] Flags = ["jsonl", "no-names", "help"];
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public string Name => "scrub";
 
@@ -117,7 +118,7 @@ internal sealed class ScrubCommand : ICliCommand
             }
 
             buffer.Clear();
-            using (var w = new Utf8JsonWriter(buffer))
+            using (var w = new Utf8JsonWriter(buffer, JsonOptions))
             {
                 WriteResult(line, w, scrubber);
             }
