@@ -121,7 +121,7 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 0; i < c.N; i++)
         {
-            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 200)
+            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 200 || NameLexicon.NotNames.Contains(c.Word(i).ToString()))
             {
                 continue;
             }

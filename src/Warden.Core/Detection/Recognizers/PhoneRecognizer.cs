@@ -9,7 +9,7 @@ namespace Warden.Core.Detection.Recognizers;
 /// must be valid for their country; national numbers must be valid in at least one of the configured
 /// regions. Dates and long bare digit runs are rejected.
 /// </summary>
-internal sealed partial class PhoneRecognizer : RegexRecognizer
+internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private readonly string[] _regions;
@@ -27,6 +27,118 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer
     protected override double ContextBoost => 0.3;
 
     protected override Regex Pattern => Phone();
+
+    private static readonly System.Buffers.SearchValues<char> Starts = System.Buffers.SearchValues.Create("+(0123456789");
+
+    /// <summary>
+    /// Span scanner for candidates (linear, no regex): a run of digits, spaces, dots, dashes and brackets that starts at
+    /// '+', '(' or a digit, is at most 32 characters long and has no more than two separators in a row, plus an optional
+    /// "x123"/"ext 123" extension. Longer runs (digit walls, tables) are skipped whole.
+    /// </summary>
+    void IRecognizer.Analyze(string text, List<Finding> results)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            var rel = text.AsSpan(i).IndexOfAny(Starts);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var start = i + rel;
+            var end = start;
+            var seps = 0;
+            var digits = 0;
+            while (end < text.Length)
+            {
+                var c = text[end];
+                if (char.IsAsciiDigit(c))
+                {
+                    digits++;
+                    seps = 0;
+                }
+                else if (c is ' ' or '.' or '-' or '(' or ')' || (c == '+' && end == start))
+                {
+                    if (++seps > 2)
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    break;
+                }
+
+                end++;
+            }
+
+            var next = Math.Max(end, start + 1);
+            if (end - start > 32 || digits > 20)
+            {
+                // A wall of digits: skip the whole run.
+                while (next < text.Length && (char.IsAsciiDigit(text[next]) || text[next] is ' ' or '.' or '-'))
+                {
+                    next++;
+                }
+
+                i = next;
+                continue;
+            }
+
+            // Optional extension.
+            var e = end;
+            while (e > start && text[e - 1] == ' ')
+            {
+                e--;
+            }
+
+            var x = e;
+            if (x < text.Length && (text[x] == 'x' || (x + 2 < text.Length && text.AsSpan(x, 3).SequenceEqual("ext"))))
+            {
+                var k = x + (text[x] == 'x' ? 1 : 3);
+                if (k < text.Length && text[k] == '.')
+                {
+                    k++;
+                }
+
+                if (k < text.Length && text[k] == ' ')
+                {
+                    k++;
+                }
+
+                var d = k;
+                while (d < text.Length && d - k < 6 && char.IsAsciiDigit(text[d]))
+                {
+                    d++;
+                }
+
+                if (d > k)
+                {
+                    e = d;
+                    next = Math.Max(next, d);
+                }
+            }
+
+            if (digits >= 7)
+            {
+                var s0 = start;
+                var e0 = e;
+                var score = BaseScore;
+                if (Validate(text, ref s0, ref e0, ref score))
+                {
+                    if (Context.Near(text, s0, e0))
+                    {
+                        score = Math.Min(1.0, score + ContextBoost);
+                    }
+
+                    results.Add(new Finding(EntityTypes.PhoneNumber, s0, e0, score, Name));
+                }
+            }
+
+            i = next;
+        }
+    }
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
     {

@@ -72,6 +72,6 @@ internal static partial class SecretPatterns
     /// A secret-looking name (…password, …secret, …token, …api_key, …pw, …pwd) assigned with =, :, :=, =&gt; or as a
     /// command-line flag, then the value (quoted or bare). The name may itself be quoted.
     /// </summary>
-    [GeneratedRegex(@"[A-Za-z0-9_.\-]{0,40}(?:password|passwd|passphrase|pass|pwd|pw|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?|key)[""']?\s{0,3}(?::=|=>|=|:|\s)\s{0,3}(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""',;)]+)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:password|passwd|passphrase|pass|pwd|pw|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|credentials?|key)[""']?\s{0,3}(?::=|=>|=|:|\s)\s{0,3}(?:""[^""\r\n]*""|'[^'\r\n]*'|[^\s""',;)]+)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     internal static partial Regex Assignment();
 }

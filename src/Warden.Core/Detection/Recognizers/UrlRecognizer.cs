@@ -51,6 +51,6 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         return span.Length > 4;
     }
 
-    [GeneratedRegex(@"(?:https?|ftp|wss?)://[^\s<>""'`]{2,}|(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9\-]{0,62})*\.(?:com|org|net|edu|gov|mil|int|info|biz|io|ai|co|app|dev|me|tv|us|uk|de|fr|nl|be|ch|at|it|es|pt|se|no|dk|fi|pl|cz|sk|hu|ro|bg|gr|tr|ru|ua|cn|jp|kr|in|au|nz|ca|br|mx|ar|cl|za|ie|is|il|sg|hk|tw|eu|ly|gl|cc|xyz|online|site|tech|cloud|uy|tn|si|hr|lt|lv|ee)(?:\.[a-z]{2})?(?::\d{2,5})?(?:/[^\s<>""'`]*)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:https?|ftp|wss?)://[^\s<>""'`]{2,}|(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)*\.(?:com|org|net|edu|gov|mil|int|info|biz|io|ai|co|app|dev|me|tv|us|uk|de|fr|nl|be|ch|at|it|es|pt|se|no|dk|fi|pl|cz|sk|hu|ro|bg|gr|tr|ru|ua|cn|jp|kr|in|au|nz|ca|br|mx|ar|cl|za|ie|is|il|sg|hk|tw|eu|ly|gl|cc|xyz|online|site|tech|cloud|uy|tn|si|hr|lt|lv|ee)(?:\.[a-z]{2})?(?::\d{2,5})?(?:/[^\s<>""'`]*)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Url();
 }
