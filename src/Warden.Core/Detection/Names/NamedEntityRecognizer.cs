@@ -104,7 +104,21 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
             Label = new byte[N];
             Group = new int[N];
             Score = new double[N];
+            LineFirst = new int[N];
+            NewlineBefore = new bool[N];
+            for (var i = 0; i < N; i++)
+            {
+                var gapStart = i == 0 ? 0 : tokens[i - 1].End;
+                NewlineBefore[i] = i == 0 || text.AsSpan(gapStart, tokens[i].Start - gapStart).Contains('\n');
+                LineFirst[i] = NewlineBefore[i] ? i : LineFirst[i - 1];
+            }
         }
+
+        /// <summary>Index of the first token on token i's line.</summary>
+        public int[] LineFirst { get; }
+
+        /// <summary>True when a line break (or the start of text) precedes token i.</summary>
+        public bool[] NewlineBefore { get; }
 
         public string Text { get; }
 

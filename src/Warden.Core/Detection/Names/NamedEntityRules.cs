@@ -174,7 +174,7 @@ internal sealed partial class NamedEntityRecognizer
             return false;
         }
 
-        // Walk back over the previous line: it must end with a person (or a job title line after a person).
+        // The previous line must end with a person, or be a free job-title line right after a person line.
         var k = i - 1;
         for (var lines = 0; k >= 0 && lines < 2; lines++)
         {
@@ -183,13 +183,7 @@ internal sealed partial class NamedEntityRecognizer
                 return true;
             }
 
-            // Skip a job-title line (lower-case words after a capital).
-            var lineStart = k;
-            while (lineStart > 0 && !c.Text.AsSpan(c.Tokens[lineStart - 1].End, c.Tokens[lineStart].Start - c.Tokens[lineStart - 1].End).Contains('\n'))
-            {
-                lineStart--;
-            }
-
+            var lineStart = c.LineFirst[k];
             if (c.Label[lineStart] != None)
             {
                 return false;
@@ -203,12 +197,20 @@ internal sealed partial class NamedEntityRecognizer
 
     private static bool LineAlone(Ctx c, int i, int j)
     {
-        var start = c.Tokens[i].Start;
+        if (!c.NewlineBefore[i] || (j + 1 < c.N && !c.NewlineBefore[j + 1]) || c.Tokens[i].Start == 0)
+        {
+            return false;
+        }
+
+        // Only list markers ("??? ", "> ") before the words, and nothing but '.' or "'s" after them on the line.
+        var prevEnd = i == 0 ? 0 : c.Tokens[i - 1].End;
+        var gap = c.Text.AsSpan(prevEnd, c.Tokens[i].Start - prevEnd);
+        var before = gap[(gap.LastIndexOf('\n') + 1)..].Trim();
         var end = c.Tokens[j].End;
-        var ls = c.Text.LastIndexOf('\n', Math.Max(0, start - 1));
-        var le = c.Text.IndexOf('\n', end);
-        var before = c.Text.AsSpan(ls + 1, start - ls - 1).Trim();
-        var after = c.Text.AsSpan(end, (le < 0 ? c.Text.Length : le) - end).Trim();
-        return ls >= 0 && before.IndexOfAnyExcept(LinePrefixChars) < 0 && (after.IsEmpty || after is "." || after is "'s");
+        var nextStart = j + 1 < c.N ? c.Tokens[j + 1].Start : c.Text.Length;
+        var tail = c.Text.AsSpan(end, nextStart - end);
+        var nl = tail.IndexOf('\n');
+        var after = (nl < 0 ? tail : tail[..nl]).Trim();
+        return before.IndexOfAnyExcept(LinePrefixChars) < 0 && (after.IsEmpty || after is "." || after is "'s");
     }
 }
