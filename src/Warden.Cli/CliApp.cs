@@ -12,6 +12,9 @@ internal static class CliApp
         new ScrubCommand(),
         new ServeCommand(),
         new AgentsCommand(),
+        new ProvidersCommand(),
+        new ScanCommand(),
+        new DoctorCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
