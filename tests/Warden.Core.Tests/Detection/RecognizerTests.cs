@@ -76,6 +76,7 @@ public sealed class RecognizerTests
     [InlineData("postgres://app:S3cr3t!pw@db.internal:5432/app", "url_credentials")]
     [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "private_key")]
     [InlineData("db_password = \"Xk9#mQ2!pLz7\"", "credential_assignment")]
+    [InlineData("Server=db;User Id=app;Password=Xk9#mQ2!pLz7;", "connection_string")]
     public void Secret_KnownShape_IsFoundWithKind(string text, string kind)
     {
         var f = Find(text, EntityTypes.Secret);

@@ -208,7 +208,9 @@ internal sealed class SecretRecognizer : IRecognizer
                 continue;
             }
 
-            var kind = span.StartsWith("Password", StringComparison.OrdinalIgnoreCase) || span.StartsWith("Pwd", StringComparison.OrdinalIgnoreCase)
+            // "Server=db;User Id=app;Password=…;" — a key=value list separated by ';' is a connection string.
+            var valueEnd = m.Index + valueStart + valueLength;
+            var kind = (m.Index > 0 && text[m.Index - 1] == ';') || (valueEnd < text.Length && text[valueEnd] == ';')
                 ? "connection_string"
                 : "credential_assignment";
             results.Add(new Finding(Detection.EntityTypes.Secret, m.Index + valueStart, m.Index + valueStart + valueLength, score, Name, kind));
