@@ -9,6 +9,7 @@ internal static class CliApp
     internal static IReadOnlyList<ICliCommand> Commands { get; } =
     [
         new VersionCommand(),
+        new ScrubCommand(),
         new ServeCommand(),
         new AgentsCommand(),
         new AuditCommand(),

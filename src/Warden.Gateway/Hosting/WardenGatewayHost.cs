@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Warden.Core.Identity;
 using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
+using Warden.Gateway.Detection;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
 using Warden.Gateway.Scanner;
@@ -88,6 +89,8 @@ public static class WardenGatewayHost
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
     {
         services.AddWardenAudit(options);
+        _ = options;
+        services.AddWardenDetection();
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
@@ -96,6 +99,7 @@ public static class WardenGatewayHost
         app.MapWardenHealth();
         app.MapWardenGatewayEndpoints();
         app.MapWardenAudit();
+        app.MapWardenScrub();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireWardenPermission("metrics");
         app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));

@@ -90,7 +90,8 @@ public sealed class RequestPathHookTests
         await using var openai = await FakeProvider.StartAsync("openai");
         var settings = ProxySettings.For(openai);
         settings["Warden:Providers:openai:RequireScrub"] = "true";
-        await using var gw = await GatewayFixture.StartAsync(settings);
+        // AddWardenDetection registers a real pseudonymizer; this test needs none (TryAdd lets this null factory win).
+        await using var gw = await GatewayFixture.StartAsync(settings, services: s => s.AddSingleton<IPseudonymizer>(_ => null!));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(
             """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));

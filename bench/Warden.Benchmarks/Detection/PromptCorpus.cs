@@ -1,0 +1,41 @@
+using System.Text;
+
+namespace Warden.Benchmarks.Detection;
+
+/// <summary>Deterministic prompt-like text: prose, a little code, a few PII values and secrets (not the eval data).</summary>
+internal static class PromptCorpus
+{
+    private static readonly string[] Paragraphs =
+    [
+        "Can you help me refactor this function? It reads the configuration, validates every field and then opens a connection to the database. I would like it to fail fast when a value is missing and to log a clear message without leaking anything sensitive.\n",
+        "Summarise the following meeting notes for the team. We agreed to ship the new onboarding flow next sprint, to move the billing job to the queue, and to review the error budget on Thursday. Action items are listed below with owners and due dates.\n",
+        "Please draft a polite reply to the customer. They wrote that the invoice from last month was charged twice and asked for a refund to the original card. Mention that the refund takes five to seven business days and thank them for their patience.\n",
+        "```python\ndef load(path):\n    with open(path) as f:\n        data = json.load(f)\n    if 'timeout' not in data:\n        raise ValueError('missing timeout')\n    return data\n```\nWhy does this raise when the file is empty, and how should I handle it?\n",
+        "Translate this paragraph into plain English for a non-technical audience: the service retries idempotent requests with exponential backoff and jitter, caps the total wait at thirty seconds, and surfaces a structured error to the caller once the budget is spent.\n",
+        "Contact me at jordan.miller@example.com or call +1-202-555-0143 if the deployment fails again; the staging host is 10.20.30.40 and the card on file ends with 4111 1111 1111 1111.\n",
+        "Here is the failing config: DATABASE_URL=postgres://app:Zx9#Lm2!Qp7w@db.internal:5432/app and api_key = \"AKIAIOSFODNN7EXAMPLE\". What is wrong with the port?\n",
+        "Write unit tests for the parser. Cover empty input, a single token, nested brackets, escaped quotes and a very long line. Each test should have a descriptive name and assert one behaviour only.\n",
+    ];
+
+    public static string Build(int chars, int seed = 7)
+    {
+        var rng = new Random(seed);
+        var sb = new StringBuilder(chars + 1024);
+        while (sb.Length < chars)
+        {
+            // Mostly prose and code; PII/secret paragraphs about one in eight.
+            sb.Append(Paragraphs[rng.Next(Paragraphs.Length)]);
+        }
+
+        return sb.ToString(0, chars);
+    }
+
+    public static string Adversarial(string kind, int chars) => kind switch
+    {
+        "at" => new string('@', chars),
+        "digits" => new string('7', chars),
+        "dots" => string.Concat(Enumerable.Repeat("a.", chars / 2)),
+        "brackets" => new string('(', chars / 2) + new string(')', chars / 2),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}

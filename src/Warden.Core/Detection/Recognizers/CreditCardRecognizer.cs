@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>CREDIT_CARD: 13–19 digits (optionally in groups separated by spaces or dashes), known issuer prefix, Luhn.</summary>
+internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCardRecognizer", EntityTypes.CreditCard, 0.7,
+    ["card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan"])
+{
+    protected override Regex Pattern => Card();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        if (!Bounded(text, start, end))
+        {
+            return false;
+        }
+
+        Span<char> d = stackalloc char[24];
+        var n = Digits(text.AsSpan(start, end - start), d);
+        if (n is < 13 or > 19 || !Checksums.Luhn(d[..n]) || !KnownIssuer(d[..n]))
+        {
+            return false;
+        }
+
+        // A single repeated digit passes Luhn (e.g. all zeros) but is no card.
+        if (d[..n].IndexOfAnyExcept(d[0]) < 0)
+        {
+            return false;
+        }
+
+        score = 0.9;
+        return true;
+    }
+
+    private static bool KnownIssuer(ReadOnlySpan<char> d) => d[0] switch
+    {
+        '4' => true, // Visa
+        '5' => d[1] is >= '1' and <= '5', // Mastercard
+        '2' => d[1] is >= '2' and <= '7', // Mastercard 2-series
+        '3' => d[1] is '4' or '7' or '0' or '6' or '8' or '5', // Amex, Diners, JCB
+        '6' => true, // Discover, UnionPay, Maestro
+        '1' => d[1] == '8', // UATP 1800
+        _ => false,
+    };
+
+    [GeneratedRegex(@"\d{4}(?:[ \-]?\d{2,7}){2,4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Card();
+}

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>
+/// CRYPTO: Bitcoin base58check addresses (P2PKH/P2SH, double-SHA-256 checksum verified), bech32
+/// <c>bc1</c> addresses (BIP-173/350 checksum verified) and Ethereum <c>0x</c> + 40 hex addresses.
+/// </summary>
+internal sealed partial class CryptoRecognizer() : RegexRecognizer("CryptoRecognizer", EntityTypes.Crypto, 0.9, ["wallet", "btc", "bitcoin", "eth", "ethereum", "crypto"])
+{
+    private const string Base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    private const string Bech32Chars = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+    protected override Regex Pattern => Crypto();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        if (!Bounded(text, start, end))
+        {
+            return false;
+        }
+
+        var s = text.AsSpan(start, end - start);
+        if (s.StartsWith("0x"))
+        {
+            score = 0.75;
+            return s.Length == 42;
+        }
+
+        if (s.StartsWith("bc1", StringComparison.OrdinalIgnoreCase))
+        {
+            return Bech32Valid(s);
+        }
+
+        return Base58CheckValid(s);
+    }
+
+    internal static bool Base58CheckValid(ReadOnlySpan<char> s)
+    {
+        if (s.Length is < 26 or > 35)
+        {
+            return false;
+        }
+
+        // Decode base58 into a 25-byte big-endian buffer.
+        Span<byte> bytes = stackalloc byte[25];
+        foreach (var c in s)
+        {
+            var carry = Base58.IndexOf(c, StringComparison.Ordinal);
+            if (carry < 0)
+            {
+                return false;
+            }
+
+            for (var i = bytes.Length - 1; i >= 0; i--)
+            {
+                carry += 58 * bytes[i];
+                bytes[i] = (byte)carry;
+                carry >>= 8;
+            }
+
+            if (carry != 0)
+            {
+                return false;
+            }
+        }
+
+        Span<byte> h1 = stackalloc byte[32];
+        Span<byte> h2 = stackalloc byte[32];
+        SHA256.HashData(bytes[..21], h1);
+        SHA256.HashData(h1, h2);
+        return h2[..4].SequenceEqual(bytes[21..]) && bytes[0] is 0x00 or 0x05;
+    }
+
+    private static bool Bech32Valid(ReadOnlySpan<char> s)
+    {
+        if (s.Length is < 14 or > 74)
+        {
+            return false;
+        }
+
+        Span<char> lower = stackalloc char[s.Length];
+        s.ToLowerInvariant(lower);
+        var sep = lower.LastIndexOf('1');
+        var hrp = lower[..sep];
+        var data = lower[(sep + 1)..];
+        if (data.Length < 6)
+        {
+            return false;
+        }
+
+        uint chk = 1;
+        foreach (var c in hrp)
+        {
+            chk = Polymod(chk) ^ (uint)(c >> 5);
+        }
+
+        chk = Polymod(chk);
+        foreach (var c in hrp)
+        {
+            chk = Polymod(chk) ^ (uint)(c & 31);
+        }
+
+        foreach (var c in data)
+        {
+            var v = Bech32Chars.IndexOf(c, StringComparison.Ordinal);
+            if (v < 0)
+            {
+                return false;
+            }
+
+            chk = Polymod(chk) ^ (uint)v;
+        }
+
+        return chk is 1 or 0x2bc830a3; // bech32 or bech32m
+    }
+
+    private static uint Polymod(uint chk)
+    {
+        ReadOnlySpan<uint> gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+        var top = chk >> 25;
+        chk = (chk & 0x1ffffff) << 5;
+        for (var i = 0; i < 5; i++)
+        {
+            if (((top >> i) & 1) != 0)
+            {
+                chk ^= gen[i];
+            }
+        }
+
+        return chk;
+    }
+
+    [GeneratedRegex(@"[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|0x[0-9a-fA-F]{40}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Crypto();
+}

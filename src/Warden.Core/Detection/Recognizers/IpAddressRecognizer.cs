@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>IP_ADDRESS: dotted IPv4 (each octet 0–255, no leading zeros) and IPv6 (validated by <see cref="IPAddress"/>).</summary>
+internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddressRecognizer", EntityTypes.IpAddress, 0.85, ["ip", "ipv4", "ipv6", "address", "host"])
+{
+    private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
+
+    protected override double ContextBoost => 0.1;
+
+    protected override Regex Pattern => Ip();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        var s = text.AsSpan(start, end - start);
+        if (s.Contains(':'))
+        {
+            // IPv6: trim a trailing ':' picked up from "addr: next" and require at least two colons.
+            while (s.Length > 0 && s[^1] == ':' && !s.EndsWith("::"))
+            {
+                s = s[..^1];
+                end--;
+            }
+
+            if (s.Count(':') < 2 || (start > 0 && (char.IsAsciiHexDigit(text[start - 1]) || text[start - 1] == ':')))
+            {
+                return false;
+            }
+
+            if (s.Count(':') < 7 && !s.Contains("::", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            // Times such as 10:30:00 are not addresses.
+            if (s.IndexOfAnyExcept(DigitsAndColon) < 0 && !s.Contains("::", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            return IPAddress.TryParse(s, out var a) && a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        if ((start > 0 && (char.IsAsciiDigit(text[start - 1]) || text[start - 1] == '.')) ||
+            (end < text.Length && (char.IsAsciiDigit(text[end]) || (text[end] == '.' && end + 1 < text.Length && char.IsAsciiDigit(text[end + 1])))))
+        {
+            return false; // part of a longer dotted number such as a version 1.2.3.4.5
+        }
+
+        var parts = 0;
+        foreach (var range in s.Split('.'))
+        {
+            var p = s[range];
+            if (p.Length == 0 || p.Length > 3 || (p.Length > 1 && p[0] == '0') || int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts == 4;
+    }
+
+    [GeneratedRegex(@"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Ip();
+}

@@ -1,0 +1,23 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>MAC_ADDRESS: six hex pairs separated by ':' or '-' (one separator throughout), or Cisco dotted triples.</summary>
+internal sealed partial class MacAddressRecognizer() : RegexRecognizer("MacAddressRecognizer", EntityTypes.MacAddress, 0.8, ["mac", "hardware", "ethernet"])
+{
+    protected override Regex Pattern => Mac();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        if (!Bounded(text, start, end) || (end < text.Length && text[end] is ':' or '-'))
+        {
+            return false;
+        }
+
+        var s = text.AsSpan(start, end - start);
+        return s.Length == 14 || (s[2] == s[5] && s[5] == s[8] && s[8] == s[11] && s[11] == s[14]);
+    }
+
+    [GeneratedRegex(@"[0-9A-Fa-f]{2}(?:[:\-][0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Mac();
+}

@@ -1,0 +1,145 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>US_DRIVER_LICENSE: letter/digit shapes used by US states; only reported next to context words (the shapes alone are too common).</summary>
+internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsDriverLicenseRecognizer", EntityTypes.UsDriverLicense, 0.5,
+    ["driver", "driver's", "drivers", "license", "licence", "dl", "dln", "driving"])
+{
+    protected override bool RequiresContext => true;
+
+    protected override double ContextBoost => 0.3;
+
+    protected override Regex Pattern => Dl();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        var s = text.AsSpan(start, end - start);
+        return Bounded(text, start, end) && s.IndexOfAnyInRange('0', '9') >= 0 && s.Length - s.ToString().Count(c => !char.IsAsciiDigit(c)) >= 6;
+    }
+
+    [GeneratedRegex(@"[A-Za-z]{1,2}\d{5,14}[A-Za-z]?|\d{7,13}|\d{3}[ \-]\d{3}[ \-]\d{3}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Dl();
+}
+
+/// <summary>US_PASSPORT: nine digits or a letter and eight digits (next-generation books), context required.</summary>
+internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPassportRecognizer", EntityTypes.UsPassport, 0.4, ["passport", "travel document"])
+{
+    protected override bool RequiresContext => true;
+
+    protected override Regex Pattern => Passport();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score) => Bounded(text, start, end);
+
+    [GeneratedRegex(@"[A-Za-z]\d{8}|\d{9}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Passport();
+}
+
+/// <summary>UK_NHS: ten digits (3-3-4), mod-11 check digit.</summary>
+internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecognizer", EntityTypes.UkNhs, 0.5, ["nhs", "health", "patient", "medical"])
+{
+    protected override Regex Pattern => Nhs();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        Span<char> d = stackalloc char[10];
+        var s = text.AsSpan(start, end - start);
+        if (!Bounded(text, start, end) || Digits(s, d) != 10 || !Checksums.NhsMod11(d))
+        {
+            return false;
+        }
+
+        // Unseparated ten-digit runs are common (phone numbers, ids): need context.
+        return s.Length != 10 || Context.Near(text, start, end);
+    }
+
+    [GeneratedRegex(@"\d{3}[ \-]?\d{3}[ \-]?\d{4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Nhs();
+}
+
+/// <summary>UK_NINO: two prefix letters (excluding D, F, I, Q, U, V and invalid pairs), six digits, suffix A–D.</summary>
+internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecognizer", EntityTypes.UkNino, 0.7, ["national insurance", "nino", "ni number", "insurance"])
+{
+    protected override Regex Pattern => Nino();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        if (!Bounded(text, start, end))
+        {
+            return false;
+        }
+
+        var a = char.ToUpperInvariant(text[start]);
+        var b = char.ToUpperInvariant(text[start + 1]);
+        Span<char> pair = [a, b];
+        return pair is not ("BG" or "GB" or "KN" or "NK" or "NT" or "TN" or "ZZ") && b != 'O';
+    }
+
+    [GeneratedRegex(@"[A-CEGHJ-PR-TW-Za-ceghj-pr-tw-z][A-CEGHJ-NPR-TW-Za-ceghj-npr-tw-z] ?\d{2} ?\d{2} ?\d{2} ?[A-Da-d]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Nino();
+}
+
+/// <summary>ES_NIF: Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter), mod-23 check letter.</summary>
+internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecognizer", EntityTypes.EsNif, 0.75, ["dni", "nif", "nie", "documento"])
+{
+    protected override Regex Pattern => Nif();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        if (!Bounded(text, start, end))
+        {
+            return false;
+        }
+
+        Span<char> v = stackalloc char[9];
+        var n = 0;
+        foreach (var c in text.AsSpan(start, end - start))
+        {
+            if (c != '-')
+            {
+                v[n++] = c;
+            }
+        }
+
+        return n == 9 && Checksums.SpanishNif(v);
+    }
+
+    [GeneratedRegex(@"[XYZxyz]?\d{7,8}-?[A-Za-z]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Nif();
+}
+
+/// <summary>IT_FISCAL_CODE: 16-character codice fiscale with its check letter.</summary>
+internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFiscalCodeRecognizer", EntityTypes.ItFiscalCode, 0.8, ["codice fiscale", "cf", "fiscal"])
+{
+    protected override Regex Pattern => Cf();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score) =>
+        Bounded(text, start, end) && Checksums.ItalianFiscalCode(text.AsSpan(start, end - start));
+
+    [GeneratedRegex(@"[A-Za-z]{6}\d{2}[A-EHLMPR-Ta-ehlmpr-t]\d{2}[A-Za-z]\d{3}[A-Za-z]", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Cf();
+}
+
+/// <summary>PL_PESEL: 11 digits with a weighted check digit and a plausible birth date; context raises the score.</summary>
+internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselRecognizer", EntityTypes.PlPesel, 0.4, ["pesel"])
+{
+    protected override bool RequiresContext => true;
+
+    protected override Regex Pattern => Pesel();
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        var s = text.AsSpan(start, end - start);
+        if (!Bounded(text, start, end) || !Checksums.Pesel(s))
+        {
+            return false;
+        }
+
+        var month = (s[2] - '0') * 10 + (s[3] - '0');
+        var day = (s[4] - '0') * 10 + (s[5] - '0');
+        return month % 20 is >= 1 and <= 12 && day is >= 1 and <= 31;
+    }
+
+    [GeneratedRegex(@"\d{11}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Pesel();
+}

@@ -1,0 +1,233 @@
+using System.Text.RegularExpressions;
+using PhoneNumbers;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>
+/// PHONE_NUMBER: a linear-time candidate scan (digits with spaces, dots, dashes, brackets, an optional
+/// leading + and an extension), validated with libphonenumber: numbers with an international prefix
+/// must be valid for their country; national numbers must be valid in at least one of the configured
+/// regions. Dates and long bare digit runs are rejected.
+/// </summary>
+internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+    private readonly string[] _regions;
+
+    public PhoneRecognizer(IReadOnlyList<string>? regions = null)
+        : base("PhoneRecognizer", EntityTypes.PhoneNumber, 0.6, ["phone", "tel", "telephone", "mobile", "cell", "call", "fax", "office", "number", "contact", "whatsapp"])
+    {
+        _regions = (regions is { Count: > 0 } ? regions : DefaultRegions).ToArray();
+    }
+
+    /// <summary>Regions tried for numbers written without an international prefix.</summary>
+    public static IReadOnlyList<string> DefaultRegions { get; } =
+        ["US", "GB", "DE", "FR", "NL", "BE", "CH", "AT", "IT", "ES", "PT", "SE", "NO", "DK", "FI", "IE", "PL", "CZ", "HU", "GR", "BR", "MX", "AR", "AU", "NZ", "IN", "IL", "ZA", "JP", "CA"];
+
+    protected override double ContextBoost => 0.3;
+
+    protected override Regex Pattern => Phone();
+
+    private static readonly System.Buffers.SearchValues<char> Starts = System.Buffers.SearchValues.Create("+(0123456789");
+
+    /// <summary>
+    /// Span scanner for candidates (linear, no regex): a run of digits, spaces, dots, dashes and brackets that starts at
+    /// '+', '(' or a digit, is at most 32 characters long and has no more than two separators in a row, plus an optional
+    /// "x123"/"ext 123" extension. Longer runs (digit walls, tables) are skipped whole.
+    /// </summary>
+    void IRecognizer.Analyze(string text, List<Finding> results)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            var rel = text.AsSpan(i).IndexOfAny(Starts);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var start = i + rel;
+            var end = start;
+            var seps = 0;
+            var digits = 0;
+            while (end < text.Length)
+            {
+                var c = text[end];
+                if (char.IsAsciiDigit(c))
+                {
+                    digits++;
+                    seps = 0;
+                }
+                else if (c is ' ' or '.' or '-' or '(' or ')' || (c == '+' && end == start))
+                {
+                    if (++seps > 2)
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    break;
+                }
+
+                end++;
+            }
+
+            var next = Math.Max(end, start + 1);
+            if (end - start > 32 || digits > 20)
+            {
+                // A wall of digits: skip the whole run.
+                while (next < text.Length && (char.IsAsciiDigit(text[next]) || text[next] is ' ' or '.' or '-'))
+                {
+                    next++;
+                }
+
+                i = next;
+                continue;
+            }
+
+            // Optional extension.
+            var e = end;
+            while (e > start && text[e - 1] == ' ')
+            {
+                e--;
+            }
+
+            var x = e;
+            if (x < text.Length && (text[x] == 'x' || (x + 2 < text.Length && text.AsSpan(x, 3).SequenceEqual("ext"))))
+            {
+                var k = x + (text[x] == 'x' ? 1 : 3);
+                if (k < text.Length && text[k] == '.')
+                {
+                    k++;
+                }
+
+                if (k < text.Length && text[k] == ' ')
+                {
+                    k++;
+                }
+
+                var d = k;
+                while (d < text.Length && d - k < 6 && char.IsAsciiDigit(text[d]))
+                {
+                    d++;
+                }
+
+                if (d > k)
+                {
+                    e = d;
+                    next = Math.Max(next, d);
+                }
+            }
+
+            if (digits >= 7)
+            {
+                var s0 = start;
+                var e0 = e;
+                var score = BaseScore;
+                if (Validate(text, ref s0, ref e0, ref score))
+                {
+                    if (Context.Near(text, s0, e0))
+                    {
+                        score = Math.Min(1.0, score + ContextBoost);
+                    }
+
+                    results.Add(new Finding(EntityTypes.PhoneNumber, s0, e0, score, Name));
+                }
+            }
+
+            i = next;
+        }
+    }
+
+    protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        // Trim separators picked up at the edges.
+        while (end > start && text[end - 1] is ' ' or '-' or '.' or '(')
+        {
+            end--;
+        }
+
+        if (start > 0 && (char.IsLetterOrDigit(text[start - 1]) || text[start - 1] is '/' or '-' or '.' or ':' or '_' or '+'))
+        {
+            return false;
+        }
+
+        if (end < text.Length && (char.IsLetterOrDigit(text[end]) && text[end] is not 'x') || (end < text.Length && text[end] is '/' or '_' || (end + 1 < text.Length && text[end] is '.' or '-' or ':' && char.IsAsciiDigit(text[end + 1]))))
+        {
+            return false;
+        }
+
+        var span = text.AsSpan(start, end - start);
+        var extAt = span.IndexOfAny('x', 'e');
+        var main = extAt > 0 ? span[..extAt] : span;
+        Span<char> digits = stackalloc char[32];
+        var n = Digits(main, digits);
+        if (n is < 7 or > 15)
+        {
+            return false;
+        }
+
+        // Bare digit runs (no separators) are ids, not phones, unless they carry a + prefix or context.
+        var separators = main.Length - n;
+        var international = main.StartsWith("+") || main.StartsWith("00");
+        if (separators == 0 && !international && !Context.Near(text, start, end))
+        {
+            return false;
+        }
+
+        if (LooksLikeDate(main))
+        {
+            return false;
+        }
+
+        var candidate = span.ToString();
+        try
+        {
+            if (main.StartsWith("+"))
+            {
+                return Util.IsValidNumber(Util.Parse(candidate, null)) && SetScore(ref score, 0.8);
+            }
+
+            if (main.StartsWith("001") && n >= 11)
+            {
+                return Util.IsValidNumber(Util.Parse(candidate, "CH")) && SetScore(ref score, 0.7) || Util.IsValidNumber(Util.Parse("+" + candidate[3..], null)) && SetScore(ref score, 0.75);
+            }
+
+            foreach (var region in _regions)
+            {
+                var number = Util.Parse(candidate, region);
+                if (Util.IsValidNumber(number))
+                {
+                    return SetScore(ref score, region == _regions[0] ? 0.75 : 0.6);
+                }
+            }
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    private static bool SetScore(ref double score, double value)
+    {
+        score = value;
+        return true;
+    }
+
+    private static bool LooksLikeDate(ReadOnlySpan<char> s)
+    {
+        // 2024-01-31, 31.01.2024, 2024 01 31
+        if (s.Length == 10 && (s[4] == s[7] && s[4] is '-' or '.' or ' ') || (s.Length == 10 && s[2] == s[5] && s[2] is '.' or '-'))
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    [GeneratedRegex(@"(?:\+|\b00)?\(?\d{1,4}\)?(?:[ .\-]{0,2}\(?\d{1,5}\)?){1,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Phone();
+}

@@ -1,0 +1,95 @@
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>
+/// A recognizer driven by one linear-time regex (NonBacktracking or a generated pattern without
+/// unbounded backtracking). Subclasses validate each candidate and may trim it or change its score.
+/// Context words near a match raise its score by <see cref="ContextBoost"/>.
+/// </summary>
+internal abstract class RegexRecognizer : IRecognizer
+{
+    private readonly string[] _types;
+
+    protected RegexRecognizer(string name, string entityType, double baseScore, IEnumerable<string>? context = null)
+    {
+        Name = name;
+        EntityType = entityType;
+        BaseScore = baseScore;
+        Context = new ContextWords(context ?? []);
+        _types = [entityType];
+    }
+
+    public string Name { get; }
+
+    public string EntityType { get; }
+
+    IReadOnlyCollection<string> IRecognizer.EntityTypes => _types;
+
+    protected double BaseScore { get; }
+
+    protected ContextWords Context { get; }
+
+    protected virtual double ContextBoost => 0.35;
+
+    /// <summary>When true, a match without a context word is dropped.</summary>
+    protected virtual bool RequiresContext => false;
+
+    protected abstract Regex Pattern { get; }
+
+    public void Analyze(string text, List<Finding> results)
+    {
+        foreach (var m in Pattern.EnumerateMatches(text))
+        {
+            var start = m.Index;
+            var end = m.Index + m.Length;
+            var score = BaseScore;
+            if (!Validate(text, ref start, ref end, ref score))
+            {
+                continue;
+            }
+
+            var hasContext = Context.Near(text, start, end);
+            if (RequiresContext && !hasContext)
+            {
+                continue;
+            }
+
+            if (hasContext)
+            {
+                score = Math.Min(1.0, score + ContextBoost);
+            }
+
+            results.Add(new Finding(EntityType, start, end, score, Name, KindOf(text, start, end)));
+        }
+    }
+
+    /// <summary>Checks a candidate; may move its bounds or change its score. Return false to drop it.</summary>
+    protected virtual bool Validate(string text, ref int start, ref int end, ref double score) => true;
+
+    protected virtual string? KindOf(string text, int start, int end) => null;
+
+    /// <summary>True when the characters just outside [start, end) are not letters or digits.</summary>
+    protected static bool Bounded(string text, int start, int end) =>
+        (start == 0 || !char.IsLetterOrDigit(text[start - 1])) && (end >= text.Length || !char.IsLetterOrDigit(text[end]));
+
+    /// <summary>Copies the ASCII digits of a span into <paramref name="buffer"/>; returns how many.</summary>
+    protected static int Digits(ReadOnlySpan<char> s, Span<char> buffer)
+    {
+        var n = 0;
+        foreach (var c in s)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                if (n == buffer.Length)
+                {
+                    return -1;
+                }
+
+                buffer[n++] = c;
+            }
+        }
+
+        return n;
+    }
+}

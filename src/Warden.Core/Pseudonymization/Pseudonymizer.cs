@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Warden.Core.Detection;
+
+namespace Warden.Core.Pseudonymization;
+
+/// <summary>
+/// The in-memory vault: sessions keyed by id, each holding its original↔surrogate mapping, expiring
+/// <see cref="PseudonymizerOptions.Ttl"/> after last use (measured with <see cref="TimeProvider"/>).
+/// Nothing is written to disk; an expired or evicted session forgets its mapping.
+/// </summary>
+public sealed class Pseudonymizer : IPseudonymizer
+{
+    private readonly ConcurrentDictionary<string, PseudonymizationSession> _sessions = new(StringComparer.Ordinal);
+    private readonly DetectionEngine _engine;
+    private readonly TimeProvider _time;
+    private long _opens;
+
+    public Pseudonymizer(DetectionEngine engine, TimeProvider time, PseudonymizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(time);
+        Options = options ?? new PseudonymizerOptions();
+        Options.Validate();
+        _engine = engine;
+        _time = time;
+    }
+
+    public PseudonymizerOptions Options { get; }
+
+    /// <summary>Sessions currently held (expired ones are dropped on the next open).</summary>
+    public int SessionCount => _sessions.Count;
+
+    public IPseudonymizationSession OpenSession(string? sessionId = null, IReadOnlyCollection<string>? entityTypes = null)
+    {
+        if (Interlocked.Increment(ref _opens) % 64 == 0 || _sessions.Count >= Options.MaxSessions)
+        {
+            Sweep();
+        }
+
+        if (sessionId is null)
+        {
+            sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        }
+        else if (sessionId.Length is 0 or > 128)
+        {
+            throw new ArgumentException("session id must be 1..128 characters", nameof(sessionId));
+        }
+
+        while (true)
+        {
+            var session = _sessions.GetOrAdd(sessionId, id => new PseudonymizationSession(id, _engine, _time, Options, entityTypes));
+            if (session.TryTouch())
+            {
+                return session;
+            }
+
+            // Expired between lookups: forget it and start afresh under the same id.
+            _sessions.TryRemove(new KeyValuePair<string, PseudonymizationSession>(sessionId, session));
+        }
+    }
+
+    /// <summary>Drops expired sessions, then the least recently used beyond the limit.</summary>
+    public void Sweep()
+    {
+        foreach (var (id, s) in _sessions)
+        {
+            if (s.IsExpired())
+            {
+                s.Forget();
+                _sessions.TryRemove(new KeyValuePair<string, PseudonymizationSession>(id, s));
+            }
+        }
+
+        var excess = _sessions.Count - Options.MaxSessions + 1;
+        if (excess > 0)
+        {
+            foreach (var (id, s) in _sessions.OrderBy(kv => kv.Value.LastUsedTicks).Take(excess).ToArray())
+            {
+                s.Forget();
+                _sessions.TryRemove(new KeyValuePair<string, PseudonymizationSession>(id, s));
+            }
+        }
+    }
+}

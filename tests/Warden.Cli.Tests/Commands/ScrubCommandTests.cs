@@ -1,0 +1,56 @@
+using System.Text.Json;
+
+namespace Warden.Cli.Tests.Commands;
+
+public sealed class ScrubCommandTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(string input, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CliApp.RunAsync(["scrub", .. args], new CliContext(new StringReader(input), stdout, stderr, CancellationToken.None));
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Jsonl_OneLinePerInput_InOrder_MalformedLineGetsError()
+    {
+        var input = "{\"id\":\"a\",\"text\":\"mail bob@example.com\"}\nnot json\n{\"id\":7}\n{\"id\":\"c\",\"text\":\"nothing here\"}\n";
+
+        var (code, output, _) = await RunAsync(input, "--jsonl");
+
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(4, lines.Length);
+        Assert.Equal("a", lines[0].GetProperty("id").GetString());
+        var e = Assert.Single(lines[0].GetProperty("entities").EnumerateArray());
+        Assert.Equal("EMAIL_ADDRESS", e.GetProperty("type").GetString());
+        Assert.Equal(5, e.GetProperty("start").GetInt32());
+        Assert.Equal(20, e.GetProperty("end").GetInt32());
+        Assert.Equal("mail <EMAIL_ADDRESS>", lines[0].GetProperty("text").GetString());
+        Assert.True(lines[1].TryGetProperty("error", out _));
+        Assert.Equal(7, lines[2].GetProperty("id").GetInt32());
+        Assert.True(lines[2].TryGetProperty("error", out _));
+        Assert.Equal("c", lines[3].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Plain_MaskOperatorAndEntityFilter_Applied()
+    {
+        var (code, output, _) = await RunAsync("card 4111 1111 1111 1111, bob@example.com", "--operator", "mask", "--entities", "CREDIT_CARD");
+        Assert.Equal(0, code);
+        Assert.Equal("card **** **** **** 1111, bob@example.com", output);
+    }
+
+    [Theory]
+    [InlineData("--operator", "shred")]
+    [InlineData("--entities", "NOPE")]
+    [InlineData("--operator", "hash", "--key-env", "WARDEN_TEST_KEY_THAT_IS_NOT_SET")]
+    public async Task BadOptions_ExitNonZero_WithOneLineReason(params string[] args)
+    {
+        var (code, output, err) = await RunAsync("x", args);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", output);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
