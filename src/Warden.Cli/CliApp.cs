@@ -9,6 +9,7 @@ internal static class CliApp
     internal static IReadOnlyList<ICliCommand> Commands { get; } =
     [
         new VersionCommand(),
+        new ScreenCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)

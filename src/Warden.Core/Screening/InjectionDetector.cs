@@ -9,21 +9,25 @@ namespace Warden.Core.Screening;
 public sealed class InjectionDetector
 {
     private const int WholeTextLimit = 2000;
+    private const int DocumentMinChars = 180;
+    private const int DocumentRampChars = 120;
 
     private readonly InjectionDetectorOptions _options;
-    private readonly LinearTextModel _model;
+    private readonly LinearTextModel _direct;
+    private readonly LinearTextModel _indirect;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
     public InjectionDetector(InjectionDetectorOptions? options = null)
-        : this(options, LinearTextModel.LoadEmbedded())
+        : this(options, LinearTextModel.LoadEmbedded(LinearTextModel.DirectHead), LinearTextModel.LoadEmbedded(LinearTextModel.IndirectHead))
     {
     }
 
-    internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel model)
+    internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel direct, LinearTextModel indirect)
     {
         _options = options ?? new InjectionDetectorOptions();
         _options.Validate();
-        _model = model;
+        _direct = direct;
+        _indirect = indirect;
     }
 
     /// <summary>The decision threshold in use.</summary>
@@ -89,33 +93,73 @@ public sealed class InjectionDetector
         return 1 - ((1 - clf) * notRule);
     }
 
-    /// <summary>Maximum classifier probability over the whole text (when short) and every segment.</summary>
+    /// <summary>
+    /// Classifier probability: the direct head on the whole text (when short) and on every segment, and the
+    /// indirect head over the segments of a document. The indirect head learns "an instruction to the reader
+    /// inside data"; its document logit is the top segment minus half the runner-up (an injected instruction
+    /// stands out from its document, while marketing copy is imperative all the way through). In a short
+    /// standalone prompt an instruction is just a request, so the indirect head is gated by document length.
+    /// </summary>
     internal double Classify(string text, out int offset, out int length)
     {
         offset = 0;
         length = text.Length;
-        var best = float.NegativeInfinity;
+        var best = 0.0;
         if (text.Length <= WholeTextLimit)
         {
-            best = _model.Logit(text);
+            best = LinearTextModel.Sigmoid(_direct.Logit(text) + _direct.Offset);
         }
 
         var segments = new List<(int Start, int Length)>();
         TextSegments.Split(text, segments);
-        if (segments.Count > 1 || text.Length > WholeTextLimit)
+        if (segments.Count <= 1 && text.Length <= WholeTextLimit)
         {
-            foreach (var (s, l) in segments)
+            return best;
+        }
+
+        var gate = Math.Clamp((text.Length - DocumentMinChars) / (double)DocumentRampChars, 0, 1);
+        float top1 = float.NegativeInfinity, top2 = float.NegativeInfinity;
+        int top1At = 0, top1Len = 0;
+        foreach (var (s, l) in segments)
+        {
+            var seg = text.AsSpan(s, l);
+            double p = LinearTextModel.Sigmoid(_direct.Logit(seg) + _direct.Offset);
+            if (p > best)
             {
-                var logit = _model.Logit(text.AsSpan(s, l));
-                if (logit > best)
+                best = p;
+                offset = s;
+                length = l;
+            }
+
+            if (gate > 0)
+            {
+                var li = _indirect.Logit(seg);
+                if (li > top1)
                 {
-                    best = logit;
-                    offset = s;
-                    length = l;
+                    (top2, top1, top1At, top1Len) = (top1, li, s, l);
+                }
+                else if (li > top2)
+                {
+                    top2 = li;
                 }
             }
         }
 
-        return float.IsNegativeInfinity(best) ? 0 : LinearTextModel.Sigmoid(best);
+        if (gate > 0)
+        {
+            var pi = gate * LinearTextModel.Sigmoid(IndirectDocumentLogit(top1, top2) + _indirect.Offset);
+            if (pi > best)
+            {
+                best = pi;
+                offset = top1At;
+                length = top1Len;
+            }
+        }
+
+        return best;
     }
+
+    /// <summary>Top segment logit minus half the runner-up (when positive).</summary>
+    internal static float IndirectDocumentLogit(float top1, float top2) =>
+        top1 - (0.5f * MathF.Max(float.IsNegativeInfinity(top2) ? 0 : top2, 0));
 }

@@ -5,7 +5,7 @@ namespace Warden.Core.Screening;
 /// <summary>
 /// A logistic-regression model over <see cref="TextFeaturizer"/> features, trained with ML.NET by
 /// <c>tools/Warden.Screening.Train</c> and shipped as a compact sparse weight file
-/// (<c>Screening/Model/injection-linear.bin</c>, embedded in the assembly). Inference is a dot product.
+/// (<c>Screening/Model/*.bin</c>, embedded in the assembly). Inference is a dot product.
 /// </summary>
 internal sealed class LinearTextModel
 {
@@ -15,7 +15,11 @@ internal sealed class LinearTextModel
     /// <summary>Format version.</summary>
     public const int Version = 1;
 
-    private const string ResourceName = "Warden.Core.Screening.Model.injection-linear.bin";
+    /// <summary>Head scored on whole texts and segments: direct injections aimed at the model.</summary>
+    public const string DirectHead = "injection-direct";
+
+    /// <summary>Head scored on segments of documents: instructions planted in data (indirect injections).</summary>
+    public const string IndirectHead = "injection-indirect";
 
     private readonly float[] _weights;
 
@@ -36,13 +40,17 @@ internal sealed class LinearTextModel
     /// <summary>Calibration shift chosen at training so the default threshold (0.5) sits at the chosen operating point.</summary>
     public float Offset { get; }
 
+    /// <summary>The same weights with another calibration offset.</summary>
+    public LinearTextModel WithOffset(float offset) => new(_weights, Bias, offset);
+
     public int NonZeroWeights => _weights.Count(w => w != 0);
 
-    /// <summary>Loads the model shipped inside Warden.Core.</summary>
-    public static LinearTextModel LoadEmbedded()
+    /// <summary>Loads a model head shipped inside Warden.Core (<see cref="DirectHead"/> or <see cref="IndirectHead"/>).</summary>
+    public static LinearTextModel LoadEmbedded(string head)
     {
-        using var stream = typeof(LinearTextModel).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"embedded screening model '{ResourceName}' is missing");
+        var resource = "Warden.Core.Screening.Model." + head + ".bin";
+        using var stream = typeof(LinearTextModel).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded screening model '{resource}' is missing");
         return Load(stream);
     }
 
@@ -113,12 +121,12 @@ internal sealed class LinearTextModel
         stream.Write(buffer);
     }
 
-    /// <summary>The calibrated logit for one piece of text.</summary>
+    /// <summary>The uncalibrated logit (bias + w·x) for one piece of text; add <see cref="Offset"/> after aggregating.</summary>
     public float Logit(ReadOnlySpan<char> text)
     {
         var sink = new WeightSum(_weights);
         var n = TextFeaturizer.Featurize(text, ref sink);
-        return n == 0 ? Bias + Offset : Bias + Offset + (sink.Sum / MathF.Sqrt(n));
+        return n == 0 ? Bias : Bias + (sink.Sum / MathF.Sqrt(n));
     }
 
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
