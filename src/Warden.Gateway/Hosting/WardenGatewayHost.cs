@@ -7,6 +7,7 @@ using Warden.Core.Identity;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
+using Warden.Gateway.Screening;
 using Warden.Storage.Sqlite;
 
 namespace Warden.Gateway.Hosting;
@@ -82,8 +83,8 @@ public static class WardenGatewayHost
     /// <summary>Engines register here (one line each), before the gateway's defaults.</summary>
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
     {
-        _ = services;
         _ = options;
+        services.AddWardenScreening();
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
@@ -91,6 +92,7 @@ public static class WardenGatewayHost
     {
         app.MapWardenHealth();
         app.MapWardenGatewayEndpoints();
+        app.MapWardenScreening();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
 }
