@@ -81,11 +81,10 @@ public sealed class InjectionDetector
         {
             foreach (var rule in InjectionRules.All)
             {
-                foreach (var m in rule.Pattern.EnumerateMatches(text))
+                if (rule.TryMatch(text, out var index, out var length))
                 {
                     notRule *= 1 - rule.Weight;
-                    signals.Add(new InjectionSignal(prefix + rule.Id, rule.Weight, hiddenKind is null ? m.Index : -1, m.Length));
-                    break;
+                    signals.Add(new InjectionSignal(prefix + rule.Id, rule.Weight, hiddenKind is null ? index : -1, length));
                 }
             }
         }
@@ -123,7 +122,17 @@ public sealed class InjectionDetector
         foreach (var (s, l) in segments)
         {
             var seg = text.AsSpan(s, l);
-            double p = LinearTextModel.Sigmoid(_direct.Logit(seg) + _direct.Offset);
+            float ld, li = float.NegativeInfinity;
+            if (gate > 0)
+            {
+                (ld, li) = LinearTextModel.Logits(seg, _direct, _indirect);
+            }
+            else
+            {
+                ld = _direct.Logit(seg);
+            }
+
+            double p = LinearTextModel.Sigmoid(ld + _direct.Offset);
             if (p > best)
             {
                 best = p;
@@ -131,17 +140,13 @@ public sealed class InjectionDetector
                 length = l;
             }
 
-            if (gate > 0)
+            if (li > top1)
             {
-                var li = _indirect.Logit(seg);
-                if (li > top1)
-                {
-                    (top2, top1, top1At, top1Len) = (top1, li, s, l);
-                }
-                else if (li > top2)
-                {
-                    top2 = li;
-                }
+                (top2, top1, top1At, top1Len) = (top1, li, s, l);
+            }
+            else if (li > top2)
+            {
+                top2 = li;
             }
         }
 

@@ -129,7 +129,28 @@ internal sealed class LinearTextModel
         return n == 0 ? Bias : Bias + (sink.Sum / MathF.Sqrt(n));
     }
 
+    /// <summary>Uncalibrated logits of two heads over one featurization pass.</summary>
+    public static (float First, float Second) Logits(ReadOnlySpan<char> text, LinearTextModel first, LinearTextModel second)
+    {
+        var sink = new PairSum(first._weights, second._weights);
+        var n = TextFeaturizer.Featurize(text, ref sink);
+        var scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
+        return (first.Bias + (sink.First * scale), second.Bias + (sink.Second * scale));
+    }
+
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    private struct PairSum(float[] first, float[] second) : IFeatureSink
+    {
+        public float First;
+        public float Second;
+
+        public void Add(int index)
+        {
+            First += first[index];
+            Second += second[index];
+        }
+    }
 
     private struct WeightSum(float[] weights) : IFeatureSink
     {
