@@ -11,10 +11,10 @@ namespace Warden.Core.Screening;
 internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, SearchValues<string> Anchors)
 {
     /// <summary>How far before an anchor a match may start.</summary>
-    public const int Before = 160;
+    public const int Before = 96;
 
     /// <summary>How far after an anchor a match may end.</summary>
-    public const int After = 480;
+    public const int After = 240;
 
     /// <summary>
     /// The first match, searching only windows around anchor hits (a vectorised multi-string scan), so long
