@@ -12,6 +12,9 @@ internal static class CliApp
         new ServeCommand(),
         new AgentsCommand(),
         new ScreenCommand(),
+        new ProvidersCommand(),
+        new ScanCommand(),
+        new DoctorCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)

@@ -8,6 +8,7 @@ using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
 using Warden.Gateway.Screening;
+using Warden.Gateway.Scanner;
 using Warden.Storage.Sqlite;
 
 namespace Warden.Gateway.Hosting;
@@ -53,10 +54,12 @@ public static class WardenGatewayHost
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options);
+        services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
+        _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
         WardenBootstrap.RunAsync(
             app.Services.GetRequiredService<IPrincipalStore>(), options, info,
             app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
@@ -93,6 +96,8 @@ public static class WardenGatewayHost
         app.MapWardenHealth();
         app.MapWardenGatewayEndpoints();
         app.MapWardenScreening();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireWardenPermission("metrics");
+        app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
 }
