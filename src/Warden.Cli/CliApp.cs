@@ -13,6 +13,7 @@ internal static class CliApp
         new ServeCommand(),
         new AgentsCommand(),
         new AuditCommand(),
+        new ScreenCommand(),
         new ProvidersCommand(),
         new ScanCommand(),
         new DoctorCommand(),

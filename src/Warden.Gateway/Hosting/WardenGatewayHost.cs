@@ -9,6 +9,7 @@ using Warden.Gateway.Authentication;
 using Warden.Gateway.Detection;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
+using Warden.Gateway.Screening;
 using Warden.Gateway.Scanner;
 using Warden.Storage.Sqlite;
 
@@ -91,6 +92,8 @@ public static class WardenGatewayHost
         services.AddWardenAudit(options);
         _ = options;
         services.AddWardenDetection();
+        _ = options;
+        services.AddWardenScreening();
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
@@ -100,6 +103,7 @@ public static class WardenGatewayHost
         app.MapWardenGatewayEndpoints();
         app.MapWardenAudit();
         app.MapWardenScrub();
+        app.MapWardenScreening();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireWardenPermission("metrics");
         app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));

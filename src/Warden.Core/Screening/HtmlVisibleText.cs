@@ -1,0 +1,505 @@
+using System.Text;
+
+namespace Warden.Core.Screening;
+
+/// <summary>
+/// A hand-written, single-pass HTML tokenizer that keeps only what a reader would see. No regular
+/// expressions and no recursion: the open-element stack is an explicit, bounded list, every character is
+/// visited a constant number of times, and hidden text goes to a bounded side buffer for screening.
+/// </summary>
+internal sealed class HtmlVisibleText
+{
+    private const int MaxDepth = 512;
+
+    private static readonly HashSet<string> VoidElements = new(StringComparer.Ordinal)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    };
+
+    private static readonly HashSet<string> BlockElements = new(StringComparer.Ordinal)
+    {
+        "p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
+        "footer", "blockquote", "pre", "table", "ul", "ol", "hr", "title", "main", "nav", "aside", "dt", "dd", "figcaption",
+    };
+
+    private static readonly HashSet<string> NonRendered = new(StringComparer.Ordinal)
+    {
+        "script", "style", "template", "noscript", "iframe", "noembed", "noframes", "xmp", "object",
+    };
+
+    private readonly string _html;
+    private readonly bool _markdown;
+    private readonly FindingCollector _findings;
+    private readonly UrlGuard _urls;
+    private readonly StringBuilder _out;
+    private readonly StringBuilder _hidden = new();
+    private readonly List<OpenElement> _stack = [];
+    private int _hiddenDepth;
+    private FindingKind _hiddenKind;
+    private bool _overflowHidden;
+
+    private HtmlVisibleText(string html, bool markdown, FindingCollector findings, UrlGuard urls)
+    {
+        _html = html;
+        _markdown = markdown;
+        _findings = findings;
+        _urls = urls;
+        _out = new StringBuilder(html.Length);
+    }
+
+    /// <summary>Extracts visible text. In <paramref name="markdown"/> mode text keeps its whitespace and layout.</summary>
+    public static string Extract(string html, bool markdown, FindingCollector findings, UrlGuard urls)
+    {
+        var x = new HtmlVisibleText(html, markdown, findings, urls);
+        x.Run();
+        return x._out.ToString();
+    }
+
+    private bool Hidden => _hiddenDepth > 0 || _overflowHidden;
+
+    private void Run()
+    {
+        var s = _html;
+        var i = 0;
+        while (i < s.Length)
+        {
+            var c = s[i];
+            if (c == '<' && i + 1 < s.Length)
+            {
+                var n = s[i + 1];
+                if (n == '!')
+                {
+                    i = Bang(i);
+                    continue;
+                }
+
+                if (n == '?')
+                {
+                    i = SkipPast(i, '>');
+                    continue;
+                }
+
+                if (n == '/' && i + 2 < s.Length && char.IsAsciiLetter(s[i + 2]))
+                {
+                    i = EndTag(i);
+                    continue;
+                }
+
+                if (char.IsAsciiLetter(n))
+                {
+                    i = StartTag(i);
+                    continue;
+                }
+            }
+
+            if (c == '&')
+            {
+                i = Entity(i);
+                continue;
+            }
+
+            EmitChar(c);
+            i++;
+        }
+
+        FlushHidden();
+    }
+
+    private int SkipPast(int i, char end)
+    {
+        var e = _html.IndexOf(end, i);
+        return e < 0 ? _html.Length : e + 1;
+    }
+
+    private int Bang(int i)
+    {
+        if (string.CompareOrdinal(_html, i, "<!--", 0, 4) == 0)
+        {
+            var end = _html.IndexOf("-->", i + 4, StringComparison.Ordinal);
+            var stop = end < 0 ? _html.Length : end;
+            _findings.Add(FindingKind.HtmlComment, i, (end < 0 ? _html.Length : end + 3) - i, "comment");
+            _findings.AddPayload(FindingKind.HtmlComment, _html.AsSpan(i + 4, Math.Max(0, stop - i - 4)));
+            return end < 0 ? _html.Length : end + 3;
+        }
+
+        if (string.CompareOrdinal(_html, i, "<![CDATA[", 0, 9) == 0)
+        {
+            var end = _html.IndexOf("]]>", i + 9, StringComparison.Ordinal);
+            var stop = end < 0 ? _html.Length : end;
+            for (var k = i + 9; k < stop; k++)
+            {
+                EmitChar(_html[k]);
+            }
+
+            return end < 0 ? _html.Length : end + 3;
+        }
+
+        return SkipPast(i, '>'); // doctype and friends
+    }
+
+    private int ReadName(int i, out string name)
+    {
+        var start = i;
+        while (i < _html.Length && (char.IsAsciiLetterOrDigit(_html[i]) || _html[i] is '-' or ':' or '_'))
+        {
+            i++;
+        }
+
+        name = _html.AsSpan(start, i - start).ToString().ToLowerInvariant();
+        return i;
+    }
+
+    private int EndTag(int i)
+    {
+        var after = ReadName(i + 2, out var name);
+        var end = SkipPast(after, '>');
+        for (var k = _stack.Count - 1; k >= 0 && k >= _stack.Count - MaxDepth; k--)
+        {
+            if (_stack[k].Name == name)
+            {
+                while (_stack.Count > k)
+                {
+                    Pop();
+                }
+
+                break;
+            }
+        }
+
+        if (BlockElements.Contains(name))
+        {
+            Newline();
+        }
+
+        return end;
+    }
+
+    private void Pop()
+    {
+        var e = _stack[^1];
+        _stack.RemoveAt(_stack.Count - 1);
+        if (e.HiddenKind is not null)
+        {
+            _hiddenDepth--;
+            if (_hiddenDepth == 0)
+            {
+                FlushHidden();
+            }
+        }
+        else if (e.Href is not null && !Hidden && !_markdown)
+        {
+            Append(" <");
+            Append(e.Href);
+            Append(">");
+        }
+    }
+
+    private int StartTag(int i)
+    {
+        var p = ReadName(i + 1, out var name);
+        var tag = new TagAttributes();
+        var s = _html;
+        var selfClosing = false;
+        while (p < s.Length)
+        {
+            var c = s[p];
+            if (c == '>')
+            {
+                p++;
+                break;
+            }
+
+            if (c == '/' && p + 1 < s.Length && s[p + 1] == '>')
+            {
+                selfClosing = true;
+                p += 2;
+                break;
+            }
+
+            if (char.IsWhiteSpace(c) || c == '/')
+            {
+                p++;
+                continue;
+            }
+
+            var nameStart = p;
+            while (p < s.Length && !char.IsWhiteSpace(s[p]) && s[p] is not ('=' or '>' or '/'))
+            {
+                p++;
+            }
+
+            var attrName = s.AsSpan(nameStart, p - nameStart);
+            while (p < s.Length && char.IsWhiteSpace(s[p]))
+            {
+                p++;
+            }
+
+            ReadOnlySpan<char> value = default;
+            if (p < s.Length && s[p] == '=')
+            {
+                p++;
+                while (p < s.Length && char.IsWhiteSpace(s[p]))
+                {
+                    p++;
+                }
+
+                if (p < s.Length && s[p] is '"' or '\'')
+                {
+                    var q = s.IndexOf(s[p], p + 1);
+                    var stop = q < 0 ? s.Length : q;
+                    value = s.AsSpan(p + 1, stop - p - 1);
+                    p = q < 0 ? s.Length : q + 1;
+                }
+                else
+                {
+                    var vs = p;
+                    while (p < s.Length && !char.IsWhiteSpace(s[p]) && s[p] != '>')
+                    {
+                        p++;
+                    }
+
+                    value = s.AsSpan(vs, p - vs);
+                }
+            }
+
+            tag.Set(attrName, value);
+        }
+
+        HandleStartTag(name, tag, i, p, selfClosing);
+        return NonRendered.Contains(name) && !selfClosing ? SkipRawText(name, i, p) : p;
+    }
+
+    private int SkipRawText(string name, int tagStart, int contentStart)
+    {
+        var s = _html;
+        var k = contentStart;
+        var end = s.Length;
+        var resume = s.Length;
+        while (k < s.Length)
+        {
+            var lt = s.IndexOf("</", k, StringComparison.Ordinal);
+            if (lt < 0)
+            {
+                break;
+            }
+
+            if (lt + 2 + name.Length <= s.Length && s.AsSpan(lt + 2, name.Length).Equals(name, StringComparison.OrdinalIgnoreCase)
+                && (lt + 2 + name.Length == s.Length || !char.IsAsciiLetterOrDigit(s[lt + 2 + name.Length])))
+            {
+                end = lt;
+                resume = SkipPast(lt, '>');
+                break;
+            }
+
+            k = lt + 2;
+        }
+
+        _findings.Add(FindingKind.HtmlNonRenderedElement, tagStart, resume - tagStart, "<" + name + ">");
+        if (name is "template" or "noscript" or "noembed" or "noframes" or "xmp")
+        {
+            _findings.AddPayload(FindingKind.HtmlNonRenderedElement, s.AsSpan(contentStart, end - contentStart));
+        }
+
+        return resume;
+    }
+
+    private void HandleStartTag(string name, TagAttributes tag, int start, int end, bool selfClosing)
+    {
+        if (name == "meta")
+        {
+            if (!tag.Content.IsEmpty)
+            {
+                _findings.Add(FindingKind.HtmlMetaContent, start, end - start, "meta content");
+                _findings.AddPayload(FindingKind.HtmlMetaContent, tag.Content);
+            }
+
+            return;
+        }
+
+        if (name == "img" || name == "image")
+        {
+            Image(tag, start, end);
+            return;
+        }
+
+        if (BlockElements.Contains(name))
+        {
+            Newline();
+        }
+
+        if (VoidElements.Contains(name) || selfClosing || NonRendered.Contains(name))
+        {
+            return;
+        }
+
+        var kind = tag.HiddenKind();
+        string? href = null;
+        if (name == "a" && !tag.Href.IsEmpty && kind is null)
+        {
+            if (_urls.IsUnsafe(tag.Href, isImage: false, out var host))
+            {
+                _findings.Add(FindingKind.ExfiltrationUrl, start, end - start, "link to " + host);
+            }
+            else if (tag.Href.StartsWith("http", StringComparison.OrdinalIgnoreCase))
+            {
+                href = tag.Href.ToString();
+            }
+        }
+
+        if (_stack.Count >= MaxDepth)
+        {
+            if (kind is not null)
+            {
+                _overflowHidden = true; // fail closed: everything after an unbounded hidden nest stays hidden
+                _findings.Add(kind.Value, start, end - start, "<" + name + "> beyond depth limit");
+            }
+
+            return;
+        }
+
+        _stack.Add(new OpenElement(name, kind, href));
+        if (kind is not null)
+        {
+            if (_hiddenDepth == 0)
+            {
+                _hiddenKind = kind.Value;
+                _findings.Add(kind.Value, start, end - start, "<" + name + ">");
+            }
+
+            _hiddenDepth++;
+        }
+    }
+
+    private void Image(TagAttributes tag, int start, int end)
+    {
+        if (Hidden)
+        {
+            return;
+        }
+
+        var alt = tag.Alt.Trim();
+        if (!tag.Src.IsEmpty && _urls.IsUnsafe(tag.Src, isImage: true, out var host))
+        {
+            _findings.Add(FindingKind.ExfiltrationUrl, start, end - start, "image from " + host);
+        }
+
+        if (alt.Length > _findings.Options.MaxAltTextChars)
+        {
+            _findings.Add(FindingKind.AltTextStuffing, start, end - start, $"alt text of {alt.Length} chars");
+            _findings.AddPayload(FindingKind.AltTextStuffing, alt);
+            return;
+        }
+
+        if (!alt.IsEmpty && tag.HiddenKind() is null)
+        {
+            Append("[image: ");
+            foreach (var ch in alt)
+            {
+                _out.Append(ch is '\r' or '\n' ? ' ' : ch);
+            }
+
+            Append("]");
+        }
+    }
+
+    private int Entity(int i)
+    {
+        var s = _html;
+        var semi = s.IndexOf(';', i + 1, Math.Min(12, s.Length - i - 1));
+        if (semi < 0)
+        {
+            EmitChar('&');
+            return i + 1;
+        }
+
+        var name = s.AsSpan(i + 1, semi - i - 1);
+        if (HtmlEntities.TryDecode(name, out var decoded))
+        {
+            foreach (var ch in decoded)
+            {
+                EmitChar(ch);
+            }
+
+            return semi + 1;
+        }
+
+        EmitChar('&');
+        return i + 1;
+    }
+
+    private void EmitChar(char c)
+    {
+        if (Hidden)
+        {
+            if (_hidden.Length < _findings.Options.MaxPayloadChars)
+            {
+                _hidden.Append(c);
+            }
+
+            return;
+        }
+
+        if (_markdown)
+        {
+            _out.Append(c);
+            return;
+        }
+
+        if (char.IsWhiteSpace(c) || c == '\u00A0')
+        {
+            if (_out.Length > 0 && _out[^1] is not (' ' or '\n'))
+            {
+                _out.Append(' ');
+            }
+
+            return;
+        }
+
+        _out.Append(c);
+    }
+
+    private void Append(string text)
+    {
+        if (!Hidden)
+        {
+            _out.Append(text);
+        }
+    }
+
+    private void Append(ReadOnlySpan<char> text)
+    {
+        if (!Hidden)
+        {
+            _out.Append(text);
+        }
+    }
+
+    private void Newline()
+    {
+        if (_markdown || Hidden || _out.Length == 0)
+        {
+            return;
+        }
+
+        if (_out[^1] == ' ')
+        {
+            _out.Length--;
+        }
+
+        if (_out.Length > 0 && _out[^1] != '\n')
+        {
+            _out.Append('\n');
+        }
+    }
+
+    private void FlushHidden()
+    {
+        if (_hidden.Length > 0)
+        {
+            _findings.AddPayload(_hiddenKind, _hidden.ToString());
+            _hidden.Clear();
+        }
+    }
+
+    private sealed record OpenElement(string Name, FindingKind? HiddenKind, string? Href);
+}

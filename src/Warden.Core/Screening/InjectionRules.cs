@@ -1,0 +1,66 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Screening;
+
+/// <summary>
+/// Hand-written rules for instructions aimed at a model, English and German. They are written for precision
+/// (a benign "Can I ignore this compiler warning?" must not match); recall comes from the classifier.
+/// </summary>
+internal static class InjectionRules
+{
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    public static IReadOnlyList<InjectionRule> All { get; } =
+    [
+        Rule("rule.ignore_previous", ["ignor", "disregard", "forget", "skip", "overrid", "bypass", "discard", "abandon", "aside", "behind", "vergiss", "vergessen", "missachte", "übergehe"], 0.92f,
+            @"\b(ignore|disregard|forget|skip|override|bypass|discard|abandon|set aside|leave behind)\s+((all|any|the|your|my|every|of|these|those|about)\s+)*(previous|prior|above|earlier|preceding|former|foregoing|original|initial|old|existing|system|safety|current)\s+(\w+\s+)?(instructions?|prompts?|rules|directions|directives|guidelines|orders|tasks|assignments|context|commands|messages|information|programming|constraints|restrictions)\b"
+            + @"|\b(ignore|disregard|forget)\s+(all\s+|everything\s+)?(that\s+|what\s+)?(was\s+)?(said|written|told|stated|mentioned)?\s*(before|above|previously|so far)\b"
+            + @"|\b(ignorier(e|en|t)?|vergiss|vergessen\s+sie|missachte|übergehe)\s+(\w+\s+){0,3}(anweisungen|instruktionen|befehle|aufgaben|vorgaben|regeln|informationen)\b"),
+        Rule("rule.forget_everything", ["forget", "ignor", "disregard", "vergiss", "scratch"], 0.4f,
+            @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))\b|\bvergiss\s+alles\b|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
+        Rule("rule.new_task", ["task", "instruction", "assignment", "aufgabe", "anweisung", "role", "goal", "objective", "rolle"], 0.7f,
+            @"\b(now|from now on|jetzt|nun|ab jetzt)\b[^.!?\n]{0,40}\b(new|neue[nr]?|further|weitere)\s+(tasks?|instructions?|assignments?|aufgaben?|anweisungen?)\b(\s+(follow|folgen))?"
+            + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\b|\bdeine\s+neue\s+(aufgabe|rolle)\b|\bnew\s+instructions?\s*:"),
+        Rule("rule.role_override", ["now", "act as", "pretend", "roleplay", "bist", "dan", "evil", "unrestricted", "unfiltered", "jailbr", "uncensored", "developer", "anything"], 0.6f,
+            @"\b(you\s+are\s+now\s+(an?\s+|the\s+|my\s+)?\w+\s*[,.:!]|you're\s+now\s+(an?\s+|the\s+)|from\s+now\s+on,?\s+you\s+(are|will|must|should|act|answer|respond)|i\s+want\s+you\s+to\s+act\s+as|pretend\s+(that\s+)?you\s+are|you\s+will\s+now\s+act|roleplay\s+as"
+            + @"|du\s+bist\s+(jetzt|nun|ab\s+sofort)\s+(ein|eine|der|die|das)\b|ab\s+(jetzt|sofort)\s+bist\s+du|you\s+are\s+(dan|an?\s+(evil|unrestricted|unfiltered|jailbroken|uncensored)\s+\w+)|enable\s+developer\s+mode|do\s+anything\s+now)\b"),
+        Rule("rule.role_play", ["pretend", "act as", "stay", "tu so", "stell", "now"], 0.35f,
+            @"\b(pretend\s+to\s+be|act\s+as\s+if\s+you|stay\s+in\s+(your\s+)?(role|character)|tu\s+so,?\s+als|stell\s+dir\s+vor,?\s+du\s+bist|now\s+you\s+are\s+\w+)\b"),
+        Rule("rule.fake_frame", ["<|", "inst]", "<<sys", "<</sys", "system", "tool_", "function_", "instruction", "###", "begin", "role", "end of", "assistant"], 0.8f,
+            @"<\|(im_start|im_end|system|assistant|user|endoftext)\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(system|system_prompt|tool_call|function_call|tool_result|instructions?)\s*>"
+            + @"|###\s*(system|instruction|new\s+instructions?)\b|\bbegin\s+(new\s+)?(system\s+)?(prompt|instructions)\b|""role""\s*:\s*""(system|tool)""|\bend\s+of\s+(the\s+)?(user\s+)?(input|prompt|document|email|context)\b"
+            + @"|(^|\n)\s*\[?(system|assistant)\]?\s*:\s*(you|ignore|new|from|the\s+user)"),
+        Rule("rule.reveal_secrets", ["reveal", "show", "print", "output", "repeat", "display", "tell", "give", "leak", "dump", "list", "spell", "write", "prompt", "zeig", "nenne", "gib", "verrate"], 0.8f,
+            @"\b(reveal|show|print|output|repeat|display|tell|give|leak|dump|list|spell\s+out|write\s+down)\s+(me\s+|us\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(prompts?|prompt\s+texts?|instructions|system\s+message|configuration|api\s+keys?|secrets|credentials)\b"
+            + @"|\b(reveal|show|print|output|repeat|display|leak|dump)\s+(me\s+)?(all\s+)?(of\s+)?the\s+(full\s+|entire\s+|complete\s+|original\s+|initial\s+|hidden\s+|exact\s+)*(system\s+prompt|prompt\s+texts?|hidden\s+instructions|initial\s+instructions|api\s+keys?)\b"
+            + @"|\b(show|print|output|repeat)\s+(all\s+)?(your\s+|the\s+)?prompt\s+texts?\b|\bwhat\s+was\s+written\s+at\s+the\s+beginning\s+of\s+this\s+prompt\b|\b(repeat|print)\s+(the\s+)?(text|words)\s+above\b"
+            + @"|\b(zeig|zeige|nenne|gib|verrate)\s+(mir\s+)?((alle|deine|den|die|alle deine)\s+)+(prompts?|prompt-texte|anweisungen|instruktionen|passw\w*)\b"),
+        Rule("rule.exfiltrate", ["@", "http", "url", "link", "image", "query", "conversation", "history", "messages", "user", "send", "sende", "schick", "leite"], 0.4f,
+            @"\b(send|forward|e-?mail|post|upload|transmit|exfiltrate|leak)\s+[^.!?\n]{0,60}\s+to\s+([\w.+-]+@[\w-]+\.[a-z]{2,}|https?://)"
+            + @"|\b(append|add|encode|include|embed|put)\b[^.!?\n]{0,60}\b(to|in|into)\s+(the\s+|a\s+|this\s+)?(url|link|image\s+url|query\s+string|markdown\s+image)\b"
+            + @"|\b(include|attach|append)\s+(the\s+|all\s+|any\s+)?(conversation|chat\s+history|previous\s+messages|user'?s\s+(data|emails?|password|files))\b"
+            + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@"),
+        Rule("rule.call_tool", ["tool", "function", "plugin"], 0.5f,
+            @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?[\w-]{1,30}\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+[\w-]{1,30}\s+tool\s+to\b"),
+        Rule("rule.addressed_to_ai", ["dear", "hey", "hi ", "hello", "attention", "note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn", "gpt"], 0.7f,
+            @"\b(dear|hey|hi|hello|attention|note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)\b"
+            + @"|\bif\s+you\s+are\s+an?\s+(ai|llm|language\s+model|ai\s+assistant|automated\s+(system|agent)|bot)\b|\b(ai|llm|assistant|agent)s?\s+(reading|processing|summari[sz]ing|parsing)\s+this\b"
+            + @"|\bwenn\s+du\s+eine?\s+(ki|sprachmodell|assistent)\b|\bhello\s+gpt\b"),
+        Rule("rule.response_shaping", ["response", "reply", "answer", "output", "message", "antwort"], 0.35f,
+            @"\b(in|into|throughout|within)\s+your\s+(response|reply|answer|output)s?\b|\b(modify|augment|enhance|rewrite|format|end|begin|start|conclude|prefix|structure|render|deliver|present|phrase|encode|translate)\s+(all\s+)?your\s+(response|reply|answer|output|message)s?\b"
+            + @"|\bin\s+deiner\s+antwort\b|\bantworte\s+(nur|ausschließlich|immer)\b"),
+        Rule("rule.urgent_imperative", ["urgent", "important", "attention", "achtung", "wichtig", "dringend", "stop", "must", "have", "to", "musst"], 0.5f,
+            @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*(you\s+must|you\s+have\s+to|immediately|now|do\s+not|don't|ignore|forget|du\s+musst|sofort|vergiss)"
+            + @"|\b(you\s+must|you\s+have\s+to|du\s+musst)\s+(now\s+|immediately\s+|jetzt\s+|sofort\s+)?((ignore|forget|disregard)\s+(all|your|any|every|previous|prior|the\s+(previous|above|prior))|obey|comply\s+with\s+(these|the\s+following)|alle\s+\w+\s+(ignorieren|vergessen))\b"),
+        Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschränkung", "zensur"], 0.5f,
+            @"\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)\s+(apply|whatsoever|at\s+all)\b|\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
+        Rule("rule.hide_from_user", ["user", "human", "recipient", "nutzer"], 0.8f,
+            @"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|notify|alert)\s+(this\s+)?(to\s+)?(the\s+)?(user|human|recipient)\b|\bwithout\s+(telling|informing|notifying)\s+the\s+user\b|\bsag(e)?\s+(dem|der)\s+(nutzer|benutzer)\w*\s+nichts\b"),
+    ];
+
+    private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern) =>
+        new(id, weight, new Regex(pattern, Options, Timeout), SearchValues.Create(anchors, StringComparison.OrdinalIgnoreCase));
+}
