@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Warden.Core.Identity;
+using Warden.Gateway.Hosting;
+
+namespace Warden.Gateway.Authentication;
+
+/// <summary>
+/// Authenticates <c>wdn_agent_</c> keys against <see cref="IPrincipalStore"/>. Successful lookups are
+/// cached by key hash for <see cref="WardenGatewayOptions.AuthCacheSeconds"/> (bounded), so the
+/// hot path costs one SHA-256 and one dictionary lookup.
+/// </summary>
+internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGatewayOptions options, TimeProvider time) : ICredentialAuthenticator
+{
+    private const int MaxCacheEntries = 10_000;
+    private readonly ConcurrentDictionary<string, (WardenPrincipal Principal, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+
+    public bool CanHandle(string credential) => ApiKeys.HasShape(credential, ApiKeys.AgentPrefix);
+
+    public async ValueTask<AuthenticationResult> AuthenticateAsync(string credential, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeys.Hash(credential);
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(hash, out var hit) && hit.ExpiresAt > now)
+        {
+            return AuthenticationResult.Success(hit.Principal);
+        }
+
+        var agent = await store.FindAgentByKeyHashAsync(hash, cancellationToken);
+        if (agent is null || agent.IsRevoked)
+        {
+            _cache.TryRemove(hash, out _);
+            return AuthenticationResult.Fail("invalid agent key");
+        }
+
+        var principal = new WardenPrincipal(agent.Id, PrincipalKind.Agent, agent.Name, "agent_key", AgentType: agent.Type, TokenId: agent.Id);
+        if (options.AuthCacheSeconds > 0)
+        {
+            if (_cache.Count >= MaxCacheEntries)
+            {
+                _cache.Clear();
+            }
+
+            _cache[hash] = (principal, now + (options.AuthCacheSeconds * time.TimestampFrequency));
+        }
+
+        return AuthenticationResult.Success(principal);
+    }
+
+    /// <summary>Forgets every cached key (after a revocation or rotation).</summary>
+    public void ClearCache() => _cache.Clear();
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Identity;
+using Warden.Gateway.Authentication;
+using Warden.Gateway.Errors;
+using Warden.Gateway.Proxy;
+using Warden.Storage.Sqlite;
+
+namespace Warden.Gateway.Hosting;
+
+/// <summary>
+/// Builds the gateway: <c>warden serve</c> and the functional tests both use <see cref="Create"/>.
+/// Engines plug in through DI: register your <c>IPolicyDecisionPoint</c>, <c>IAuditTrail</c>,
+/// <c>IPseudonymizer</c> or extra <c>ICredentialAuthenticator</c>s in <c>AddWardenX</c> (called
+/// from <see cref="AddEngines"/>, before the defaults, which are only <c>TryAdd</c>ed), and map
+/// your endpoints in <c>MapWardenX</c> (called from <see cref="MapEndpoints"/>).
+/// </summary>
+public static class WardenGatewayHost
+{
+    /// <summary>
+    /// Creates the application (not started). <paramref name="configure"/> runs before the options are
+    /// read, so it can add configuration sources and replace services. Throws
+    /// <see cref="WardenConfigurationException"/> for invalid configuration.
+    /// </summary>
+    /// <param name="args">Command-line configuration (usually empty; <c>warden serve</c> passes overrides through <paramref name="configure"/>).</param>
+    /// <param name="configure">Adds configuration sources or replaces services.</param>
+    /// <param name="mapExtraEndpoints">Maps extra endpoints (tests, embedding hosts); they get the same authentication.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IEndpointRouteBuilder>? mapExtraEndpoints = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = Directory.GetCurrentDirectory(),
+        });
+        configure?.Invoke(builder);
+
+        var options = WardenOptionsLoader.Load(builder.Configuration);
+        CreatePrivateDirectory(options.DataDirectoryFullPath);
+
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
+        services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
+        AddEngines(services, options);
+        services.AddWardenGatewayCore(options);
+
+        var app = builder.Build();
+        var info = app.Services.GetRequiredService<WardenStartupInfo>();
+        WardenBootstrap.RunAsync(
+            app.Services.GetRequiredService<IPrincipalStore>(), options, info,
+            app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
+
+        app.UseMiddleware<WardenErrorMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<WardenAuthenticationMiddleware>();
+        mapExtraEndpoints?.Invoke(app);
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Engines register here (one line each), before the gateway's defaults.</summary>
+    private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
+    {
+        _ = services;
+        _ = options;
+    }
+
+    /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapWardenHealth();
+        app.MapWardenGatewayEndpoints();
+        app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
+    }
+}

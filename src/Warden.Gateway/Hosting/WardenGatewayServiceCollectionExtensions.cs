@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warden.Core.Audit;
+using Warden.Core.Identity;
+using Warden.Core.Policy;
+using Warden.Gateway.Audit;
+using Warden.Gateway.Authentication;
+using Warden.Gateway.Policy;
+using Warden.Storage.Sqlite.Principals;
+
+namespace Warden.Gateway.Hosting;
+
+/// <summary>The gateway's own services. Defaults are <c>TryAdd</c>ed so engines registered earlier win.</summary>
+public static class WardenGatewayServiceCollectionExtensions
+{
+    /// <summary>Registers the gateway core: stores, authenticators, default hooks, provider clients.</summary>
+    public static IServiceCollection AddWardenGatewayCore(this IServiceCollection services, WardenGatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPrincipalStore, SqlitePrincipalStore>();
+        services.AddSingleton<AgentKeyAuthenticator>();
+        services.AddSingleton<ICredentialAuthenticator>(sp => sp.GetRequiredService<AgentKeyAuthenticator>());
+        services.AddSingleton<ICredentialAuthenticator, AdminKeyAuthenticator>();
+        services.TryAddSingleton<IPolicyDecisionPoint, ProviderAccessPolicyDecisionPoint>();
+        services.TryAddSingleton<IAuditTrail, NoOpAuditTrailPlaceholder>();
+        services.AddDataProtection()
+            .SetApplicationName("warden")
+            .PersistKeysToFileSystem(new DirectoryInfo(WardenPaths.KeyRing(options.DataDirectory)));
+        return services;
+    }
+}
