@@ -25,8 +25,8 @@ public interface IUserStore
     ValueTask<bool> SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken);
 
     /// <summary>Stores the hash of a new key for the user and returns its key id.</summary>
-    ValueTask<string> AddKeyAsync(string userId, byte[] keyHash, CancellationToken cancellationToken);
+    ValueTask<string> AddKeyAsync(string userId, string keyHash, CancellationToken cancellationToken);
 
     /// <summary>The user owning the key with this hash, or null.</summary>
-    ValueTask<UserRecord?> FindByKeyHashAsync(byte[] keyHash, CancellationToken cancellationToken);
+    ValueTask<UserRecord?> FindByKeyHashAsync(string keyHash, CancellationToken cancellationToken);
 }

@@ -53,20 +53,20 @@ public sealed class InMemoryUserStore : IUserStore
         ValueTask.FromResult(Update(id, u => u with { Disabled = disabled }));
 
     /// <inheritdoc />
-    public ValueTask<string> AddKeyAsync(string userId, byte[] keyHash, CancellationToken cancellationToken)
+    public ValueTask<string> AddKeyAsync(string userId, string keyHash, CancellationToken cancellationToken)
     {
         if (!_users.ContainsKey(userId))
         {
             throw new InvalidOperationException("no such user");
         }
 
-        _keys[Convert.ToHexString(keyHash)] = userId;
-        return ValueTask.FromResult("ukey_" + Convert.ToHexString(keyHash.AsSpan(0, 6)).ToLowerInvariant());
+        _keys[keyHash] = userId;
+        return ValueTask.FromResult("ukey_" + keyHash[..12]);
     }
 
     /// <inheritdoc />
-    public ValueTask<UserRecord?> FindByKeyHashAsync(byte[] keyHash, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(_keys.TryGetValue(Convert.ToHexString(keyHash), out var id) ? _users.GetValueOrDefault(id) : null);
+    public ValueTask<UserRecord?> FindByKeyHashAsync(string keyHash, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(_keys.TryGetValue(keyHash, out var id) ? _users.GetValueOrDefault(id) : null);
 
     private bool Update(string id, Func<UserRecord, UserRecord> change)
     {

@@ -1,20 +1,19 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Warden.Core.Identity;
 
-/// <summary>Local user keys: <c>wdu_</c> + 32 random bytes (base64url). Stored as SHA-256 only.</summary>
-internal static class UserKeys
+/// <summary>Local user keys: <c>wdn_user_</c> + 256 random bits (same format and hashing as <see cref="ApiKeys"/>).</summary>
+public static class UserKeys
 {
-    public const string Prefix = "wdu_";
+    /// <summary>Prefix of user keys.</summary>
+    public const string Prefix = "wdn_user_";
 
-    public static string Generate() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    /// <summary>A new user key (show it once; store only <see cref="Hash"/>).</summary>
+    public static string Generate() => ApiKeys.Generate(Prefix);
 
-    public static bool LooksLikeKey(string credential) =>
-        credential.StartsWith(Prefix, StringComparison.Ordinal) && credential.Length is > 20 and < 100;
+    /// <summary>True when the credential has the shape of a user key (no I/O).</summary>
+    public static bool LooksLikeKey(string credential) => ApiKeys.HasShape(credential, Prefix);
 
-    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    /// <summary>The stored form: lower-case hex SHA-256.</summary>
+    public static string Hash(string key) => ApiKeys.Hash(key);
 
-    internal static string Base64Url(ReadOnlySpan<byte> bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    internal static string Base64Url(ReadOnlySpan<byte> bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }

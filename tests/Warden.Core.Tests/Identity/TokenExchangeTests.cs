@@ -103,8 +103,8 @@ public sealed class TokenExchangeTests
 
     [Theory]
     [InlineData("urn:ietf:params:oauth:grant-type:jwt-bearer", null, "wda_test_a", null, "unsupported_grant_type")]
-    [InlineData(null, "wdu_unknownunknownunknownunknown", "wda_test_a", null, "invalid_grant")]
-    [InlineData(null, "KEY", "wdu_notanagentnotanagentnotanagent", null, "invalid_grant")]
+    [InlineData(null, "wdn_user_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "wda_test_a", null, "invalid_grant")]
+    [InlineData(null, "KEY", "wdn_user_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", null, "invalid_grant")]
     [InlineData(null, "KEY", "wda_test_ghost", null, "invalid_grant")]
     [InlineData(null, "KEY", "wda_test_a", "100000", "invalid_request")]
     [InlineData(null, "KEY", "wda_test_a", "-5", "invalid_request")]

@@ -286,7 +286,8 @@ internal static class CelCompiler
             Regex regex;
             try
             {
-                regex = new Regex(re, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                // NonBacktracking is linear in the input: no timeout needed (a timeout would make decisions depend on load).
+                regex = new Regex(re, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, Regex.InfiniteMatchTimeout);
             }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
