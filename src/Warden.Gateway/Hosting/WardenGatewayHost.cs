@@ -2,10 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Core.Identity;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
+using Warden.Gateway.Identity;
+using Warden.Gateway.RateLimiting;
 using Warden.Gateway.Proxy;
 using Warden.Storage.Sqlite;
 
@@ -51,7 +54,7 @@ public static class WardenGatewayHost
         services.AddSingleton(options);
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
-        AddEngines(services, options);
+        AddEngines(services, options, builder.Configuration);
         services.AddWardenGatewayCore(options);
 
         var app = builder.Build();
@@ -63,6 +66,7 @@ public static class WardenGatewayHost
         app.UseMiddleware<WardenErrorMiddleware>();
         app.UseRouting();
         app.UseMiddleware<WardenAuthenticationMiddleware>();
+        app.UseMiddleware<WardenRateLimitMiddleware>();
         mapExtraEndpoints?.Invoke(app);
         MapEndpoints(app);
         return app;
@@ -80,16 +84,17 @@ public static class WardenGatewayHost
     }
 
     /// <summary>Engines register here (one line each), before the gateway's defaults.</summary>
-    private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
+    private static void AddEngines(IServiceCollection services, WardenGatewayOptions options, IConfiguration configuration)
     {
-        _ = services;
         _ = options;
+        services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
     private static void MapEndpoints(WebApplication app)
     {
         app.MapWardenHealth();
+        app.MapWardenIdentity();
         app.MapWardenGatewayEndpoints();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
