@@ -59,7 +59,7 @@ internal static class TokenEndpoints
         var token = result.Token!;
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         return Results.Json(
-            new TokenResponse(token.Token, TokenExchangeRequest.AccessTokenType, "Bearer", (long)(token.ExpiresAt - now).TotalSeconds, token.Scopes.ToString(), token.TaskId),
+            new TokenResponse(token.Token, TokenExchangeRequest.AccessTokenType, "Bearer", (long)Math.Ceiling((token.ExpiresAt - now).TotalSeconds), token.Scopes.ToString(), token.TaskId),
             IdentityApiJsonContext.Default.TokenResponse);
     }
 
