@@ -11,6 +11,9 @@ internal static class CliApp
         new VersionCommand(),
         new ServeCommand(),
         new AgentsCommand(),
+        new UsersCommand(),
+        new TokensCommand(),
+        new PolicyCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
