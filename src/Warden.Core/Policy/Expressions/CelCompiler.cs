@@ -52,6 +52,8 @@ internal static class CelCompiler
             CelUnary u => Unary(CelOperators.Negate, Compile(u.Operand)),
             CelBinary { Op: "&&" } b => And(Compile(b.Left), Compile(b.Right)),
             CelBinary { Op: "||" } b => Or(Compile(b.Left), Compile(b.Right)),
+            CelBinary { Op: "==" or "!=", Right: CelLiteral { Value: string lit } } b => StringEquals(Compile(b.Left), lit, b.Op == "=="),
+            CelBinary { Op: "==" or "!=", Left: CelLiteral { Value: string lit } } b => StringEquals(Compile(b.Right), lit, b.Op == "=="),
             CelBinary b => Binary(b.Op, Compile(b.Left), Compile(b.Right)),
             CelConditional c => Conditional(Compile(c.Condition), Compile(c.Then), Compile(c.Else)),
             CelList l => ListLiteral(l.Items.Select(Compile).ToArray()),
@@ -69,6 +71,15 @@ internal static class CelCompiler
                 "==" => c => Eq(l(c), r(c)),
                 "!=" => c => Ne(l(c), r(c)),
                 _ => c => CelOperators.Binary(op, l(c), r(c)),
+            };
+
+        // The commonest condition shape (field == 'literal'): one type test and one ordinal compare.
+        private static Func<EvalContext, object?> StringEquals(Func<EvalContext, object?> operand, string literal, bool equal) => c =>
+            operand(c) switch
+            {
+                string s => CelValues.Bool(string.Equals(s, literal, StringComparison.Ordinal) == equal),
+                CelError e => e,
+                _ => CelValues.Bool(!equal),
             };
 
         private static object? Eq(object? a, object? b) =>
