@@ -14,6 +14,8 @@ internal static class CliApp
         new UsersCommand(),
         new TokensCommand(),
         new PolicyCommand(),
+        new ScanCommand(),
+        new DoctorCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)

@@ -10,6 +10,7 @@ using Warden.Gateway.Errors;
 using Warden.Gateway.Identity;
 using Warden.Gateway.RateLimiting;
 using Warden.Gateway.Proxy;
+using Warden.Gateway.Scanner;
 using Warden.Storage.Sqlite;
 
 namespace Warden.Gateway.Hosting;
@@ -55,6 +56,8 @@ public static class WardenGatewayHost
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options, builder.Configuration);
+        AddEngines(services, options);
+        services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
 
         var app = builder.Build();
@@ -96,6 +99,7 @@ public static class WardenGatewayHost
         app.MapWardenHealth();
         app.MapWardenIdentity();
         app.MapWardenGatewayEndpoints();
+        app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }
 }
