@@ -56,7 +56,6 @@ public static class WardenGatewayHost
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options, builder.Configuration);
-        AddEngines(services, options);
         services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
 
