@@ -14,6 +14,7 @@ internal static class CliApp
         new UsersCommand(),
         new TokensCommand(),
         new PolicyCommand(),
+        new ProvidersCommand(),
         new ScanCommand(),
         new DoctorCommand(),
     ];

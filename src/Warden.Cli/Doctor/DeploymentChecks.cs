@@ -66,10 +66,10 @@ internal sealed class PolicyDefaultDenyCheck : IDoctorCheck
             return Task.FromResult(DoctorResult.Fail(Id, $"Warden:Policy:DefaultEffect is '{effect}', not deny", "set Warden:Policy:DefaultEffect to deny and allow what is needed with explicit rules"));
         }
 
-        var open = context.Options?.Providers.Where(p => p.Value.Agents.Contains("*")).Select(p => p.Key).ToList() ?? [];
+        var open = context.Options?.Providers.Where(p => p.Value.Agents is null || p.Value.Agents.Contains("*")).Select(p => p.Key).ToList() ?? [];
         if (open.Count > 0)
         {
-            return Task.FromResult(DoctorResult.Warn(Id, $"provider(s) open to every agent (Agents: [\"*\"]): {string.Join(", ", open)}", "list the agents allowed to use each provider in Warden:Providers:<name>:Agents"));
+            return Task.FromResult(DoctorResult.Warn(Id, $"provider(s) open to every agent (Agents unset or [\"*\"]): {string.Join(", ", open)}", "list the agents allowed to use each provider in Warden:Providers:<name>:Agents"));
         }
 
         return Task.FromResult(effect is null

@@ -33,30 +33,41 @@ internal sealed partial class WardenAuthenticationMiddleware
             return;
         }
 
-        var credential = CredentialExtractor.Extract(context.Request.Headers);
-        if (string.IsNullOrEmpty(credential))
-        {
-            await WardenErrors.WriteAsync(context, 401, "unauthorized", "missing credential: send 'Authorization: Bearer <key>', 'x-api-key' or 'api-key'");
-            return;
-        }
-
+        // The first presented credential whose format an authenticator recognises is checked.
         WardenPrincipal? principal = null;
         string? failure = null;
-        foreach (var authenticator in _authenticators)
+        var presented = false;
+        for (var c = 0; c < 3 && principal is null && failure is null; c++)
         {
-            if (!authenticator.CanHandle(credential))
+            var credential = CredentialExtractor.Candidate(context.Request.Headers, c);
+            if (string.IsNullOrEmpty(credential))
             {
                 continue;
             }
 
-            var result = await authenticator.AuthenticateAsync(credential, context.RequestAborted);
-            if (result.Succeeded)
+            presented = true;
+            foreach (var authenticator in _authenticators)
             {
-                principal = result.Principal;
-                break;
-            }
+                if (!authenticator.CanHandle(credential))
+                {
+                    continue;
+                }
 
-            failure = result.FailureReason;
+                var result = await authenticator.AuthenticateAsync(credential, context.RequestAborted);
+                if (result.Succeeded)
+                {
+                    principal = result.Principal;
+                    break;
+                }
+
+                failure = result.FailureReason ?? "invalid credential";
+            }
+        }
+
+        if (!presented)
+        {
+            await WardenErrors.WriteAsync(context, 401, "unauthorized", "missing credential: send 'Authorization: Bearer <key>', 'x-api-key' or 'api-key'");
+            return;
         }
 
         if (principal is null)

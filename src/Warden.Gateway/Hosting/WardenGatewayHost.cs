@@ -61,6 +61,7 @@ public static class WardenGatewayHost
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
+        _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
         WardenBootstrap.RunAsync(
             app.Services.GetRequiredService<IPrincipalStore>(), options, info,
             app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
@@ -98,6 +99,7 @@ public static class WardenGatewayHost
         app.MapWardenHealth();
         app.MapWardenIdentity();
         app.MapWardenGatewayEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireWardenPermission("metrics");
         app.MapWardenScanner();
         app.MapFallback(static context => WardenErrors.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "no such endpoint"));
     }

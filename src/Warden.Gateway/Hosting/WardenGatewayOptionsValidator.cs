@@ -117,7 +117,7 @@ internal static class WardenGatewayOptionsValidator
             errors.Add($"{prefix}:ForwardProxy must be an http:// URL of an HTTP CONNECT proxy");
         }
 
-        if (p.Agents.Count == 0)
+        if (p.Agents is { Count: 0 })
         {
             errors.Add($"{prefix}:Agents is empty; list agent names or '*'");
         }

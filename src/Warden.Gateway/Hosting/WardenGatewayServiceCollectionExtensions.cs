@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warden.Core.Audit;
@@ -7,7 +6,13 @@ using Warden.Core.Policy;
 using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Policy;
+using Warden.Gateway.Observability;
+using Warden.Gateway.Providers;
+using Warden.Gateway.Proxy;
+using Warden.Storage.Sqlite;
 using Warden.Storage.Sqlite.Principals;
+using Warden.Storage.Sqlite.ProviderKeys;
+using OpenTelemetry.Metrics;
 
 namespace Warden.Gateway.Hosting;
 
@@ -25,9 +30,15 @@ public static class WardenGatewayServiceCollectionExtensions
         services.AddSingleton<ICredentialAuthenticator, AdminKeyAuthenticator>();
         services.TryAddSingleton<IPolicyDecisionPoint, ProviderAccessPolicyDecisionPoint>();
         services.TryAddSingleton<IAuditTrail, NoOpAuditTrailPlaceholder>();
-        services.AddDataProtection()
-            .SetApplicationName("warden")
-            .PersistKeysToFileSystem(new DirectoryInfo(WardenPaths.KeyRing(options.DataDirectory)));
+        services.TryAddSingleton(_ => WardenDataProtection.Create(options.DataDirectory));
+        services.TryAddSingleton(sp => new SqliteProviderKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ProviderKeyVault>();
+        services.TryAddSingleton<ProviderRegistry>();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ProxyHandler>();
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(GatewayMetrics.MeterName)
+            .AddPrometheusExporter());
         return services;
     }
 }

@@ -36,6 +36,11 @@ internal sealed class ProviderAccessPolicyDecisionPoint(WardenGatewayOptions opt
             return PolicyDecision.DefaultDeny("unknown provider");
         }
 
+        if (provider.Agents is null)
+        {
+            return AllowListed;
+        }
+
         foreach (var a in provider.Agents)
         {
             if (a == "*" || string.Equals(a, request.Principal.Name, StringComparison.Ordinal))

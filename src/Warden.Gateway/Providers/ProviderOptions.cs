@@ -18,8 +18,11 @@ public sealed record ProviderOptions
     /// <summary>Models this provider serves under their own name (callers may also use <c>provider/model</c>).</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
 
-    /// <summary>Agent names allowed to use this provider; <c>*</c> for every agent. Empty = nobody (deny by default).</summary>
-    public IReadOnlyList<string> Agents { get; init; } = ["*"];
+    /// <summary>
+    /// Agent names allowed to use this provider (<c>*</c> = every agent). Unset = every authenticated agent;
+    /// an explicit list allows only those agents (the policy engine can narrow further).
+    /// </summary>
+    public IReadOnlyList<string>? Agents { get; init; }
 
     /// <summary>Extra headers the organisation chooses to send (e.g. <c>OpenAI-Organization</c>). Nothing else of the caller is forwarded.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();

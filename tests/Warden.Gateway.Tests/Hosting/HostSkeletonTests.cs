@@ -107,6 +107,27 @@ public sealed class HostSkeletonTests
     }
 
     [Fact]
+    public async Task ForeignBearer_PlusAgentKeyInXApiKey_Authenticates_ButInvalidAgentKeyNeverFallsThrough()
+    {
+        await using var gw = await GatewayFixture.StartAsync(endpoints: MapTestEndpoints);
+        var key = await gw.CreateAgentKeyAsync("agent-a");
+        using var client = gw.CreateClient();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "api/test/whoami"))
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer sk-mock-0000");
+            request.Headers.TryAddWithoutValidation("x-api-key", key);
+            using var ok = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        using var bad = new HttpRequestMessage(HttpMethod.Get, "api/test/whoami");
+        bad.Headers.TryAddWithoutValidation("Authorization", "Bearer " + ApiKeys.Generate(ApiKeys.AgentPrefix));
+        bad.Headers.TryAddWithoutValidation("x-api-key", key);
+        using var denied = await client.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+    }
+
+    [Fact]
     public async Task WrongKey_WellFormed_Returns401()
     {
         await using var gw = await GatewayFixture.StartAsync(endpoints: MapTestEndpoints);

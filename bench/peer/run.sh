@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Adds Warden to the shared side-by-side proxy benchmark (../shared/bench/peer-proxy):
+# fake upstream, nginx (thin-proxy floor), Portkey, and two Warden targets in ONE run:
+#   warden        authentication (agent key), policy decision, audit hook on; no scrubbing
+#   warden-scrub  the same plus PII/secret scrubbing of the 2 KB body (provider requires scrub)
+# Usage: bench/peer/run.sh            (ROUNDS, DURATION ... are passed through to the shared run.sh)
+# Output: the shared script's table; raw runs under /tmp/peer-bench/runs/<timestamp>/.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PEER=${PEER:-$ROOT/../shared/bench/peer-proxy}
+[ -x "$PEER/run.sh" ] || PEER=/work/shared/bench/peer-proxy
+UPSTREAM_PORT=${UPSTREAM_PORT:-9100}
+W1=${WARDEN_PORT:-8080}
+W2=${WARDEN_SCRUB_PORT:-8081}
+WORK=$(mktemp -d /tmp/warden-peer.XXXXXX)
+log() { printf '[warden-peer %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+log "publishing Warden (Release)"
+dotnet publish "$ROOT/src/Warden.Cli" -c Release -o "$WORK/bin" -v q -nologo >/dev/null
+WARDEN=("dotnet" "$WORK/bin/warden.dll")
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_warden() { # name port requireScrub
+  local name=$1 port=$2 scrub=$3 dir=$WORK/$1
+  mkdir -p "$dir"
+  cat > "$dir/warden.json" <<JSON
+{
+  "Warden": {
+    "EgressAllowlist": ["127.0.0.1"],
+    "Providers": {
+      "mock": { "Type": "openai-compatible", "BaseUrl": "http://127.0.0.1:$UPSTREAM_PORT/v1",
+                "ApiKey": "sk-bench-provider-key", "Models": ["gpt-4o-mini", "gpt-4o"], "Agents": ["*"],
+                "RequireScrub": $scrub }
+    }
+  },
+  "Logging": { "LogLevel": { "Default": "Warning" } }
+}
+JSON
+  local key
+  key=$("${WARDEN[@]}" agents create "bench-$name" --data-dir "$dir/data" | tail -n1)
+  DOTNET_TieredPGO=1 DOTNET_gcServer=0 "${WARDEN[@]}" serve --config "$dir/warden.json" --data-dir "$dir/data" \
+    --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
+  curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" || { log "$name did not start"; cat "$dir/serve.log" >&2; exit 1; }
+  echo "$key"
+}
+
+K1=$(start_warden warden "$W1" false)
+K2=$(start_warden warden-scrub "$W2" true)
+log "Warden targets up on :$W1 and :$W2"
+
+EXTRA_TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|x-api-key: $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|x-api-key: $K2" \
+  UPSTREAM_PORT=$UPSTREAM_PORT bash "$PEER/run.sh"

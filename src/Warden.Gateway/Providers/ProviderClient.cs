@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Warden.Gateway.Hosting;
+
+namespace Warden.Gateway.Providers;
+
+/// <summary>
+/// One configured provider: its own pooled <see cref="SocketsHttpHandler"/> (reused for every
+/// request), its key (held only in memory), and the code that builds a clean outgoing request.
+/// Outgoing requests are built from scratch: nothing of the caller's request is copied except the
+/// body Warden chose to send, so caller IPs, cookies, user-agent, organisation headers and the
+/// agent key never reach the provider. The connect callback refuses hosts outside the egress
+/// allowlist even if a URL slipped through.
+/// </summary>
+internal sealed class ProviderClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
+    private static readonly ProductInfoHeaderValue UserAgent = new("warden", "1.0");
+
+    private readonly HttpMessageInvoker _invoker;
+    private readonly string? _apiKey;
+    private readonly string _baseUrl;
+
+    public ProviderClient(string name, ProviderOptions options, string? apiKey, IReadOnlyList<string> egressAllowlist, HttpMessageHandler? handlerOverride = null)
+    {
+        Name = name;
+        Options = options;
+        Format = ProviderDefaults.Format(options);
+        _apiKey = apiKey;
+        _baseUrl = (ProviderDefaults.BaseUrl(options) ?? "http://echo.invalid").TrimEnd('/');
+        ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
+        FirstByteTimeout = TimeSpan.FromSeconds(options.FirstByteTimeoutSeconds);
+        TotalTimeout = TimeSpan.FromSeconds(options.TotalTimeoutSeconds);
+        _invoker = new HttpMessageInvoker(handlerOverride ?? CreateHandler(options, egressAllowlist), disposeHandler: true);
+    }
+
+    public string Name { get; }
+
+    public ProviderOptions Options { get; }
+
+    public WireFormat Format { get; }
+
+    public bool HasApiKey => _apiKey is not null;
+
+    public TimeSpan ConnectTimeout { get; }
+
+    public TimeSpan FirstByteTimeout { get; }
+
+    public TimeSpan TotalTimeout { get; }
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        _invoker.SendAsync(request, cancellationToken);
+
+    /// <summary>A chat request (OpenAI chat/completions or Anthropic messages) for <paramref name="model"/>.</summary>
+    public HttpRequestMessage CreateChatRequest(string model, HttpContent content, bool stream, string? anthropicBeta)
+    {
+        var path = Format == WireFormat.Anthropic ? "/messages" : "/chat/completions";
+        var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, model)) { Content = content, Version = HttpVersion.Version11 };
+        content.Headers.ContentType = JsonMediaType;
+        ApplyHeaders(request, stream);
+        if (Format == WireFormat.Anthropic && anthropicBeta is not null)
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-beta", anthropicBeta);
+        }
+
+        return request;
+    }
+
+    /// <summary>An OpenAI embeddings request.</summary>
+    public HttpRequestMessage CreateEmbeddingsRequest(string model, HttpContent content)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, BuildUri("/embeddings", model)) { Content = content, Version = HttpVersion.Version11 };
+        content.Headers.ContentType = JsonMediaType;
+        ApplyHeaders(request, stream: false);
+        return request;
+    }
+
+    private Uri BuildUri(string path, string model)
+    {
+        if (Options.Type == "azure-openai")
+        {
+            return new Uri($"{_baseUrl}/openai/deployments/{Uri.EscapeDataString(model)}{path}?api-version={Uri.EscapeDataString(Options.ApiVersion)}");
+        }
+
+        return new Uri(_baseUrl + path);
+    }
+
+    private void ApplyHeaders(HttpRequestMessage request, bool stream)
+    {
+        var h = request.Headers;
+        h.UserAgent.Add(UserAgent);
+        h.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+        if (_apiKey is not null)
+        {
+            switch (Options.Type)
+            {
+                case "anthropic":
+                    h.TryAddWithoutValidation("x-api-key", _apiKey);
+                    break;
+                case "azure-openai":
+                    h.TryAddWithoutValidation("api-key", _apiKey);
+                    break;
+                default:
+                    h.TryAddWithoutValidation("Authorization", "Bearer " + _apiKey);
+                    break;
+            }
+        }
+
+        if (Format == WireFormat.Anthropic)
+        {
+            h.TryAddWithoutValidation("anthropic-version", Options.AnthropicVersion);
+        }
+
+        foreach (var (name, value) in Options.Headers)
+        {
+            h.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static SocketsHttpHandler CreateHandler(ProviderOptions options, IReadOnlyList<string> egressAllowlist)
+    {
+        var proxyUri = options.ForwardProxy is null ? null : new Uri(options.ForwardProxy);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
+            MaxConnectionsPerServer = 1024,
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseProxy = proxyUri is not null,
+            Proxy = proxyUri is null ? null : new WebProxy(proxyUri) { BypassProxyOnLocal = false },
+        };
+
+        // TLS verification stays on: no RemoteCertificateValidationCallback is ever set.
+        handler.ConnectCallback = async (context, ct) =>
+        {
+            var host = context.DnsEndPoint.Host;
+            var viaProxy = proxyUri is not null && string.Equals(host, proxyUri.Host, StringComparison.OrdinalIgnoreCase);
+            if (!viaProxy && !EgressAllowlist.IsAllowed(egressAllowlist, host))
+            {
+                throw new HttpRequestException($"egress to '{host}' is not in the allowlist");
+            }
+
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        };
+        return handler;
+    }
+
+    public void Dispose() => _invoker.Dispose();
+}

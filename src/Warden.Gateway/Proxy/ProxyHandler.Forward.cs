@@ -1,0 +1,330 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Warden.Core.Audit;
+using Warden.Gateway.Errors;
+using Warden.Gateway.Providers;
+using Warden.Gateway.Translation;
+
+namespace Warden.Gateway.Proxy;
+
+/// <summary>Upstream exchange: ordered fallback within the retry budget, then the answer.</summary>
+internal sealed partial class ProxyHandler
+{
+    private enum Failure
+    {
+        None,
+        Timeout,
+        Unreachable,
+        UpstreamStatus,
+    }
+
+    private async Task ForwardAsync(RequestState s, List<RouteTarget> targets)
+    {
+        var context = s.Context;
+        var aborted = context.RequestAborted;
+        var anthropicBeta = s.Kind == ApiKind.AnthropicMessages ? context.Request.Headers["anthropic-beta"].ToString() : null;
+        if (string.IsNullOrEmpty(anthropicBeta))
+        {
+            anthropicBeta = null;
+        }
+
+        HttpResponseMessage? response = null;
+        RouteTarget? used = null;
+        CancellationTokenSource? total = null;
+        var failure = Failure.None;
+        var lastStatus = 0;
+        string? lastMessage = null;
+        string? retryAfter = null;
+        var attempts = 0;
+        foreach (var target in targets)
+        {
+            if (attempts++ >= _options.MaxAttempts)
+            {
+                break;
+            }
+
+            var provider = target.Provider;
+            using var request = s.Kind == ApiKind.Embeddings
+                ? provider.CreateEmbeddingsRequest(target.Model, BuildContent(s, target))
+                : provider.CreateChatRequest(target.Model, BuildContent(s, target), s.Scan.Stream, anthropicBeta);
+            // One timer per attempt: first the time to response headers, then re-armed for the rest of the total.
+            var attemptStarted = _time.GetTimestamp();
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            cts.CancelAfter(provider.FirstByteTimeout < provider.TotalTimeout ? provider.FirstByteTimeout : provider.TotalTimeout);
+            try
+            {
+                response = await provider.SendAsync(request, cts.Token);
+                var remaining = provider.TotalTimeout - _time.GetElapsedTime(attemptStarted);
+                cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                cts.Dispose();
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                cts.Dispose();
+                failure = Failure.Timeout;
+                Attempt(provider, "timeout");
+                continue;
+            }
+            catch (HttpRequestException ex)
+            {
+                cts.Dispose();
+                failure = ex.InnerException is TimeoutException ? Failure.Timeout : Failure.Unreachable;
+                Attempt(provider, failure == Failure.Timeout ? "timeout" : "unreachable");
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (status == 429 || status >= 500)
+            {
+                failure = Failure.UpstreamStatus;
+                lastStatus = status;
+                retryAfter = response.Headers.RetryAfter?.ToString();
+                lastMessage = await ReadErrorMessageAsync(response, cts.Token);
+                response.Dispose();
+                response = null;
+                cts.Dispose();
+                Attempt(provider, status == 429 ? "rate_limited" : "server_error");
+                continue;
+            }
+
+            Attempt(provider, status < 400 ? "ok" : "client_error");
+            used = target;
+            total = cts;
+            break;
+        }
+
+        if (response is null || used is null || total is null)
+        {
+            var (code, status, message) = failure switch
+            {
+                Failure.Timeout => ("upstream_timeout", 504, "the provider did not answer in time"),
+                Failure.UpstreamStatus => ("upstream_error", lastStatus, lastMessage ?? $"the provider answered HTTP {lastStatus}"),
+                _ => ("upstream_unreachable", 502, "the provider could not be reached"),
+            };
+            if (retryAfter is not null && status == 429)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            await WardenErrors.WriteAsync(context, s.Shape, status, failure == Failure.UpstreamStatus ? code : "warden_" + code, message, fromUpstream: failure == Failure.UpstreamStatus);
+            Complete(s, targets[0].Provider.Name, status);
+            return;
+        }
+
+        using (response)
+        using (total)
+        {
+            var status = (int)response.StatusCode;
+            if (status >= 400)
+            {
+                var message = await ReadErrorMessageAsync(response, total.Token) ?? $"the provider answered HTTP {status}";
+                if (status is 401 or 403)
+                {
+                    (status, message) = (502, $"the provider '{used.Provider.Name}' rejected Warden's credentials for it");
+                }
+
+                await WardenErrors.WriteAsync(context, s.Shape, status, "upstream_error", message, fromUpstream: true);
+                Complete(s, used.Provider.Name, status);
+                return;
+            }
+
+            if (s.Scan.Stream && s.Kind != ApiKind.Embeddings)
+            {
+                await StreamAsync(s, used, response, total.Token);
+            }
+            else
+            {
+                await RespondAsync(s, used, response, total.Token);
+            }
+        }
+    }
+
+    private async Task RespondAsync(RequestState s, RouteTarget target, HttpResponseMessage response, CancellationToken ct)
+    {
+        var context = s.Context;
+        using var buffer = new PooledBuffer((int)Math.Min(response.Content.Headers.ContentLength ?? 16 * 1024, MaxResponseBytes));
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            if (!await buffer.ReadFromAsync(stream, MaxResponseBytes, ct))
+            {
+                await Garbage(s, target, "the provider's answer is too large");
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            await WardenErrors.WriteAsync(context, s.Shape, 504, "warden_upstream_timeout", "the provider did not finish its answer in time", fromUpstream: false);
+            Complete(s, target.Provider.Name, 504);
+            return;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            await Garbage(s, target, "the provider's connection failed mid-answer");
+            return;
+        }
+
+        var passthrough = s.Canonical is null && s.Kind != ApiKind.UnifiedProxy && s.Session is null && target.Provider.Format == s.CallerFormat;
+        ReadOnlyMemory<byte> output;
+        int input = 0, outputTokens = 0;
+        try
+        {
+            if (passthrough)
+            {
+                UsageScanner.Scan(buffer.Span, ref input, ref outputTokens);
+                output = buffer.Memory;
+            }
+            else
+            {
+                var node = JsonNode.Parse(buffer.Span) as JsonObject ?? throw new JsonException("not an object");
+                output = Serialize(TranslateResponse(s, target, node, ref input, ref outputTokens));
+            }
+        }
+        catch (JsonException)
+        {
+            await Garbage(s, target, "the provider answered with something that is not a valid response");
+            return;
+        }
+
+        s.InputTokens = input;
+        s.OutputTokens = outputTokens;
+        await AuditOrFailAsync(CompletionEvent(s, target, 200), context.RequestAborted);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = output.Length;
+        await context.Response.Body.WriteAsync(output, context.RequestAborted);
+        Complete(s, target.Provider.Name, 200);
+    }
+
+    private JsonObject TranslateResponse(RequestState s, RouteTarget target, JsonObject node, ref int input, ref int output)
+    {
+        if (s.Kind == ApiKind.Embeddings)
+        {
+            input = (int?)node["usage"]?["prompt_tokens"] ?? 0;
+            return node;
+        }
+
+        JsonObject canonical;
+        if (target.Provider.Format == WireFormat.Anthropic)
+        {
+            if (node["content"] is not JsonArray)
+            {
+                throw new JsonException("missing content");
+            }
+
+            canonical = ResponseTranslator.AnthropicToOpenAI(node, _time.GetUtcNow().ToUnixTimeSeconds());
+        }
+        else
+        {
+            if (node["choices"] is not JsonArray)
+            {
+                throw new JsonException("missing choices");
+            }
+
+            canonical = node;
+        }
+
+        if (s.Session is not null)
+        {
+            Scrubbing.Restore(canonical, s.Session);
+        }
+
+        input = (int?)canonical["usage"]?["prompt_tokens"] ?? 0;
+        output = (int?)canonical["usage"]?["completion_tokens"] ?? 0;
+        return s.CallerFormat == WireFormat.Anthropic ? ResponseTranslator.OpenAIToAnthropic(canonical) : canonical;
+    }
+
+    private async Task Garbage(RequestState s, RouteTarget target, string message)
+    {
+        LogGarbage(_logger, target.Provider.Name);
+        await WardenErrors.WriteAsync(s.Context, s.Shape, 502, "warden_upstream_invalid", message, fromUpstream: false);
+        Complete(s, target.Provider.Name, 502);
+    }
+
+    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var buffer = new PooledBuffer(4096);
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            await buffer.ReadFromAsync(stream, 64 * 1024, ct);
+            using var doc = JsonDocument.Parse(buffer.Memory);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("error", out var error))
+            {
+                if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                {
+                    return m.GetString();
+                }
+
+                if (error.ValueKind == JsonValueKind.String)
+                {
+                    return error.GetString();
+                }
+            }
+        }
+#pragma warning disable CA1031 // an unreadable error body just gets a generic message
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return null;
+    }
+
+    private AuditEvent CompletionEvent(RequestState s, RouteTarget target, int status) => new()
+    {
+        Type = "gateway.response",
+        PrincipalId = s.Principal.Id,
+        AgentId = s.Principal.Kind == Core.Identity.PrincipalKind.Agent ? s.Principal.Id : null,
+        OnBehalfOf = s.Principal.OnBehalfOf,
+        TaskId = s.Principal.TaskId,
+        Action = s.Kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat",
+        Provider = target.Provider.Name,
+        Model = target.Model,
+        Status = status,
+        LatencyMs = _time.GetElapsedTime(s.Started).TotalMilliseconds,
+        PromptTokens = s.InputTokens,
+        CompletionTokens = s.OutputTokens,
+        FindingCounts = s.Session?.FindingCounts,
+    };
+
+    private void Complete(RequestState s, string provider, int status)
+    {
+        var elapsed = _time.GetElapsedTime(s.Started);
+        _metrics.Request(provider, s.Principal.Name, s.Endpoint, status, elapsed.TotalSeconds);
+        _metrics.Tokens(provider, s.Principal.Name, s.InputTokens, s.OutputTokens);
+        LogCompleted(_logger, s.Endpoint, provider, status, s.Principal.Name, elapsed.TotalMilliseconds);
+    }
+
+    private void Attempt(ProviderClient provider, string outcome)
+    {
+        _metrics.Attempt(provider.Name, outcome);
+        if (outcome != "ok")
+        {
+            LogAttemptFailed(_logger, provider.Name, outcome);
+        }
+    }
+
+    internal static readonly MediaTypeHeaderValue EventStream = new("text/event-stream");
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "{Endpoint} via {Provider}: {Status} for agent {Agent} in {ElapsedMs} ms")]
+    private static partial void LogCompleted(ILogger logger, string endpoint, string provider, int status, string agent, double elapsedMs);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Upstream {Provider} attempt failed: {Outcome}")]
+    private static partial void LogAttemptFailed(ILogger logger, string provider, string outcome);
+
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Warning, Message = "Upstream {Provider} sent an invalid answer")]
+    private static partial void LogGarbage(ILogger logger, string provider);
+}

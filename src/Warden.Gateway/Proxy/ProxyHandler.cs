@@ -1,0 +1,310 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Warden.Core.Audit;
+using Warden.Core.Identity;
+using Warden.Core.Policy;
+using Warden.Core.Pseudonymization;
+using Warden.Gateway.Authentication;
+using Warden.Gateway.Errors;
+using Warden.Gateway.Hosting;
+using Warden.Gateway.Observability;
+using Warden.Gateway.Providers;
+using Warden.Gateway.Translation;
+
+namespace Warden.Gateway.Proxy;
+
+/// <summary>
+/// The LLM request path: read (bounded) → validate → route (aliases, fallbacks) → policy (deny by
+/// default; an exception denies) → scrub (when asked or required; fail closed) → audit (fail closed)
+/// → upstream with ordered fallback within the retry budget → translate/restore → answer.
+/// Same-dialect, unscrubbed requests pass through byte for byte (only <c>model</c> may be rewritten).
+/// </summary>
+internal sealed partial class ProxyHandler
+{
+    /// <summary>Only what JSON requires is escaped: non-ASCII text and &lt;, &gt; travel as they came.</summary>
+    internal static readonly JsonWriterOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private const long MaxResponseBytes = 64L * 1024 * 1024;
+    private const int MaxEventBytes = 4 * 1024 * 1024;
+
+    private readonly WardenGatewayOptions _options;
+    private readonly ProviderRegistry _registry;
+    private readonly IPolicyDecisionPoint _pdp;
+    private readonly IAuditTrail _audit;
+    private readonly IPseudonymizer? _pseudonymizer;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProxyHandler> _logger;
+
+    public ProxyHandler(WardenGatewayOptions options, ProviderRegistry registry, IPolicyDecisionPoint pdp, IAuditTrail audit,
+        IServiceProvider services, GatewayMetrics metrics, TimeProvider time, ILogger<ProxyHandler> logger)
+    {
+        _options = options;
+        _registry = registry;
+        _pdp = pdp;
+        _audit = audit;
+        _pseudonymizer = services.GetService<IPseudonymizer>();
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context, ApiKind kind)
+    {
+        var started = _time.GetTimestamp();
+        var principal = context.RequireWardenPrincipal();
+        var aborted = context.RequestAborted;
+        var shape = kind switch
+        {
+            ApiKind.AnthropicMessages => ErrorShape.Anthropic,
+            ApiKind.UnifiedProxy => ErrorShape.Problem,
+            _ => ErrorShape.OpenAI,
+        };
+
+        var contentLength = context.Request.ContentLength;
+        if (contentLength > _options.MaxRequestBodyBytes)
+        {
+            throw new WardenHttpException(413, "request_too_large", "the request body is larger than Warden:MaxRequestBodyBytes");
+        }
+
+        using var body = new PooledBuffer((int)Math.Min(contentLength ?? 4096, _options.MaxRequestBodyBytes));
+        if (!await body.ReadFromAsync(context.Request.Body, _options.MaxRequestBodyBytes, aborted))
+        {
+            throw new WardenHttpException(413, "request_too_large", "the request body is larger than Warden:MaxRequestBodyBytes");
+        }
+
+        var scan = RequestScan.Scan(body.Span);
+        if (string.IsNullOrEmpty(scan.Model))
+        {
+            throw new WardenHttpException(400, "invalid_request", "'model' is required");
+        }
+
+        var targets = _registry.Resolve(scan.Model, kind == ApiKind.UnifiedProxy ? scan.Provider?.ToLowerInvariant() : null)
+            ?? throw new WardenHttpException(404, "model_not_found", scan.Provider is null
+                ? $"the model '{scan.Model}' does not exist or is not configured in Warden"
+                : $"the provider '{scan.Provider}' is not configured in Warden");
+
+        var permitted = Authorize(principal, kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat", targets, out var firstDenial);
+        if (permitted.Count == 0)
+        {
+            throw new WardenHttpException(403, "policy_denied", $"denied by policy ({firstDenial!.RuleId}): {firstDenial.Reason}");
+        }
+
+        var scrubRequired = scan.Scrub;
+        foreach (var t in permitted)
+        {
+            scrubRequired |= t.Provider.Options.RequireScrub;
+        }
+
+        var session = scrubRequired ? OpenScrubSession() : null;
+        var callerFormat = kind == ApiKind.AnthropicMessages ? WireFormat.Anthropic : WireFormat.OpenAI;
+        var endpoint = EndpointName(kind);
+
+        await AuditOrFailAsync(new AuditEvent
+        {
+            Type = "gateway.request",
+            PrincipalId = principal.Id,
+            AgentId = principal.Kind == PrincipalKind.Agent ? principal.Id : null,
+            OnBehalfOf = principal.OnBehalfOf,
+            TaskId = principal.TaskId,
+            Action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat",
+            Provider = permitted[0].Provider.Name,
+            Model = permitted[0].Model,
+            Decision = "allow",
+            FindingCounts = session?.FindingCounts,
+        }, aborted);
+
+        var state = new RequestState(context, kind, callerFormat, shape, principal, body, scan, session, started, endpoint);
+        await ForwardAsync(state, permitted);
+    }
+
+    private List<RouteTarget> Authorize(WardenPrincipal principal, string action, RouteTarget[] targets, out PolicyDecision? firstDenial)
+    {
+        firstDenial = null;
+        var permitted = new List<RouteTarget>(targets.Length);
+        foreach (var t in targets)
+        {
+            PolicyDecision decision;
+            try
+            {
+                decision = _pdp.Decide(new PolicyRequest(principal, action, t.Provider.Name, t.Model, Time: _time.GetUtcNow()));
+            }
+#pragma warning disable CA1031 // a failing policy engine denies (fail closed)
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                LogPolicyError(_logger, ex.GetType().Name);
+                decision = PolicyDecision.DefaultDeny("the policy engine failed; denied (fail closed)");
+            }
+
+            if (decision.IsPermitted)
+            {
+                permitted.Add(t);
+            }
+            else
+            {
+                firstDenial ??= decision;
+            }
+        }
+
+        return permitted;
+    }
+
+    private IPseudonymizationSession OpenScrubSession()
+    {
+        if (_pseudonymizer is null)
+        {
+            throw new WardenHttpException(503, "scrub_unavailable", "scrubbing is required for this request but no pseudonymizer is available; the request was not forwarded");
+        }
+
+        try
+        {
+            return _pseudonymizer.OpenSession();
+        }
+#pragma warning disable CA1031 // a failing scrubber refuses the request (fail closed)
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogScrubError(_logger, ex.GetType().Name);
+            throw new WardenHttpException(503, "scrub_failed", "scrubbing failed; the request was not forwarded");
+        }
+    }
+
+    private async Task AuditOrFailAsync(AuditEvent auditEvent, CancellationToken ct)
+    {
+        try
+        {
+            await _audit.AppendAsync(auditEvent, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // an audit failure blocks the request (fail closed)
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogAuditError(_logger, ex.GetType().Name);
+            throw new WardenHttpException(503, "audit_unavailable", "the audit trail is unavailable; the request was refused (fail closed)");
+        }
+    }
+
+    /// <summary>The request body for one target: the caller's bytes when possible, else the translated canonical form.</summary>
+    private static ReadOnlyMemoryContent BuildContent(RequestState s, RouteTarget target)
+    {
+        if (s.Kind == ApiKind.Embeddings && target.Provider.Format != WireFormat.OpenAI)
+        {
+            throw new WardenHttpException(400, "unsupported", $"provider '{target.Provider.Name}' does not offer embeddings");
+        }
+
+        var passthrough = s.Kind != ApiKind.UnifiedProxy && s.Session is null && target.Provider.Format == s.CallerFormat;
+        if (passthrough)
+        {
+            if (string.Equals(target.Model, s.Scan.Model, StringComparison.Ordinal))
+            {
+                return new ReadOnlyMemoryContent(s.Body.Memory);
+            }
+
+            if (s.Scan.ModelValueStart >= 0)
+            {
+                return new ReadOnlyMemoryContent(RewriteModel(s.Body.Span, s.Scan, target.Model));
+            }
+        }
+
+        var canonical = s.Canonical ??= BuildCanonical(s);
+        canonical["model"] = target.Model;
+        JsonObject outgoing = canonical;
+        if (s.Kind != ApiKind.Embeddings)
+        {
+            if (s.Scan.Stream && target.Provider.Format == WireFormat.OpenAI)
+            {
+                canonical["stream_options"] = new JsonObject { ["include_usage"] = true };
+            }
+
+            if (target.Provider.Format == WireFormat.Anthropic)
+            {
+                outgoing = RequestTranslator.OpenAIToAnthropic(canonical, target.Provider.Options.DefaultMaxTokens);
+            }
+        }
+
+        return new ReadOnlyMemoryContent(Serialize(outgoing));
+    }
+
+    private static JsonObject BuildCanonical(RequestState s)
+    {
+        var node = JsonNode.Parse(s.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+        if (s.Kind == ApiKind.AnthropicMessages)
+        {
+            node = RequestTranslator.AnthropicToOpenAI(node);
+        }
+        else if (s.Kind == ApiKind.UnifiedProxy)
+        {
+            node.Remove("provider");
+            node.Remove("scrub");
+            if (node["messages"] is not JsonArray)
+            {
+                throw new WardenHttpException(400, "invalid_request", "'messages' must be an array");
+            }
+        }
+
+        if (s.Session is not null)
+        {
+            try
+            {
+                Scrubbing.Protect(node, s.Session);
+            }
+            catch (Exception ex) when (ex is not WardenHttpException)
+            {
+                throw new WardenHttpException(503, "scrub_failed", "scrubbing failed; the request was not forwarded");
+            }
+        }
+
+        return node;
+    }
+
+    private static byte[] RewriteModel(ReadOnlySpan<byte> body, RequestScan scan, string model)
+    {
+        var encoded = JsonEncodedText.Encode(model).EncodedUtf8Bytes;
+        var result = new byte[body.Length - scan.ModelValueLength + encoded.Length + 2];
+        body[..scan.ModelValueStart].CopyTo(result);
+        var at = scan.ModelValueStart;
+        result[at++] = (byte)'"';
+        encoded.CopyTo(result.AsSpan(at));
+        at += encoded.Length;
+        result[at++] = (byte)'"';
+        body[(scan.ModelValueStart + scan.ModelValueLength)..].CopyTo(result.AsSpan(at));
+        return result;
+    }
+
+    internal static ReadOnlyMemory<byte> Serialize(JsonNode node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, RelaxedJson))
+        {
+            node.WriteTo(writer);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private static string EndpointName(ApiKind kind) => kind switch
+    {
+        ApiKind.OpenAIChat => "chat_completions",
+        ApiKind.AnthropicMessages => "messages",
+        ApiKind.UnifiedProxy => "proxy",
+        _ => "embeddings",
+    };
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Policy decision point threw {ExceptionType}; request denied")]
+    private static partial void LogPolicyError(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Pseudonymizer threw {ExceptionType}; request refused")]
+    private static partial void LogScrubError(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Audit trail threw {ExceptionType}; request refused")]
+    private static partial void LogAuditError(ILogger logger, string exceptionType);
+}

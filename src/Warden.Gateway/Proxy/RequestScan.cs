@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Warden.Gateway.Errors;
+
+namespace Warden.Gateway.Proxy;
+
+/// <summary>
+/// One forward pass over the request JSON with <see cref="Utf8JsonReader"/> (no DOM): validates it
+/// whole and picks out the top-level <c>model</c> (and where its value sits, for an in-place
+/// rewrite), <c>stream</c>, <c>provider</c> and <c>scrub</c>.
+/// </summary>
+internal struct RequestScan
+{
+    public string? Model;
+    public bool Stream;
+    public string? Provider;
+    public bool Scrub;
+    public int ModelValueStart;
+    public int ModelValueLength;
+
+    /// <summary>Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON, 400 when not an object.</summary>
+    public static RequestScan Scan(ReadOnlySpan<byte> json)
+    {
+        var scan = default(RequestScan);
+        scan.ModelValueStart = -1;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+        }
+
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+            {
+                break;
+            }
+
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+            {
+                continue;
+            }
+
+            if (reader.ValueTextEquals("model"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    scan.Model = reader.GetString();
+                    if (!reader.ValueIsEscaped)
+                    {
+                        scan.ModelValueStart = (int)reader.TokenStartIndex;
+                        scan.ModelValueLength = reader.ValueSpan.Length + 2;
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("stream"u8))
+            {
+                reader.Read();
+                scan.Stream = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("provider"u8))
+            {
+                reader.Read();
+                scan.Provider = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("scrub"u8))
+            {
+                reader.Read();
+                scan.Scrub = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        // Reject trailing garbage after the object.
+        if (reader.Read())
+        {
+            throw new JsonException("trailing data");
+        }
+
+        return scan;
+    }
+}

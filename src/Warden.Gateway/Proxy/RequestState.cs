@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Warden.Core.Identity;
+using Warden.Core.Pseudonymization;
+using Warden.Gateway.Errors;
+using Warden.Gateway.Providers;
+
+namespace Warden.Gateway.Proxy;
+
+/// <summary>Everything one proxied request carries between its stages.</summary>
+internal sealed class RequestState(
+    HttpContext context, ApiKind kind, WireFormat callerFormat, ErrorShape shape, WardenPrincipal principal,
+    PooledBuffer body, RequestScan scan, IPseudonymizationSession? session, long started, string endpoint)
+{
+    public HttpContext Context { get; } = context;
+
+    public ApiKind Kind { get; } = kind;
+
+    public WireFormat CallerFormat { get; } = callerFormat;
+
+    public ErrorShape Shape { get; } = shape;
+
+    public WardenPrincipal Principal { get; } = principal;
+
+    public PooledBuffer Body { get; } = body;
+
+    public RequestScan Scan { get; } = scan;
+
+    public IPseudonymizationSession? Session { get; } = session;
+
+    public long Started { get; } = started;
+
+    public string Endpoint { get; } = endpoint;
+
+    /// <summary>The canonical (OpenAI-shaped) request, built once when translation or scrubbing is needed.</summary>
+    public JsonObject? Canonical { get; set; }
+
+    public int InputTokens { get; set; }
+
+    public int OutputTokens { get; set; }
+}
