@@ -71,7 +71,7 @@ public static class WardenIdentityServiceCollectionExtensions
     {
         services.AddSingleton(sp => new PolicyDecisionPoint(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ProviderAccessPolicyDecisionPoint>();
-        services.AddSingleton<IPolicyDecisionPoint, WardenPolicyDecisionPoint>();
+        services.TryAddSingleton<IPolicyDecisionPoint, WardenPolicyDecisionPoint>(); // a host or test that registered its own PDP first keeps it
         services.AddHostedService<PolicyReloadService>();
         return services;
     }

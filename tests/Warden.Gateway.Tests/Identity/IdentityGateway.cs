@@ -12,7 +12,7 @@ using Warden.Gateway.Tests.Infrastructure;
 namespace Warden.Gateway.Tests.Identity;
 
 /// <summary>
-/// A gateway with a YAML policy and a stand-in <c>/v1/chat/completions</c> that asks the PDP exactly as the
+/// A gateway with a YAML policy and a stand-in <c>/v1/test/decide</c> that asks the PDP exactly as the
 /// proxy does (the proxy lands separately) and answers the decision instead of calling a provider.
 /// </summary>
 internal static class IdentityGateway
@@ -43,7 +43,7 @@ internal static class IdentityGateway
     }
 
     private static void MapStandIn(IEndpointRouteBuilder e) =>
-        e.MapPost("/v1/chat/completions", async (HttpContext ctx, IPolicyDecisionPoint pdp) =>
+        e.MapPost("/v1/test/decide", async (HttpContext ctx, IPolicyDecisionPoint pdp) =>
         {
             var principal = ctx.GetWardenPrincipal()!;
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
@@ -105,6 +105,6 @@ internal static class IdentityGateway
     public static async Task<HttpResponseMessage> ChatAsync(GatewayFixture gw, string bearer, string model)
     {
         using var client = gw.CreateClient(bearer);
-        return await client.PostAsJsonAsync("v1/chat/completions", new { model, messages = new[] { new { role = "user", content = "hello there" } } });
+        return await client.PostAsJsonAsync("v1/test/decide", new { model, messages = new[] { new { role = "user", content = "hello there" } } });
     }
 }
