@@ -8,7 +8,7 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden agents create NAME</c> (prints the key once) and <c>warden agents list</c>.</summary>
 internal sealed class AgentsCommand : ICliCommand
 {
-    private static readonly string[] ValueOptions = ["data-dir", "type", "owner", "description"];
+    private static readonly string[] ValueOptions = ["data-dir", "type", "owner", "description", "ceiling"];
     private static readonly string[] Flags = ["help"];
 
     public string Name => "agents";
@@ -22,6 +22,7 @@ internal sealed class AgentsCommand : ICliCommand
         {
             await context.Out.WriteLineAsync("usage: warden agents create NAME [--type T] [--owner O] [--description D] [--data-dir DIR]");
             await context.Out.WriteLineAsync("       warden agents list [--data-dir DIR]");
+            await context.Out.WriteLineAsync("       warden agents profile NAME [--ceiling \"llm:openai/* tool:github.*:write\"] [--type T] [--owner O] [--description D]");
             return parsed.Flag("help") ? 0 : 2;
         }
 
@@ -59,8 +60,10 @@ internal sealed class AgentsCommand : ICliCommand
                 }
 
                 return 0;
+            case "profile":
+                return await AgentProfileCommand.RunAsync(parsed, context);
             default:
-                throw new CliUsageException($"unknown sub-command '{parsed.Positionals[0]}' (create, list)");
+                throw new CliUsageException($"unknown sub-command '{parsed.Positionals[0]}' (create, list, profile)");
         }
     }
 

@@ -1,7 +1,11 @@
 namespace Warden.Core.Policy;
 
 /// <summary>A decision with the rule that made it and a human-readable reason.</summary>
-public sealed record PolicyDecision(PolicyEffect Effect, string RuleId, string Reason)
+/// <param name="Effect">Allow, deny, require-approval or redact.</param>
+/// <param name="RuleId">The rule that decided (<c>default-deny</c> when none matched).</param>
+/// <param name="Reason">Why, in words (safe to show the caller: names rules and resources, never secrets).</param>
+/// <param name="Redactions">For <see cref="PolicyEffect.Redact"/>: the data tags to redact before forwarding.</param>
+public sealed record PolicyDecision(PolicyEffect Effect, string RuleId, string Reason, IReadOnlyList<string>? Redactions = null)
 {
     /// <summary>True for <see cref="PolicyEffect.Allow"/> and <see cref="PolicyEffect.Redact"/>.</summary>
     public bool IsPermitted => Effect is PolicyEffect.Allow or PolicyEffect.Redact;

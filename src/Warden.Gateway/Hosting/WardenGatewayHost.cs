@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Core.Identity;
 using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Detection;
 using Warden.Gateway.Errors;
+using Warden.Gateway.Identity;
+using Warden.Gateway.RateLimiting;
 using Warden.Gateway.Proxy;
 using Warden.Gateway.Screening;
 using Warden.Gateway.Scanner;
@@ -55,7 +58,7 @@ public static class WardenGatewayHost
         services.AddSingleton(options);
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
-        AddEngines(services, options);
+        AddEngines(services, options, builder.Configuration);
         services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
 
@@ -70,6 +73,7 @@ public static class WardenGatewayHost
         app.UseRouting();
         app.UseMiddleware<WardenAuditMiddleware>();
         app.UseMiddleware<WardenAuthenticationMiddleware>();
+        app.UseMiddleware<WardenRateLimitMiddleware>();
         mapExtraEndpoints?.Invoke(app);
         MapEndpoints(app);
         return app;
@@ -87,19 +91,22 @@ public static class WardenGatewayHost
     }
 
     /// <summary>Engines register here (one line each), before the gateway's defaults.</summary>
-    private static void AddEngines(IServiceCollection services, WardenGatewayOptions options)
+    private static void AddEngines(IServiceCollection services, WardenGatewayOptions options, IConfiguration configuration)
     {
         services.AddWardenAudit(options);
         _ = options;
         services.AddWardenDetection();
         _ = options;
         services.AddWardenScreening();
+        _ = options;
+        services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 
     /// <summary>Endpoints, one <c>MapWardenX</c> line per feature.</summary>
     private static void MapEndpoints(WebApplication app)
     {
         app.MapWardenHealth();
+        app.MapWardenIdentity();
         app.MapWardenGatewayEndpoints();
         app.MapWardenAudit();
         app.MapWardenScrub();

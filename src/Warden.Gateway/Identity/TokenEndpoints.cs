@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Identity;
+using Warden.Gateway.Authentication;
+
+namespace Warden.Gateway.Identity;
+
+/// <summary><c>POST /oauth/token</c> (RFC 8693 token exchange) and <c>GET /.well-known/jwks.json</c>.</summary>
+internal static class TokenEndpoints
+{
+    private const int MaxFormBytes = 64 * 1024;
+
+    public static IEndpointRouteBuilder MapWardenTokenEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        // The token endpoint authenticates with the form's subject_token and actor_token, not a header.
+        endpoints.MapPost("/oauth/token", ExchangeAsync).AllowWardenAnonymous().ExcludeFromDescription();
+        endpoints.MapGet("/.well-known/jwks.json", JwksAsync).AllowWardenAnonymous().ExcludeFromDescription();
+        return endpoints;
+    }
+
+    private static async Task<IResult> ExchangeAsync(HttpContext context, TokenExchangeService exchange)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        if (!context.Request.HasFormContentType || context.Request.ContentLength is null or > MaxFormBytes)
+        {
+            return Error("invalid_request", "send application/x-www-form-urlencoded with a Content-Length of at most 64 KiB");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return Error("invalid_request", "the form could not be read");
+        }
+
+        foreach (var (name, values) in form)
+        {
+            if (values.Count > 1)
+            {
+                return Error("invalid_request", $"parameter '{name}' is repeated");
+            }
+        }
+
+        var request = new TokenExchangeRequest(
+            form["grant_type"], form["subject_token"], form["subject_token_type"], form["actor_token"], form["actor_token_type"],
+            form["scope"], form["task_id"], form["expires_in"], form["requested_token_type"]);
+        var result = await exchange.ExchangeAsync(request, context.RequestAborted);
+        if (!result.Succeeded)
+        {
+            return Error(result.Error!, result.ErrorDescription);
+        }
+
+        var token = result.Token!;
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        return Results.Json(
+            new TokenResponse(token.Token, TokenExchangeRequest.AccessTokenType, "Bearer", (long)Math.Ceiling((token.ExpiresAt - now).TotalSeconds), token.Scopes.ToString(), token.TaskId),
+            IdentityApiJsonContext.Default.TokenResponse);
+    }
+
+    private static async Task<IResult> JwksAsync(HttpContext context, SigningKeyRing keys)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=300";
+        var jwks = await keys.GetJwksAsync(context.RequestAborted);
+        return Results.Bytes(jwks, "application/jwk-set+json");
+    }
+
+    private static IResult Error(string error, string? description) =>
+        Results.Json(new OAuthError(error, description), IdentityApiJsonContext.Default.OAuthError, statusCode: StatusCodes.Status400BadRequest);
+}

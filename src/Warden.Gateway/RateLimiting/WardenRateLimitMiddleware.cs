@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Warden.Core.Identity;
+using Warden.Core.RateLimiting;
+using Warden.Gateway.Authentication;
+using Warden.Gateway.Errors;
+
+namespace Warden.Gateway.RateLimiting;
+
+/// <summary>
+/// Enforces requests/min and prompt tokens/min (counted before forwarding with the model's tokenizer) on
+/// every <c>/v1/*</c> request of an agent or user, plus completion-token and spend budgets recorded by the
+/// proxy through <see cref="RateLimitEnforcer.RecordAsync"/>. Refusals are 429 with <c>Retry-After</c>.
+/// </summary>
+internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, RateLimitEnforcer enforcer, PromptTokenCounter counter, ILogger<WardenRateLimitMiddleware> logger)
+{
+    private const int MaxCountedBodyBytes = 4 * 1024 * 1024;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var principal = context.GetWardenPrincipal();
+        if (principal is null || principal.Kind == PrincipalKind.Admin || !context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
+        long promptTokens = 0;
+        var request = context.Request;
+        if (HttpMethods.IsPost(request.Method) && request.ContentLength is > 0 and <= MaxCountedBodyBytes
+            && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            request.EnableBuffering();
+            var buffer = new byte[(int)request.ContentLength.Value];
+            await request.Body.ReadExactlyAsync(buffer, context.RequestAborted);
+            request.Body.Position = 0;
+            var (model, text) = PromptTextExtractor.Extract(buffer);
+            promptTokens = counter.Count(model, text);
+        }
+
+        var decision = await enforcer.CheckAsync(principal, promptTokens, context.RequestAborted);
+        if (!decision.Allowed)
+        {
+            LogLimited(logger, principal.Id, decision.RetryAfterSeconds);
+            context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await WardenErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", decision.Reason ?? "rate limit exceeded");
+            return;
+        }
+
+        await next(context);
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Rate limit hit by {PrincipalId}; retry after {RetryAfterSeconds}s")]
+    private static partial void LogLimited(ILogger logger, string principalId, int retryAfterSeconds);
+}
