@@ -8,18 +8,18 @@ internal static class CliApp
     /// <summary>Every command, in the order <c>--help</c> lists them. Add one line per command.</summary>
     internal static IReadOnlyList<ICliCommand> Commands { get; } =
     [
-        new VersionCommand(),
-        new ScrubCommand(),
         new ServeCommand(),
         new AgentsCommand(),
-        new AuditCommand(),
-        new ScreenCommand(),
         new UsersCommand(),
         new TokensCommand(),
         new PolicyCommand(),
         new ProvidersCommand(),
+        new ScrubCommand(),
+        new ScreenCommand(),
+        new AuditCommand(),
         new ScanCommand(),
         new DoctorCommand(),
+        new VersionCommand(),
     ];
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)

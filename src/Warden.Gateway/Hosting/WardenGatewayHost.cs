@@ -94,11 +94,8 @@ public static class WardenGatewayHost
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options, IConfiguration configuration)
     {
         services.AddWardenAudit(options);
-        _ = options;
         services.AddWardenDetection();
-        _ = options;
         services.AddWardenScreening();
-        _ = options;
         services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 
