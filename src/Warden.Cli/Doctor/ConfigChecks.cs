@@ -153,10 +153,55 @@ internal sealed class ProviderKeysCheck : IDoctorCheck
                 "remove ApiKey from the file and supply it as WARDEN__PROVIDERS__<NAME>__APIKEY (or a secret store); rotate keys that were committed"));
         }
 
+        var stored = UnprotectedStoredKeys(context.DataDirectory, out var storedCount);
+        if (stored.Count > 0)
+        {
+            return Task.FromResult(DoctorResult.Fail(Id,
+                $"provider key(s) stored without Data Protection in {Gateway.Hosting.WardenPaths.Database(context.DataDirectory)}: {string.Join(", ", stored)}",
+                "re-set them with 'warden providers set-key NAME' (it stores them encrypted) and rotate them at the provider"));
+        }
+
         var providers = context.Options?.Providers.Count ?? 0;
-        return Task.FromResult(providers == 0
-            ? DoctorResult.Pass(Id, "no provider keys in the config file")
-            : DoctorResult.Pass(Id, $"no provider key in the config file ({providers} provider(s); keys come from the environment). Encryption of stored provider keys at rest: not checked: this build has no provider-key store to inspect"));
+        return Task.FromResult(DoctorResult.Pass(Id,
+            $"no provider key in the config file ({providers} provider(s)); {storedCount} stored provider key(s), all encrypted with Data Protection"));
+    }
+
+    /// <summary>
+    /// Provider names whose stored key is not a Data Protection payload (every protected payload starts with
+    /// the base64url of its magic header, <c>CfDJ8</c>).
+    /// </summary>
+    internal static List<string> UnprotectedStoredKeys(string dataDirectory, out int count)
+    {
+        count = 0;
+        var file = Gateway.Hosting.WardenPaths.Database(dataDirectory);
+        var bad = new List<string>();
+        if (!File.Exists(file))
+        {
+            return bad;
+        }
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=false");
+        connection.Open();
+        using var exists = connection.CreateCommand();
+        exists.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'provider_keys'";
+        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return bad;
+        }
+
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT provider, protected_key FROM provider_keys ORDER BY provider";
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            count++;
+            if (!reader.GetString(1).StartsWith("CfDJ8", StringComparison.Ordinal))
+            {
+                bad.Add(reader.GetString(0));
+            }
+        }
+
+        return bad;
     }
 
     internal static List<string> PlaintextKeysInFile(string path)

@@ -1,3 +1,10 @@
+using Warden.Cli.Commands.Audit;
+using Warden.Core.Audit;
+using Warden.Storage.Postgres;
+using Warden.Storage.Postgres.Audit;
+using Warden.Storage.Sqlite;
+using Warden.Storage.Sqlite.Audit;
+
 namespace Warden.Cli.Doctor;
 
 /// <summary>
@@ -78,11 +85,53 @@ internal sealed class PolicyDefaultDenyCheck : IDoctorCheck
     }
 }
 
-/// <summary>The audit hash chain verifies. Needs the audit store, which this build does not ship.</summary>
+/// <summary>
+/// The audit hash chain and every signed checkpoint verify (the same verifier as <c>warden audit verify</c>),
+/// on the PostgreSQL store when <c>Warden:Audit:PostgresConnectionString</c> is set, else on the data directory's SQLite file.
+/// </summary>
 internal sealed class AuditChainCheck : IDoctorCheck
 {
     public string Id => "audit-chain";
 
-    public Task<DoctorResult> RunAsync(DoctorContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(DoctorResult.NotChecked(Id, "this build has no audit store to verify (the gateway's IAuditTrail is a placeholder); verify the chain with the audit engine's command once it is installed"));
+    public async Task<DoctorResult> RunAsync(DoctorContext context, CancellationToken cancellationToken)
+    {
+        var dir = context.DataDirectory;
+        if (!File.Exists(Path.Combine(dir, AuditSigningKey.PublicKeyFileName)))
+        {
+            return DoctorResult.NotChecked(Id, $"no audit public key in {dir} yet (warden serve creates it on first start)");
+        }
+
+        var postgres = context.Configuration["Warden:Audit:PostgresConnectionString"];
+        var sqliteFile = Path.Combine(dir, AuditStoreSource.DatabaseFileName);
+        if (string.IsNullOrWhiteSpace(postgres) && !File.Exists(sqliteFile))
+        {
+            return DoctorResult.NotChecked(Id, $"no audit database at {sqliteFile} yet");
+        }
+
+        try
+        {
+            using var key = AuditSigningKey.LoadPublic(dir);
+            AuditVerificationResult result;
+            if (!string.IsNullOrWhiteSpace(postgres))
+            {
+                await using var db = new PostgresDatabase(postgres);
+                result = await new AuditVerifier(new PostgresAuditStore(db), key).VerifyAsync(cancellationToken);
+            }
+            else
+            {
+                using var store = new SqliteAuditStore(new SqliteDatabase(sqliteFile));
+                result = await new AuditVerifier(store, key).VerifyAsync(cancellationToken);
+            }
+
+            return result.IsValid
+                ? DoctorResult.Pass(Id, $"audit chain verifies: {result.RecordsChecked} records, {result.CheckpointsChecked} checkpoints")
+                : DoctorResult.Fail(Id, $"audit chain TAMPERED: {AuditVerifySubcommand.KindName(result.Kind)} at record {result.FirstBadSequence}: {result.Message}", "treat the host as compromised: preserve the database, compare with exported copies, rotate keys");
+        }
+#pragma warning disable CA1031 // A doctor check reports any failure as a failed check.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return DoctorResult.Fail(Id, $"the audit store could not be read: {ex.GetType().Name}", "check the audit database and its permissions, then run 'warden audit verify'");
+        }
+    }
 }

@@ -61,8 +61,48 @@ public sealed class DoctorTests : IDisposable
             Assert.Equal(DoctorStatus.Pass, results["data-dir-permissions"].Status);
         }
 
-        Assert.Equal(DoctorStatus.NotChecked, results["audit-chain"].Status);
-        Assert.StartsWith("not checked: ", results["audit-chain"].Message, StringComparison.Ordinal);
+        Assert.Equal(DoctorStatus.Pass, results["audit-chain"].Status);
+    }
+
+    [Fact]
+    public async Task ProviderKeyStoredInClearText_FailsProviderKeys()
+    {
+        await (await StartRealGatewayAsync()).DisposeAsync();
+        var results = await RunAsync(GoodConfig);
+        Assert.Equal(DoctorStatus.Pass, results["provider-keys"].Status);
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={WardenPaths.Database(DataDir)};Pooling=false"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = """
+                CREATE TABLE IF NOT EXISTS provider_keys (provider TEXT PRIMARY KEY, protected_key TEXT NOT NULL, updated_at TEXT NOT NULL);
+                INSERT INTO provider_keys VALUES ('openai', 'sk-plaintext-canary-0001', '2026-01-01');
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        results = await RunAsync(GoodConfig);
+        Assert.Equal(DoctorStatus.Fail, results["provider-keys"].Status);
+        Assert.Contains("openai", results["provider-keys"].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-plaintext-canary-0001", results["provider-keys"].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TamperedAuditRecord_FailsAuditChain_NamingTheRecord()
+    {
+        await (await StartRealGatewayAsync()).DisposeAsync();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, "audit.db")};Pooling=false"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "UPDATE audit_records SET body = CAST(REPLACE(CAST(body AS TEXT), 'gateway.start', 'gateway.strt') AS BLOB) WHERE seq = 1";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        var results = await RunAsync(GoodConfig);
+        Assert.Equal(DoctorStatus.Fail, results["audit-chain"].Status);
+        Assert.Contains("record 1", results["audit-chain"].Message, StringComparison.Ordinal);
     }
 
     [Fact]
