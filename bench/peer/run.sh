@@ -39,18 +39,19 @@ start_warden() { # name port requireScrub
   "Logging": { "LogLevel": { "Default": "Warning" } }
 }
 JSON
-  local key
-  key=$("${WARDEN[@]}" agents create "bench-$name" --data-dir "$dir/data" | tail -n1)
+  "${WARDEN[@]}" agents create "bench-$name" --data-dir "$dir/data" | tail -n1 > "$dir/agent.key"
   DOTNET_TieredPGO=1 DOTNET_gcServer=0 "${WARDEN[@]}" serve --config "$dir/warden.json" --data-dir "$dir/data" \
     --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.2; done
   curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" || { log "$name did not start"; cat "$dir/serve.log" >&2; exit 1; }
-  echo "$key"
 }
 
-K1=$(start_warden warden "$W1" false)
-K2=$(start_warden warden-scrub "$W2" true)
+# Called in this shell (not in $(...)), so the cleanup trap knows the PIDs.
+start_warden warden "$W1" false
+start_warden warden-scrub "$W2" true
+K1=$(cat "$WORK/warden/agent.key")
+K2=$(cat "$WORK/warden-scrub/agent.key")
 log "Warden targets up on :$W1 and :$W2"
 
 EXTRA_TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|x-api-key: $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|x-api-key: $K2" \

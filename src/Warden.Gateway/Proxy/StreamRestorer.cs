@@ -24,6 +24,17 @@ internal sealed class StreamRestorer(IPseudonymizationSession session)
                 continue;
             }
 
+            // A final chunk that carries both text and finish_reason (some servers send that) is split
+            // in two, so its text is restored before the held-back tail is flushed and before the finish.
+            if (choice["finish_reason"] is JsonValue && !_flushed && choice["delta"] is JsonObject { Count: > 0 })
+            {
+                var finisher = (JsonObject)chunks[i].DeepClone();
+                ((JsonObject)((JsonArray)finisher["choices"]!)[0]!)["delta"] = new JsonObject();
+                choice["finish_reason"] = null;
+                chunks[i].Remove("usage");
+                chunks.Insert(i + 1, finisher);
+            }
+
             if (choice["finish_reason"] is JsonValue && Flush(chunks[i]) is { } flush)
             {
                 chunks.Insert(i, flush);
