@@ -79,9 +79,15 @@ internal sealed class PolicyDefaultDenyCheck : IDoctorCheck
             return Task.FromResult(DoctorResult.Warn(Id, $"provider(s) open to every agent (Agents unset or [\"*\"]): {string.Join(", ", open)}", "list the agents allowed to use each provider in Warden:Providers:<name>:Agents"));
         }
 
-        return Task.FromResult(effect is null
-            ? DoctorResult.NotChecked(Id, "no Warden:Policy section in this configuration, so the policy engine's default cannot be read; provider access lists are explicit")
-            : DoctorResult.Pass(Id, "policy default effect is deny and every provider lists its agents"));
+        var policyPath = context.Configuration["Warden:Policy:Path"];
+        if (!string.IsNullOrWhiteSpace(policyPath) && !File.Exists(policyPath) && !Directory.Exists(policyPath))
+        {
+            return Task.FromResult(DoctorResult.Fail(Id, $"Warden:Policy:Path {policyPath} does not exist, so only the built-in provider access lists decide", "point Warden:Policy:Path at the policy file or directory, or remove the setting"));
+        }
+
+        // Both decision points Warden ships (the provider access lists and the rule engine) deny when no rule allows;
+        // there is no setting that turns that off.
+        return Task.FromResult(DoctorResult.Pass(Id, "deny by default (built in: no rule allows => deny; deny overrides allow), and every provider lists its agents"));
     }
 }
 

@@ -40,9 +40,14 @@ public sealed class Pseudonymizer : IPseudonymizer
 
         if (sessionId is null)
         {
-            sessionId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            // An anonymous session cannot be resumed, so it is not held in the vault: it lives as long as its request,
+            // and a full vault can never evict it while the request still uses it.
+            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes);
+            anonymous.TryTouch();
+            return anonymous;
         }
-        else if (sessionId.Length is 0 or > 128)
+
+        if (sessionId.Length is 0 or > 128)
         {
             throw new ArgumentException("session id must be 1..128 characters", nameof(sessionId));
         }

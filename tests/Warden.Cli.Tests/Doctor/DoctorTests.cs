@@ -171,6 +171,17 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task PolicyPathMissing_FailsPolicyDefaultDeny_AndDefaultConfigPasses()
+    {
+        var results = await RunAsync("""{"Warden":{"Urls":"http://127.0.0.1:0","DataDirectory":"$DATA","Policy":{"Path":"$DATA/no-such-policy.yaml"}}}""");
+        Assert.Equal(DoctorStatus.Fail, results["policy-default-deny"].Status);
+        Assert.Contains("no-such-policy.yaml", results["policy-default-deny"].Message, StringComparison.Ordinal);
+
+        results = await RunAsync(GoodConfig);
+        Assert.Equal(DoctorStatus.Pass, results["policy-default-deny"].Status);
+    }
+
+    [Fact]
     public async Task ProviderOpenToEveryAgent_WarnsPolicy()
     {
         var results = await RunAsync("""{"Warden":{"Urls":"http://127.0.0.1:0","DataDirectory":"$DATA","Demo":true}}""");
