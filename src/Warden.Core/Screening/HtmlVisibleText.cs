@@ -7,7 +7,7 @@ namespace Warden.Core.Screening;
 /// expressions and no recursion: the open-element stack is an explicit, bounded list, every character is
 /// visited a constant number of times, and hidden text goes to a bounded side buffer for screening.
 /// </summary>
-internal sealed class HtmlVisibleText
+internal sealed partial class HtmlVisibleText
 {
     private const int MaxDepth = 512;
 
@@ -174,26 +174,6 @@ internal sealed class HtmlVisibleText
         return end;
     }
 
-    private void Pop()
-    {
-        var e = _stack[^1];
-        _stack.RemoveAt(_stack.Count - 1);
-        if (e.HiddenKind is not null)
-        {
-            _hiddenDepth--;
-            if (_hiddenDepth == 0)
-            {
-                FlushHidden();
-            }
-        }
-        else if (e.Href is not null && !Hidden && !_markdown)
-        {
-            Append(" <");
-            Append(e.Href);
-            Append(">");
-        }
-    }
-
     private int StartTag(int i)
     {
         var p = ReadName(i + 1, out var name);
@@ -303,105 +283,6 @@ internal sealed class HtmlVisibleText
         return resume;
     }
 
-    private void HandleStartTag(string name, TagAttributes tag, int start, int end, bool selfClosing)
-    {
-        if (name == "meta")
-        {
-            if (!tag.Content.IsEmpty)
-            {
-                _findings.Add(FindingKind.HtmlMetaContent, start, end - start, "meta content");
-                _findings.AddPayload(FindingKind.HtmlMetaContent, tag.Content);
-            }
-
-            return;
-        }
-
-        if (name == "img" || name == "image")
-        {
-            Image(tag, start, end);
-            return;
-        }
-
-        if (BlockElements.Contains(name))
-        {
-            Newline();
-        }
-
-        if (VoidElements.Contains(name) || selfClosing || NonRendered.Contains(name))
-        {
-            return;
-        }
-
-        var kind = tag.HiddenKind();
-        string? href = null;
-        if (name == "a" && !tag.Href.IsEmpty && kind is null)
-        {
-            if (_urls.IsUnsafe(tag.Href, isImage: false, out var host))
-            {
-                _findings.Add(FindingKind.ExfiltrationUrl, start, end - start, "link to " + host);
-            }
-            else if (tag.Href.StartsWith("http", StringComparison.OrdinalIgnoreCase))
-            {
-                href = tag.Href.ToString();
-            }
-        }
-
-        if (_stack.Count >= MaxDepth)
-        {
-            if (kind is not null)
-            {
-                _overflowHidden = true; // fail closed: everything after an unbounded hidden nest stays hidden
-                _findings.Add(kind.Value, start, end - start, "<" + name + "> beyond depth limit");
-            }
-
-            return;
-        }
-
-        _stack.Add(new OpenElement(name, kind, href));
-        if (kind is not null)
-        {
-            if (_hiddenDepth == 0)
-            {
-                _hiddenKind = kind.Value;
-                _findings.Add(kind.Value, start, end - start, "<" + name + ">");
-            }
-
-            _hiddenDepth++;
-        }
-    }
-
-    private void Image(TagAttributes tag, int start, int end)
-    {
-        if (Hidden)
-        {
-            return;
-        }
-
-        var alt = tag.Alt.Trim();
-        if (!tag.Src.IsEmpty && _urls.IsUnsafe(tag.Src, isImage: true, out var host))
-        {
-            _findings.Add(FindingKind.ExfiltrationUrl, start, end - start, "image from " + host);
-        }
-
-        if (alt.Length > _findings.Options.MaxAltTextChars)
-        {
-            _findings.Add(FindingKind.AltTextStuffing, start, end - start, $"alt text of {alt.Length} chars");
-            _findings.AddPayload(FindingKind.AltTextStuffing, alt);
-            return;
-        }
-
-        if (!alt.IsEmpty && tag.HiddenKind() is null)
-        {
-            Append("[image: ");
-            foreach (var ch in alt)
-            {
-                _out.Append(ch is '\r' or '\n' ? ' ' : ch);
-            }
-
-            Append("]");
-        }
-    }
-
     private int Entity(int i)
     {
         var s = _html;
@@ -426,80 +307,4 @@ internal sealed class HtmlVisibleText
         EmitChar('&');
         return i + 1;
     }
-
-    private void EmitChar(char c)
-    {
-        if (Hidden)
-        {
-            if (_hidden.Length < _findings.Options.MaxPayloadChars)
-            {
-                _hidden.Append(c);
-            }
-
-            return;
-        }
-
-        if (_markdown)
-        {
-            _out.Append(c);
-            return;
-        }
-
-        if (char.IsWhiteSpace(c) || c == '\u00A0')
-        {
-            if (_out.Length > 0 && _out[^1] is not (' ' or '\n'))
-            {
-                _out.Append(' ');
-            }
-
-            return;
-        }
-
-        _out.Append(c);
-    }
-
-    private void Append(string text)
-    {
-        if (!Hidden)
-        {
-            _out.Append(text);
-        }
-    }
-
-    private void Append(ReadOnlySpan<char> text)
-    {
-        if (!Hidden)
-        {
-            _out.Append(text);
-        }
-    }
-
-    private void Newline()
-    {
-        if (_markdown || Hidden || _out.Length == 0)
-        {
-            return;
-        }
-
-        if (_out[^1] == ' ')
-        {
-            _out.Length--;
-        }
-
-        if (_out.Length > 0 && _out[^1] != '\n')
-        {
-            _out.Append('\n');
-        }
-    }
-
-    private void FlushHidden()
-    {
-        if (_hidden.Length > 0)
-        {
-            _findings.AddPayload(_hiddenKind, _hidden.ToString());
-            _hidden.Clear();
-        }
-    }
-
-    private sealed record OpenElement(string Name, FindingKind? HiddenKind, string? Href);
 }
