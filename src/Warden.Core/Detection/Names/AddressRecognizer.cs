@@ -223,7 +223,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
             var lower = buffer[..w.Length];
             w.ToLowerInvariant(lower);
-            if (_g.Rank(lower) < 2000 && !NameLexicon.Particles.Contains(lower.ToString()))
+            if (_g.Rank(lower) < 2000 && !NameLexicon.Particles.Contains(lower))
             {
                 return false;
             }

@@ -6,7 +6,7 @@ internal sealed partial class NamedEntityRecognizer
     private static int NameStrength(Ctx c, int i)
     {
         var w = c.Word(i);
-        if (w.Length < 2 || NameLexicon.NotNames.Contains(w.ToString()))
+        if (w.Length < 2 || NameLexicon.NotNames.Contains(w))
         {
             return 0;
         }
@@ -16,7 +16,7 @@ internal sealed partial class NamedEntityRecognizer
         var human = c.G.Human.Contains(w);
         var rank = c.Rank(i);
         var t = c.Tokens[i];
-        var knownCommonName = NameLexicon.CommonGivenNames.Contains(w.ToString());
+        var knownCommonName = NameLexicon.CommonGivenNames.Contains(w);
         switch (t.Shape)
         {
             case Shape.Lower:
@@ -92,15 +92,22 @@ internal sealed partial class NamedEntityRecognizer
                     continue;
                 }
 
-                if (NameLexicon.Particles.Contains(c.Word(next).ToString()) && next + 1 < c.N && c.Joined(next) && strength[next + 1] > 0)
+                // Particles (van der, de la) inside a name, followed by a name word.
+                var after = next;
+                while (after < c.N && after - next < 3 && NameLexicon.Particles.Contains(c.Word(after)) && c.Joined(after))
                 {
-                    j = next + 1;
+                    after++;
+                }
+
+                if (after > next && after < c.N && c.Label[after] == None && (strength[after] > 0 || (Cap(c.Tokens[after]) && c.Rank(after) > 5000)))
+                {
+                    j = after;
                     best = Math.Max(best, strength[j]);
                     continue;
                 }
 
                 // An unknown word after a given name is a surname (Richard Bryndísardóttir, michael košelnik).
-                if (SameCase(c, j, next) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country && !NameLexicon.NotNames.Contains(c.Word(next).ToString()))
+                if (SameCase(c, j, next) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country && !NameLexicon.NotNames.Contains(c.Word(next)))
                 {
                     j = next;
                     best = 2;
@@ -112,7 +119,7 @@ internal sealed partial class NamedEntityRecognizer
 
             // An unknown capitalised word before a known surname (Koumura James is rarer; we only take given + surname).
             var multi = j > i;
-            var cued = i > 0 && NameLexicon.PersonCues.Contains(c.Word(i - 1).ToString());
+            var cued = i > 0 && NameLexicon.PersonCues.Contains(c.Word(i - 1));
             if (!(best == 2 || (multi && best >= 1) || (cued && best >= 1 && Cap(c.Tokens[i]))))
             {
                 i = j;

@@ -69,8 +69,8 @@ internal sealed partial class NamedEntityRecognizer
     {
         var t = c.Tokens[i];
         var rank = p.Length == 1 ? c.Rank(i) : int.MaxValue;
-        var cue = i > 0 && NameLexicon.LocationCues.Contains(c.Word(i - 1).ToString());
-        if (p.Length == 1 && NameLexicon.NotNames.Contains(c.Word(i).ToString()))
+        var cue = i > 0 && NameLexicon.LocationCues.Contains(c.Word(i - 1));
+        if (p.Length == 1 && NameLexicon.NotNames.Contains(c.Word(i)))
         {
             return false;
         }
@@ -143,7 +143,7 @@ internal sealed partial class NamedEntityRecognizer
 
             var j = i;
             while (j + 1 < c.N && j - i < 3 && c.Joined(j) && c.Label[j + 1] == None &&
-                   (Cap(c.Tokens[j + 1]) || (NameLexicon.Particles.Contains(c.Word(j + 1).ToString()) && j + 2 < c.N && Cap(c.Tokens[j + 2]))))
+                   (Cap(c.Tokens[j + 1]) || (NameLexicon.Particles.Contains(c.Word(j + 1)) && j + 2 < c.N && Cap(c.Tokens[j + 2]))))
             {
                 j++;
             }
@@ -154,7 +154,7 @@ internal sealed partial class NamedEntityRecognizer
             }
 
             // A capitalised run followed by an organisation word is not a place ("in Acme Labs").
-            if (NameLexicon.OrgSuffixes.Contains(c.Word(j).ToString()))
+            if (NameLexicon.OrgSuffixes.Contains(c.Word(j)))
             {
                 continue;
             }

@@ -50,6 +50,9 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         Locations(ctx, places);
         CueLocations(ctx);
         CueOrganizations(ctx);
+        LowerCaseOrganizations(ctx);
+        ListedOrganizations(ctx);
+        UnknownProperNouns(ctx);
         Emit(ctx, results);
     }
 
@@ -73,7 +76,14 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
 
             var start = c.Tokens[i].Start;
             var end = c.CoreEnd(j);
-            if (label == Org && end < c.Text.Length && c.Text[end] == '.' && NameLexicon.OrgSuffixes.Contains(c.Word(j).ToString()))
+            if (label == Per && j + 1 < c.N && c.Tokens[j + 1].Start - c.Tokens[j].End is 1 or 2 && c.Text[c.Tokens[j].End] is ' ' or ',' &&
+                NameLexicon.PersonSuffixes.Contains(c.Word(j + 1)) && c.Tokens[j + 1].Shape != Shape.Lower)
+            {
+                // "Keith Bult Jr.", "Margaret Ćosić PhD"
+                end = c.Tokens[j + 1].End + (c.Tokens[j + 1].End < c.Text.Length && c.Text[c.Tokens[j + 1].End] == '.' ? 1 : 0);
+            }
+
+            if (label == Org && end < c.Text.Length && c.Text[end] == '.' && NameLexicon.OrgSuffixes.Contains(c.Word(j)))
             {
                 end++;
             }
@@ -166,11 +176,11 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
             return gap == 0 || (gap == 1 && Text[Tokens[i].End] == ' ');
         }
 
-        public bool PrevIs(int i, IReadOnlySet<string> words, int window = 1)
+        public bool PrevIs(int i, WordSet words, int window = 1)
         {
             for (var k = i - 1; k >= 0 && k >= i - window; k--)
             {
-                if (words.Contains(Word(k).ToString()))
+                if (words.Contains(Word(k)))
                 {
                     return true;
                 }

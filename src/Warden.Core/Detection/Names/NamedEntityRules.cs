@@ -32,7 +32,7 @@ internal sealed partial class NamedEntityRecognizer
             }
 
             var k = j;
-            while (k < c.N && k - j < 4 && (Cap(c.Tokens[k]) || c.G.IsAnyName(c.Word(k))) && !NameLexicon.NotNames.Contains(c.Word(k).ToString()))
+            while (k < c.N && k - j < 4 && (Cap(c.Tokens[k]) || c.G.IsAnyName(c.Word(k))) && !NameLexicon.NotNames.Contains(c.Word(k)))
             {
                 if (!c.Joined(k))
                 {
@@ -57,7 +57,7 @@ internal sealed partial class NamedEntityRecognizer
         for (var i = 1; i < c.N; i++)
         {
             var t = c.Tokens[i];
-            if (!Cap(t) || !NameLexicon.OrgSuffixes.Contains(c.Word(i).ToString()))
+            if (!Cap(t) || !NameLexicon.OrgSuffixes.Contains(c.Word(i)))
             {
                 continue;
             }
@@ -121,15 +121,26 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 0; i < c.N; i++)
         {
-            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 200 || NameLexicon.NotNames.Contains(c.Word(i).ToString()))
+            if (c.Label[i] != None || c.Rank(i) < 200 || NameLexicon.NotNames.Contains(c.Word(i)))
             {
+                continue;
+            }
+
+            if (!Cap(c.Tokens[i]))
+            {
+                // "the datamyne office is at …": a lower-case word no list knows, before "office".
+                if (c.Rank(i) == int.MaxValue && i + 1 < c.N && c.Word(i + 1) is "office" or "offices" && i > 0 && c.Word(i - 1) is "the" && !c.G.IsAnyName(c.Word(i)))
+                {
+                    c.Set(i, i, Org, 0.5);
+                }
+
                 continue;
             }
 
             var cue = false;
             for (var k = i - 1; k >= 0 && k >= i - 3; k--)
             {
-                if (NameLexicon.OrgCues.Contains(c.Word(k).ToString()))
+                if (NameLexicon.OrgCues.Contains(c.Word(k)))
                 {
                     cue = true;
                     break;
@@ -172,6 +183,12 @@ internal sealed partial class NamedEntityRecognizer
         if (!LineAlone(c, i, j) || i == 0)
         {
             return false;
+        }
+
+        // A letterhead: the line right above a street address ("Mapquest⏎⏎39 Laugarvegur 77 …").
+        if (j + 1 < c.N && c.Label[j + 1] == Loc && c.Group[j + 1] < 0 && c.Tokens[j].Length > 2)
+        {
+            return true;
         }
 
         // The previous line must end with a person, or be a free job-title line right after a person line.
