@@ -5,6 +5,50 @@ internal sealed partial class NamedEntityRecognizer
     /// <summary>Legal forms and trade words that end an organisation name even in lower-case text.</summary>
     private static readonly WordSet LowerOrgSuffixes = new(["inc", "ltd", "llc", "llp", "plc", "corp", "corporation", "company", "gmbh", "consulting", "insurance", "services", "solutions", "technologies", "group", "holdings"]);
 
+    /// <summary>
+    /// A letterhead: a short line right above a street address whose words are free or only weakly labelled
+    /// ("Mapquest", "Adobe Digital Government", "department of better technology") is the organisation's name.
+    /// </summary>
+    private static void Letterheads(Ctx c)
+    {
+        for (var i = 0; i < c.N; i++)
+        {
+            if (!c.NewlineBefore[i])
+            {
+                continue;
+            }
+
+            var j = i;
+            while (j + 1 < c.N && !c.NewlineBefore[j + 1])
+            {
+                j++;
+            }
+
+            if (j + 1 < c.N && j - i <= 5 && c.Label[j + 1] == Loc && c.Group[j + 1] < 0 && LineAlone(c, i, j) && WeaklyLabelled(c, i, j))
+            {
+                c.Set(i, j, Org, 0.5);
+            }
+
+            i = j;
+        }
+    }
+
+    private static bool WeaklyLabelled(Ctx c, int i, int j)
+    {
+        var org = 0;
+        for (var k = i; k <= j; k++)
+        {
+            if (c.Group[k] < 0 || (c.Label[k] == Per && c.Score[k] >= 0.7) || NameLexicon.NotNames.Contains(c.Word(k)) && c.Word(k) is not ("of" or "and" or "the"))
+            {
+                return false;
+            }
+
+            org += c.Label[k] == Org ? 1 : 0;
+        }
+
+        return org <= j - i;
+    }
+
     /// <summary>"firstpoint inc", "nera economic consulting", "state farm insurance": lower-case words before a legal form.</summary>
     private static void LowerCaseOrganizations(Ctx c)
     {
@@ -17,7 +61,7 @@ internal sealed partial class NamedEntityRecognizer
 
             var j = i;
             var telling = false;
-            while (j > 0 && i - j < 3 && c.Joined(j - 1) && c.Label[j - 1] == None && c.Tokens[j - 1].Shape == Shape.Lower)
+            while (j > 0 && i - j < 3 && c.Joined(j - 1) && (c.Label[j - 1] == None || (c.Label[j - 1] == Per && c.Score[j - 1] < 0.75 && c.Group[j - 1] != (j > 1 ? c.Group[j - 2] : -2))) && c.Tokens[j - 1].Shape == Shape.Lower)
             {
                 var rank = c.Rank(j - 1);
                 if (rank < 150 || NameLexicon.NotNames.Contains(c.Word(j - 1)))

@@ -50,6 +50,7 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         Locations(ctx, places);
         CueLocations(ctx);
         CueOrganizations(ctx);
+        Letterheads(ctx);
         LowerCaseOrganizations(ctx);
         ListedOrganizations(ctx);
         UnknownProperNouns(ctx);

@@ -57,9 +57,10 @@ internal sealed partial class NamedEntityRecognizer
         for (var i = 1; i < c.N; i++)
         {
             var t = c.Tokens[i];
-            if (!Cap(t) || !NameLexicon.OrgSuffixes.Contains(c.Word(i)))
+            if (!Cap(t) || !NameLexicon.OrgSuffixes.Contains(c.Word(i)) ||
+                (i + 1 < c.N && c.Joined(i) && Cap(c.Tokens[i + 1]) && NameLexicon.OrgSuffixes.Contains(c.Word(i + 1))))
             {
-                continue;
+                continue; // "Boston Consulting Group": the last trade word ends the name
             }
 
             // Walk back over capitalised words joined by spaces, '&', ',' or "and".
@@ -69,7 +70,7 @@ internal sealed partial class NamedEntityRecognizer
                 var prev = c.Tokens[j - 1];
                 var gap = c.Text.AsSpan(prev.End, c.Tokens[j].Start - prev.End);
                 var w = c.Word(j - 1);
-                var joinable = gap is " " or " & " or "&" or ", " or " + " || (gap is ". " && prev.Length == 1);
+                var joinable = gap is " " or " & " or "&" or " + " || (gap is ", " && c.G.IsSurname(w)) || (gap is ". " && prev.Length == 1);
                 if (!joinable || !(Cap(prev) || w is "and") || (Cap(prev) && c.Rank(j - 1) < 60))
                 {
                     break;
@@ -87,9 +88,11 @@ internal sealed partial class NamedEntityRecognizer
         // "Last, Last and Last" and "Last-Last" built from surnames.
         for (var i = 0; i + 4 < c.N; i++)
         {
-            if (c.Label[i] == None && Cap(c.Tokens[i]) && c.G.IsSurname(c.Word(i)) &&
-                c.Text.AsSpan(c.Tokens[i].End, c.Tokens[i + 1].Start - c.Tokens[i].End) is ", " &&
-                Cap(c.Tokens[i + 1]) && c.G.IsSurname(c.Word(i + 1)) && c.Word(i + 2) is "and" && Cap(c.Tokens[i + 3]) && c.G.IsSurname(c.Word(i + 3)) && c.Free(i, i + 3))
+            if (c.Label[i] == None && c.G.IsAnyName(c.Word(i)) &&
+                Gap(c, i, i + 1) is ", " && c.Word(i + 2) is "and" && Gap(c, i + 2, i + 3) is " " &&
+                SameCase(c, i, i + 1) && SameCase(c, i, i + 3) && c.G.IsAnyName(c.Word(i + 1)) && c.G.IsAnyName(c.Word(i + 3)) &&
+                (c.G.IsSurname(c.Word(i)) ? 1 : 0) + (c.G.IsSurname(c.Word(i + 1)) ? 1 : 0) + (c.G.IsSurname(c.Word(i + 3)) ? 1 : 0) >= 2 &&
+                c.Free(i, i + 3) && (i == 0 || Gap(c, i - 1, i) is not ", "))
             {
                 c.Set(i, i + 3, Org, 0.75);
             }
@@ -214,7 +217,7 @@ internal sealed partial class NamedEntityRecognizer
 
     private static bool LineAlone(Ctx c, int i, int j)
     {
-        if (!c.NewlineBefore[i] || (j + 1 < c.N && !c.NewlineBefore[j + 1]) || c.Tokens[i].Start == 0)
+        if (!c.NewlineBefore[i] || (j + 1 < c.N && !c.NewlineBefore[j + 1]))
         {
             return false;
         }
