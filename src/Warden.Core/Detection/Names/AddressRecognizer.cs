@@ -54,6 +54,11 @@ internal sealed partial class AddressRecognizer : IRecognizer
             }
         }
 
+        foreach (var m in CityStateZip().EnumerateMatches(text))
+        {
+            spans.Add((m.Index, m.Index + m.Length, 0.6));
+        }
+
         foreach (var m in Unit().EnumerateMatches(text))
         {
             spans.Add((m.Index, m.Index + m.Length, 0.7));
@@ -78,7 +83,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
         var curScore = 0.0;
         foreach (var (start, end, score) in spans)
         {
-            if (curStart >= 0 && (start <= Extend(text, curEnd) || AndGap(text, curEnd, start)))
+            if (curStart >= 0 && (start <= Extend(text, curEnd) || AndGap(text, curEnd, start) || SmallGap(text, curEnd, start)))
             {
                 curEnd = Math.Max(curEnd, end);
                 curScore = Math.Max(curScore, score);
@@ -97,6 +102,10 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
         results.Add(new Finding(Detection.EntityTypes.Location, Lead(text, curStart), Extend(text, curEnd), curScore, Name));
     }
+
+    /// <summary>Only spaces, commas and at most one line break between two parts: one address.</summary>
+    private static bool SmallGap(string text, int end, int start) =>
+        start > end && start - end <= 4 && text.AsSpan(end, start - end).IndexOfAnyExcept(" ,\n\t") < 0 && text.AsSpan(end, start - end).Count('\n') <= 1;
 
     private static bool AndGap(string text, int end, int start) =>
         start > end && start - end <= 6 && text.AsSpan(end, start - end).Trim() is "and" or "&";
@@ -149,9 +158,10 @@ internal sealed partial class AddressRecognizer : IRecognizer
             return lineStart > 0 ? PreviousStreetLine(text, lineStart - 1, start) : start;
         }
 
-        if (char.IsDigit(text[start]) && UncommonWords(head[marker..].TrimEnd()))
+        var lead = head[marker..].TrimEnd();
+        if ((char.IsDigit(text[start]) && UncommonWords(lead)) || (lead.Length <= 5 && lead.IndexOfAnyExceptInRange('0', '9') < 0 && head.EndsWith(" ")))
         {
-            return lineStart + marker;
+            return lineStart + marker; // "Långlöt 44 Horký Street", "43 p.o. box 178"
         }
 
         return start;
@@ -190,7 +200,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
             }
         }
 
-        if (body.Length is < 4 or > 60 || !char.IsDigit(body[0]) || digits > 8 || letters < 2 || body.IndexOfAny('@', ':', ',') >= 0 || body.Count(' ') > 6 || body[^1] == '.')
+        if (body.Length is < 4 or > 60 || !char.IsDigit(body[0]) || digits > 8 || letters < 2 || body.IndexOfAny('@', ':', ',') >= 0 || body.Count(' ') > 6 || (body[^1] == '.' && body.Length - body.LastIndexOf(' ') > 5))
         {
             return start;
         }
@@ -216,7 +226,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 continue;
             }
 
-            if (++words > 4 || !char.IsLetter(w[0]))
+            if (++words > 4 || !char.IsLetter(w[0]) || !char.IsLetter(w[^1]))
             {
                 return false;
             }
@@ -367,7 +377,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 return pos;
             }
 
-            var partEnd = AddressPart(text, p, breaks > 0);
+            var partEnd = AddressPart(text, p);
             if (partEnd <= p)
             {
                 return pos;
@@ -380,7 +390,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     }
 
     /// <summary>Length of a city/state/country/zip part at <paramref name="p"/> (words up to the line end or comma), or p.</summary>
-    private int AddressPart(string text, int p, bool ownLine)
+    private int AddressPart(string text, int p)
     {
         if (p >= text.Length || !char.IsLetterOrDigit(text[p]))
         {
@@ -402,6 +412,48 @@ internal sealed partial class AddressRecognizer : IRecognizer
         if (s.IsEmpty)
         {
             return p;
+        }
+
+        if (char.IsDigit(s[0]))
+        {
+            // A zip code ("56139", "1234 AB", "02134-1234"), then the sentence may go on ("56139 for post mail").
+            var run = s.IndexOfAnyExcept("0123456789 -()");
+            var lead = run < 0 ? s : s[..run];
+            if (lead.Length - lead.Count(' ') - lead.Count('-') - lead.Count('(') - lead.Count(')') > 6)
+            {
+                return p; // a phone number, not a zip
+            }
+
+            var z = s.IndexOf(' ');
+            if (z > 0 && z + 3 <= s.Length && char.IsUpper(s[z + 1]) && char.IsUpper(s[z + 2]) && (z + 3 == s.Length || s[z + 3] == ' '))
+            {
+                z += 3;
+            }
+
+            s = z > 0 ? s[..z] : s;
+        }
+        else if (char.IsUpper(s[0]))
+        {
+            // Capitalised words only: "Cite Presidentielle Papua New Guinea in case of an issue" stops before "in".
+            var cut = s.Length;
+            var at = 0;
+            foreach (var r in s.Split(' '))
+            {
+                var w = s[r];
+                if (w.Length > 0 && char.IsLower(w[0]) && !NameLexicon.Particles.Contains(w) && w is not ("and" or "of" or "the" or "nan"))
+                {
+                    cut = at;
+                    break;
+                }
+
+                at = r.End.Value + 1;
+            }
+
+            s = s[..Math.Min(cut, s.Length)].TrimEnd();
+            if (s.IsEmpty)
+            {
+                return p;
+            }
         }
 
         // Digits (zip) or capitalised words (city / country / state) only; stop at sentences and phone numbers.
@@ -431,7 +483,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
             var core = s.TrimEnd("0123456789- ");
             Span<char> lower = stackalloc char[Math.Min(core.Length, 80)];
             core[..lower.Length].ToLowerInvariant(lower);
-            if (!_g.Countries.Contains(lower) && !_g.States.Contains(lower) && _g.CityPopulation(lower) < 0 && !(ownLine && UncommonWords(core)))
+            if (!_g.Countries.Contains(lower) && !_g.States.Contains(lower) && _g.CityPopulation(lower) < 0 && !UncommonWords(core))
             {
                 return p;
             }
@@ -471,6 +523,10 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
     [GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'\-]+ and (?:\p{L}[\p{L}\p{M}'.\-]* ){1,3}\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex Intersection();
+
+    /// <summary>"Springfield, IL 62704", "KÖPMANHOLMEN⏎, nan⏎ 40402": a place, a two-letter state (or a missing one), a zip.</summary>
+    [GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'.\-]+(?: \p{L}[\p{L}\p{M}'.\-]+){0,3}[ \t]*\n?[ \t]*, ?(?:[A-Z]{2}|nan)[ \t]*\n?[ \t]*\d{4,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex CityStateZip();
 
     [GeneratedRegex(@"(?:zip|postal|post)\s?code(?:\sis)?:?\s\d{4,5}(?:-\d{4})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ZipCue();
