@@ -24,7 +24,48 @@ internal static class NameLexicon
 
     public static readonly WordSet PersonSuffixes = Set("jr", "sr", "phd", "md", "dds", "dvm", "ii", "iii", "iv", "esq", "mba", "cpa", "rn");
 
+    public static readonly WordSet LowerOrgSuffixes = Set("inc", "ltd", "llc", "llp", "plc", "corp", "corporation", "company", "gmbh", "consulting", "insurance", "services", "solutions", "technologies", "group", "holdings");
+
+    /// <summary>All the closed lists above as flags per word: one lookup per token.</summary>
+    public static readonly System.Collections.Frozen.FrozenDictionary<string, Lex>.AlternateLookup<ReadOnlySpan<char>> Flags = BuildFlags();
+
     private static WordSet Set(params string[] words) => new(words);
+
+    private static System.Collections.Frozen.FrozenDictionary<string, Lex>.AlternateLookup<ReadOnlySpan<char>> BuildFlags()
+    {
+        var d = new Dictionary<string, Lex>(StringComparer.Ordinal);
+        foreach (var (set, flag) in new (WordSet, Lex)[]
+                 {
+                     (Titles, Lex.Title), (Particles, Lex.Particle), (OrgSuffixes, Lex.OrgSuffix), (OrgCues, Lex.OrgCue),
+                     (LocationCues, Lex.LocationCue), (PersonCues, Lex.PersonCue), (CommonGivenNames, Lex.CommonGiven),
+                     (NotNames, Lex.NotName), (PersonSuffixes, Lex.PersonSuffix), (LowerOrgSuffixes, Lex.LowerOrgSuffix),
+                 })
+        {
+            foreach (var w in set.Words)
+            {
+                d[w] = d.GetValueOrDefault(w) | flag;
+            }
+        }
+
+        return d.ToFrozenDictionary(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+}
+
+/// <summary>Membership of a word in the closed lists of <see cref="NameLexicon"/>.</summary>
+[Flags]
+internal enum Lex : ushort
+{
+    None = 0,
+    Title = 1,
+    Particle = 2,
+    OrgSuffix = 4,
+    OrgCue = 8,
+    LocationCue = 16,
+    PersonCue = 32,
+    CommonGiven = 64,
+    NotName = 128,
+    PersonSuffix = 256,
+    LowerOrgSuffix = 512,
 }
 
 /// <summary>A frozen set of lower-case words looked up by span (no allocation per lookup).</summary>
@@ -34,8 +75,11 @@ internal sealed class WordSet
 
     public WordSet(string[] words)
     {
+        Words = words;
         _lookup = words.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    public string[] Words { get; }
 
     public bool Contains(ReadOnlySpan<char> word) => _lookup.Contains(word);
 }

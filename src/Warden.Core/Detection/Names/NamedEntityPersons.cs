@@ -6,17 +6,17 @@ internal sealed partial class NamedEntityRecognizer
     private static int NameStrength(Ctx c, int i)
     {
         var w = c.Word(i);
-        if (w.Length < 2 || NameLexicon.NotNames.Contains(w))
+        if (w.Length < 2 || c.Is(i, Lex.NotName))
         {
             return 0;
         }
 
-        var given = c.G.IsGivenName(w);
-        var sur = c.G.IsSurname(w);
-        var human = c.G.Human.Contains(w);
+        var given = c.Given(i);
+        var sur = c.Surname(i);
+        var human = (c.Info[i].Flags & WordFlags.Human) != 0;
         var rank = c.Rank(i);
         var t = c.Tokens[i];
-        var knownCommonName = NameLexicon.CommonGivenNames.Contains(w);
+        var knownCommonName = c.Is(i, Lex.CommonGiven);
         switch (t.Shape)
         {
             case Shape.Lower:
@@ -94,7 +94,7 @@ internal sealed partial class NamedEntityRecognizer
 
                 // Particles (van der, de la) inside a name, followed by a name word.
                 var after = next;
-                while (after < c.N && after - next < 3 && NameLexicon.Particles.Contains(c.Word(after)) && c.Joined(after))
+                while (after < c.N && after - next < 3 && c.Is(after, Lex.Particle) && c.Joined(after))
                 {
                     after++;
                 }
@@ -107,7 +107,7 @@ internal sealed partial class NamedEntityRecognizer
                 }
 
                 // An unknown word after a given name is a surname (Richard Bryndísardóttir, michael košelnik).
-                if (SameCase(c, j, next) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country && !NameLexicon.NotNames.Contains(c.Word(next)))
+                if (SameCase(c, j, next) && c.Given(j) && c.Rank(next) > 5000 && places[next].Kind != Country && !c.Is(next, Lex.NotName))
                 {
                     j = next;
                     best = 2;
@@ -119,7 +119,7 @@ internal sealed partial class NamedEntityRecognizer
 
             // An unknown capitalised word before a known surname (Koumura James is rarer; we only take given + surname).
             var multi = j > i;
-            var cued = i > 0 && NameLexicon.PersonCues.Contains(c.Word(i - 1));
+            var cued = i > 0 && c.Is(i - 1, Lex.PersonCue);
             if (!(best == 2 || (multi && best >= 1) || (cued && best >= 1 && Cap(c.Tokens[i]))))
             {
                 i = j;
@@ -197,26 +197,25 @@ internal sealed partial class NamedEntityRecognizer
     /// <summary>A word that is both a name and a place: context and size decide.</summary>
     private static bool PreferPlace(Ctx c, int i, in Place p)
     {
-        var w = c.Word(i);
-        var prev = i > 0 ? c.Word(i - 1).ToString() : "";
+        var prev = i > 0 ? c.Word(i - 1) : default;
         if (prev is "in" or "from" or "near" or "visit" or "visiting" or "into" or "via")
         {
-            return p.Kind != City || p.Population >= 50_000 || !c.G.IsGivenName(w);
+            return p.Kind != City || p.Population >= 50_000 || !c.Given(i);
         }
 
         if (prev is "to" or "at" or "of")
         {
-            return p.Kind != City || p.Population >= 500_000 || !c.G.IsAnyName(w);
+            return p.Kind != City || p.Population >= 500_000 || !c.AnyName(i);
         }
 
-        if (i > 0 && NameLexicon.PersonCues.Contains(prev))
+        if (i > 0 && c.Is(i - 1, Lex.PersonCue))
         {
             return false;
         }
 
-        if (c.G.IsGivenName(w))
+        if (c.Given(i))
         {
-            return p.Kind == Country && p.Population == 0 && !c.G.IsGivenName(w);
+            return false;
         }
 
         return p.Kind == Country || p.Kind == State || p.Population >= 100_000;

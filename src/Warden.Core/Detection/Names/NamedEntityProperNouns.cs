@@ -2,9 +2,6 @@ namespace Warden.Core.Detection.Names;
 
 internal sealed partial class NamedEntityRecognizer
 {
-    /// <summary>Legal forms and trade words that end an organisation name even in lower-case text.</summary>
-    private static readonly WordSet LowerOrgSuffixes = new(["inc", "ltd", "llc", "llp", "plc", "corp", "corporation", "company", "gmbh", "consulting", "insurance", "services", "solutions", "technologies", "group", "holdings"]);
-
     /// <summary>
     /// A letterhead: a short line right above a street address whose words are free or only weakly labelled
     /// ("Mapquest", "Adobe Digital Government", "department of better technology") is the organisation's name.
@@ -38,7 +35,7 @@ internal sealed partial class NamedEntityRecognizer
         var org = 0;
         for (var k = i; k <= j; k++)
         {
-            if (c.Group[k] < 0 || (c.Label[k] == Per && c.Score[k] >= 0.7) || NameLexicon.NotNames.Contains(c.Word(k)) && c.Word(k) is not ("of" or "and" or "the"))
+            if (c.Group[k] < 0 || (c.Label[k] == Per && c.Score[k] >= 0.7) || c.Is(k, Lex.NotName) && c.Word(k) is not ("of" or "and" or "the"))
             {
                 return false;
             }
@@ -54,7 +51,7 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 1; i < c.N; i++)
         {
-            if (c.Label[i] != None || c.Tokens[i].Shape != Shape.Lower || !LowerOrgSuffixes.Contains(c.Word(i)))
+            if (c.Label[i] != None || c.Tokens[i].Shape != Shape.Lower || !c.Is(i, Lex.LowerOrgSuffix))
             {
                 continue;
             }
@@ -64,12 +61,12 @@ internal sealed partial class NamedEntityRecognizer
             while (j > 0 && i - j < 3 && c.Joined(j - 1) && (c.Label[j - 1] == None || (c.Label[j - 1] == Per && c.Score[j - 1] < 0.75 && c.Group[j - 1] != (j > 1 ? c.Group[j - 2] : -2))) && c.Tokens[j - 1].Shape == Shape.Lower)
             {
                 var rank = c.Rank(j - 1);
-                if (rank < 150 || NameLexicon.NotNames.Contains(c.Word(j - 1)))
+                if (rank < 150 || c.Is(j - 1, Lex.NotName))
                 {
                     break;
                 }
 
-                telling |= rank >= 1500 || c.G.IsAnyName(c.Word(j - 1));
+                telling |= rank >= 1500 || c.AnyName(j - 1);
                 j--;
             }
 
@@ -87,7 +84,7 @@ internal sealed partial class NamedEntityRecognizer
         {
             for (var i = 0; i < c.N; i++)
             {
-                if (c.Label[i] != None || !Cap(c.Tokens[i]) || NameLexicon.NotNames.Contains(c.Word(i)))
+                if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Is(i, Lex.NotName))
                 {
                     continue;
                 }
@@ -169,6 +166,6 @@ internal sealed partial class NamedEntityRecognizer
             return false;
         }
 
-        return !NameLexicon.NotNames.Contains(c.Word(i));
+        return !c.Is(i, Lex.NotName);
     }
 }
