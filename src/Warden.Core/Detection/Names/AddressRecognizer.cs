@@ -167,6 +167,8 @@ internal sealed partial class AddressRecognizer : IRecognizer
         return start;
     }
 
+    private static readonly System.Buffers.SearchValues<char> ZipRunChars = System.Buffers.SearchValues.Create("0123456789 -()");
+
     private static readonly System.Buffers.SearchValues<char> LineMarkers = System.Buffers.SearchValues.Create(" \t>?*|-");
 
     /// <summary>The line ending at <paramref name="newline"/> when it looks like a street line (a number and a few words).</summary>
@@ -417,7 +419,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
         if (char.IsDigit(s[0]))
         {
             // A zip code ("56139", "1234 AB", "02134-1234"), then the sentence may go on ("56139 for post mail").
-            var run = s.IndexOfAnyExcept("0123456789 -()");
+            var run = s.IndexOfAnyExcept(ZipRunChars);
             var lead = run < 0 ? s : s[..run];
             if (lead.Length - lead.Count(' ') - lead.Count('-') - lead.Count('(') - lead.Count(')') > 6)
             {
