@@ -60,8 +60,8 @@ internal sealed class ScrubCommand : ICliCommand
         var op = ParseOperator(a.Get("operator") ?? "redact");
         var opOptions = new OperatorOptions { Operator = op, HashKey = KeyFor(op, a.Get("key-env")), EncryptionKey = KeyFor(op, a.Get("key-env")) };
         opOptions.Validate();
-        IReadOnlyList<string> fakes = a.Get("fakes") is { } f ? (f.Trim() is "all" or "*" ? [PseudonymizerOptions.AllTypes] : Split(f)) : [];
-        if (fakes.Count > 0 && op != ScrubOperator.Pseudonymize)
+        string[] fakes = a.Get("fakes") is { } f ? (f.Trim() is "all" or "*" ? [PseudonymizerOptions.AllTypes] : Split(f)) : [];
+        if (fakes.Length > 0 && op != ScrubOperator.Pseudonymize)
         {
             throw new CliUsageException("--fakes needs --operator pseudonymize");
         }
