@@ -31,7 +31,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     {
         var spans = new List<(int Start, int End, double Score)>();
         Collect(text, NumberedStreetWord(), 0.85, spans, checkWords: false, dropLeading: true);
-        Collect(text, NamedStreetWord(), 0.75, spans, checkWords: true, dropLeading: true);
+        Collect(text, NamedStreetWord(), 0.75, spans, checkWords: true, dropLeading: false);
         Collect(text, PrefixStreet(), 0.8, spans, checkWords: false, dropLeading: false);
         Collect(text, SuffixStreet(), 0.8, spans, checkWords: false, dropLeading: true);
 
@@ -211,7 +211,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     }
 
     /// <summary>One to four words, none of them a common English word (particles allowed).</summary>
-    private bool UncommonWords(ReadOnlySpan<char> s)
+    private bool UncommonWords(ReadOnlySpan<char> s, int minRank = 2000)
     {
         if (s.IsEmpty || s.Length > 60)
         {
@@ -235,7 +235,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
             var lower = buffer[..w.Length];
             w.ToLowerInvariant(lower);
-            if (_g.Rank(lower) < 2000 && !NameLexicon.Particles.Contains(lower))
+            if (_g.Rank(lower) < minRank && !NameLexicon.Particles.Contains(lower))
             {
                 return false;
             }
@@ -275,9 +275,14 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 start = sp + 1;
             }
 
-            if (checkWords && !PlausibleNamed(text.AsSpan(start, end - start)))
+            if (checkWords)
             {
-                continue;
+                // Named streets: keep only the name words right before the street word ("shop on Wrzosowa Street").
+                start = NamedStart(text, start, end);
+                if (start < 0 || !PlausibleNamed(text.AsSpan(start, end - start)))
+                {
+                    continue;
+                }
             }
 
             spans.Add((start, end, score));
@@ -318,6 +323,42 @@ internal sealed partial class AddressRecognizer : IRecognizer
     }
 
     /// <summary>"Salcido Street", "Old Spallumcheen Rd", "panković street": a name before the street word that is no common word.</summary>
+    /// <summary>Start of the words before the street word that can be a street's name (capitalised, or no common word); -1 when none.</summary>
+    private int NamedStart(string text, int start, int end)
+    {
+        var streetWord = text.LastIndexOf(' ', end - 1, end - start);
+        while (streetWord > start && char.IsDigit(text[streetWord + 1]))
+        {
+            streetWord = text.LastIndexOf(' ', streetWord - 1, streetWord - start); // "Harley Lane 5": skip the number
+        }
+
+        var best = -1;
+        var pos = streetWord;
+        Span<char> lower = stackalloc char[64];
+        while (pos > start)
+        {
+            var ws = text.LastIndexOf(' ', pos - 1, pos - start) + 1;
+            ws = Math.Max(ws, start);
+            var w = text.AsSpan(ws, pos - ws);
+            if (w.IsEmpty || w.Length > 64)
+            {
+                break;
+            }
+
+            w.ToLowerInvariant(lower);
+            var rank = _g.Rank(lower[..w.Length]);
+            if (!(rank == int.MaxValue || (char.IsUpper(w[0]) && rank >= 100)))
+            {
+                break;
+            }
+
+            best = ws;
+            pos = ws - 1;
+        }
+
+        return best;
+    }
+
     private bool PlausibleNamed(ReadOnlySpan<char> s)
     {
         Span<char> buffer = stackalloc char[64];
@@ -379,7 +420,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 return pos;
             }
 
-            var partEnd = AddressPart(text, p);
+            var partEnd = AddressPart(text, p, separated: breaks > 0 || text.AsSpan(sepStart, p - sepStart).Contains(','));
             if (partEnd <= p)
             {
                 return pos;
@@ -392,7 +433,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     }
 
     /// <summary>Length of a city/state/country/zip part at <paramref name="p"/> (words up to the line end or comma), or p.</summary>
-    private int AddressPart(string text, int p)
+    private int AddressPart(string text, int p, bool separated)
     {
         if (p >= text.Length || !char.IsLetterOrDigit(text[p]))
         {
@@ -485,7 +526,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
             var core = s.TrimEnd("0123456789- ");
             Span<char> lower = stackalloc char[Math.Min(core.Length, 80)];
             core[..lower.Length].ToLowerInvariant(lower);
-            if (!_g.Countries.Contains(lower) && !_g.States.Contains(lower) && _g.CityPopulation(lower) < 0 && !UncommonWords(core))
+            if (!_g.Countries.Contains(lower) && !_g.States.Contains(lower) && _g.CityPopulation(lower) < 0 && !(separated && UncommonWords(core, 5000)))
             {
                 return p;
             }

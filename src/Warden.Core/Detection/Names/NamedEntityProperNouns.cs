@@ -84,13 +84,13 @@ internal sealed partial class NamedEntityRecognizer
         {
             for (var i = 0; i < c.N; i++)
             {
-                if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Is(i, Lex.NotName))
+                if (!(c.Label[i] == None || WeakPerson(c, i)) || !Cap(c.Tokens[i]) || c.Is(i, Lex.NotName))
                 {
                     continue;
                 }
 
                 var j = i;
-                while (j + 1 < c.N && j - i < 4 && c.Joined(j) && c.Label[j + 1] == None && Cap(c.Tokens[j + 1]))
+                while (j + 1 < c.N && j - i < 4 && c.Joined(j) && c.Label[j + 1] == None && Cap(c.Tokens[j + 1]) && c.Label[i] == None)
                 {
                     j++;
                 }
@@ -116,6 +116,10 @@ internal sealed partial class NamedEntityRecognizer
             }
         }
     }
+
+    /// <summary>A single word taken as a person only because of a weak cue ("and Pinewick"): a listed organisation may claim it.</summary>
+    private static bool WeakPerson(Ctx c, int i) =>
+        c.Label[i] == Per && c.Score[i] < 0.6 && (i == 0 || c.Group[i - 1] != c.Group[i]) && (i + 1 >= c.N || c.Group[i + 1] != c.Group[i]);
 
     /// <summary>
     /// A capitalised word that is in no list and is no English word ("Sigurlaugsson", "Crowdanalytix") is a proper
