@@ -44,7 +44,9 @@ public static class WardenGatewayHost
         });
         configure?.Invoke(builder);
 
+        var guard = ConfigurationFileGuard.Attach(builder.Configuration);
         var options = WardenOptionsLoader.Load(builder.Configuration);
+        guard.Started = true;
         CreatePrivateDirectory(options.DataDirectoryFullPath);
 
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -56,6 +58,7 @@ public static class WardenGatewayHost
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(guard);
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options, builder.Configuration);

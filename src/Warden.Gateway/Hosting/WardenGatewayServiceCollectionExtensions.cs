@@ -34,6 +34,7 @@ public static class WardenGatewayServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqliteProviderKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ProviderKeyVault>();
         services.TryAddSingleton<ProviderRegistry>();
+        services.AddHostedService<WardenConfigurationReloader>();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ProxyHandler>();
         services.AddOpenTelemetry().WithMetrics(m => m
