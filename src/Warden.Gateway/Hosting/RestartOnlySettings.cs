@@ -2,7 +2,7 @@ namespace Warden.Gateway.Hosting;
 
 /// <summary>
 /// Settings that are read once at start-up (listen URLs, data directory, body limit, demo mode, auth cache,
-/// retry budget). A reload keeps their current values and names the ones that changed.
+/// retry budget, key-encryption key). A reload keeps their current values and names the ones that changed.
 /// </summary>
 internal static class RestartOnlySettings
 {
@@ -15,6 +15,7 @@ internal static class RestartOnlySettings
         Check(current.Demo != next.Demo, nameof(WardenGatewayOptions.Demo), ignored);
         Check(current.AuthCacheSeconds != next.AuthCacheSeconds, nameof(WardenGatewayOptions.AuthCacheSeconds), ignored);
         Check(current.MaxAttempts != next.MaxAttempts, nameof(WardenGatewayOptions.MaxAttempts), ignored);
+        Check(current.KeyEncryptionKeyFile != next.KeyEncryptionKeyFile, nameof(WardenGatewayOptions.KeyEncryptionKeyFile), ignored);
         var merged = next with
         {
             Urls = current.Urls,
@@ -23,6 +24,7 @@ internal static class RestartOnlySettings
             Demo = current.Demo,
             AuthCacheSeconds = current.AuthCacheSeconds,
             MaxAttempts = current.MaxAttempts,
+            KeyEncryptionKeyFile = current.KeyEncryptionKeyFile,
         };
         return (merged, ignored);
     }

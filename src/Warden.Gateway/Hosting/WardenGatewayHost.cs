@@ -67,7 +67,15 @@ public static class WardenGatewayHost
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
-        _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        try
+        {
+            _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Security.Cryptography.CryptographicException)
+        {
+            throw new WardenConfigurationException([ex.Message]);
+        }
+
         WardenBootstrap.RunAsync(
             app.Services.GetRequiredService<IPrincipalStore>(), options, info,
             app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();

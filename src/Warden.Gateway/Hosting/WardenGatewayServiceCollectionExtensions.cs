@@ -30,7 +30,7 @@ public static class WardenGatewayServiceCollectionExtensions
         services.AddSingleton<ICredentialAuthenticator, AdminKeyAuthenticator>();
         services.TryAddSingleton<IPolicyDecisionPoint, ProviderAccessPolicyDecisionPoint>();
         services.TryAddSingleton<IAuditTrail, NoOpAuditTrailPlaceholder>();
-        services.TryAddSingleton(_ => WardenDataProtection.Create(options.DataDirectory));
+        services.TryAddSingleton(_ => WardenDataProtection.Create(options.DataDirectory, options.KeyEncryptionKeyFile));
         services.TryAddSingleton(sp => new SqliteProviderKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ProviderKeyVault>();
         services.TryAddSingleton<ProviderRegistry>();
