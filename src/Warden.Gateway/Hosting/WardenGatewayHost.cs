@@ -108,7 +108,7 @@ public static class WardenGatewayHost
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options, IConfiguration configuration)
     {
         services.AddWardenAudit(options);
-        services.AddWardenDetection();
+        services.AddWardenDetection(configuration);
         services.AddWardenScreening();
         services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
