@@ -15,6 +15,7 @@ public sealed class InjectionDetector
     private readonly InjectionDetectorOptions _options;
     private readonly LinearTextModel _direct;
     private readonly LinearTextModel _indirect;
+    private readonly float[] _pairs;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
     public InjectionDetector(InjectionDetectorOptions? options = null)
@@ -28,6 +29,7 @@ public sealed class InjectionDetector
         _options.Validate();
         _direct = direct;
         _indirect = indirect;
+        _pairs = LinearTextModel.Interleave(direct, indirect);
     }
 
     /// <summary>The decision threshold in use.</summary>
@@ -125,7 +127,7 @@ public sealed class InjectionDetector
             float ld, li = float.NegativeInfinity;
             if (gate > 0)
             {
-                (ld, li) = LinearTextModel.Logits(seg, _direct, _indirect);
+                (ld, li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
             }
             else
             {
