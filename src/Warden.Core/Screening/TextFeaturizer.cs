@@ -4,7 +4,8 @@ namespace Warden.Core.Screening;
 
 /// <summary>
 /// Hashed n-gram features shared by training and inference: lower-cased word unigrams and bigrams and
-/// character 3/4/5-grams over a letters-and-digits view of the text (everything else is one space).
+/// character 3/4/5-grams over a letters-and-digits view of the text (everything else is one space), plus the
+/// text's first word and first word pair as separate features.
 /// Each occurrence counts 1; the linear scorer divides the sum by the square root of the count.
 /// </summary>
 /// <remarks>
@@ -44,6 +45,7 @@ internal static class TextFeaturizer
         var inWord = false;
         var havePrev = false;
         var lastWasSpace = true;
+        var words = 0;
 
         // The register holds the last four normalised characters (16 bits each); `fifth` the one before.
         // A leading space so word-initial n-grams are distinct.
@@ -87,6 +89,15 @@ internal static class TextFeaturizer
                     {
                         sink.Add(Bucket((prevWord * 31) ^ word, 2));
                         count++;
+                    }
+
+                    // The opening word and word pair of the text (a segment is a sentence): imperatives
+                    // ("Explain …", "Add … to your reply") look different at the start than inside a sentence.
+                    if (words < 2)
+                    {
+                        sink.Add(words == 0 ? Bucket(word, 6) : Bucket((prevWord * 31) ^ word, 7));
+                        count++;
+                        words++;
                     }
 
                     prevWord = word;
