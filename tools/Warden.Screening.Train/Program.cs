@@ -73,6 +73,7 @@ foreach (var (_, text, label) in sets.DeepsetTrain.Where(r => r.Label == 1))
     indirect.Add(TrainingExample.From(text, true, 0.5f));
 }
 
+
 foreach (var (_, text, _) in sets.BenignDocsTrain)
 {
     indirect.Add(TrainingExample.From(text, false, 3f));
@@ -149,7 +150,7 @@ foreach (var (name, rows) in new[]
 
 if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1")
 {
-    foreach (var ctx in sets.ContextsHoldout)
+    foreach (var ctx in sets.ContextsHoldout.Concat(sets.DocumentsHoldout))
     {
         Console.WriteLine($"  ctx len={ctx.Length} direct={MaxDirectLogit(directModel, ctx) + directModel.Offset:F2} indirect={MaxSegmentLogit(indirectModel, ctx) + indirectModel.Offset:F2} rules={rulesOnly.Assess(ctx).Score:F2} {ctx[..60].ReplaceLineEndings(" ")}");
     }
@@ -165,7 +166,7 @@ if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1")
     }
 
     Console.WriteLine("top segments of held-out clean emails:");
-    Debug.TopSegments(directModel, indirectModel, sets.ContextsHoldout, 15);
+    Debug.TopSegments(directModel, indirectModel, sets.ContextsHoldout.Concat(sets.DocumentsHoldout), 15);
     Console.WriteLine("lowest attacked held-out docs:");
     foreach (var a in sets.AttacksHoldout)
     {

@@ -95,7 +95,7 @@ public static class WardenGatewayHost
     {
         services.AddWardenAudit(options);
         services.AddWardenDetection();
-        services.AddWardenScreening();
+        services.AddWardenScreening(configuration);
         services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 
