@@ -17,21 +17,27 @@ internal sealed partial class ScreeningEngineSource : IDisposable
     private readonly ILogger _logger;
     private readonly IDisposable? _subscription;
     private readonly Func<InjectionDetectorOptions, InjectionDetector> _detector;
+    private readonly ConfigurationFileGuard? _guard;
     private volatile ScreeningEngine _current;
+    private int _seenFailures;
 
     /// <param name="initial">The validated settings to start with.</param>
     /// <param name="reloadFrom">Configuration to watch for changes (null: the settings are fixed).</param>
+    /// <param name="guard">Tells when a configuration file failed to parse (its keys then vanish: not a valid change).</param>
     /// <param name="logger">Logs accepted and rejected reloads (no content).</param>
-    public ScreeningEngineSource(ScreeningOptions initial, IConfiguration? reloadFrom, ILogger<ScreeningEngineSource> logger)
+    public ScreeningEngineSource(ScreeningOptions initial, IConfiguration? reloadFrom, ConfigurationFileGuard? guard, ILogger<ScreeningEngineSource> logger)
     {
         initial.Validate();
         _logger = logger;
         _detector = DetectorFactory();
         _configuration = reloadFrom;
+        _guard = guard;
+        _seenFailures = guard?.FailureCount ?? 0;
         _current = ScreeningEngine.Create(initial, _detector);
         if (_configuration is not null)
         {
             _subscription = ChangeToken.OnChange(_configuration.GetReloadToken, () => Reload());
+            Reload(); // the engine is built on first use: catch up with changes made since registration
         }
     }
 
@@ -43,6 +49,13 @@ internal sealed partial class ScreeningEngineSource : IDisposable
     {
         if (_configuration is null)
         {
+            return false;
+        }
+
+        var failures = _guard?.FailureCount ?? 0;
+        if (failures != Interlocked.Exchange(ref _seenFailures, failures))
+        {
+            LogRejected(_logger, "a configuration file could not be parsed");
             return false;
         }
 

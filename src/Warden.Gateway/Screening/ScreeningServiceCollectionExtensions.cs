@@ -31,7 +31,7 @@ public static class ScreeningServiceCollectionExtensions
 
     private static IServiceCollection Add(IServiceCollection services, ScreeningOptions initial, IConfiguration? reloadFrom)
     {
-        services.AddSingleton(sp => new ScreeningEngineSource(initial, reloadFrom, sp.GetRequiredService<ILogger<ScreeningEngineSource>>()));
+        services.AddSingleton(sp => new ScreeningEngineSource(initial, reloadFrom, sp.GetService<Hosting.ConfigurationFileGuard>(), sp.GetRequiredService<ILogger<ScreeningEngineSource>>()));
         services.AddMetrics();
         services.AddSingleton<ScreeningMetrics>();
         return services;

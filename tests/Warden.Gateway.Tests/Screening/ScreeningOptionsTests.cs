@@ -101,6 +101,45 @@ public sealed class ScreeningOptionsTests
         Assert.Contains("other.example.net/p.png?id=123456", third.GetProperty("sanitized_content").GetString()!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ConfigFile_UnparsableReload_ScreeningKeepsLastGoodSettings()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-screen-reload-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "warden.json");
+            await WriteAsync(path, """{"Warden":{"Screening":{"Threshold":0.8}}}""");
+            await using var gw = await GatewayFixture.StartAsync(configuration: c => c.AddWatchedJsonFile(path));
+            using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("screener"));
+            Assert.Equal(0.8, (await ScreenAsync(client, "hello")).GetProperty("threshold").GetDouble());
+
+            await WriteAsync(path, """{"Warden":{"Screening":{"Threshold":0.65}}}""");
+            await WaitForAsync(client, "hello", r => r.GetProperty("threshold").GetDouble() == 0.65);
+            Assert.Equal(0.65, (await ScreenAsync(client, "hello")).GetProperty("threshold").GetDouble());
+
+            await WriteAsync(path, """{"Warden":{"Screening":{ this is not json""");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!gw.Logs.AllText.Contains("[7003]", StringComparison.Ordinal) && clock.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.Contains("[7003]", gw.Logs.AllText, StringComparison.Ordinal);
+            Assert.Equal(0.65, (await ScreenAsync(client, "hello")).GetProperty("threshold").GetDouble());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WriteAsync(string path, string json)
+    {
+        var tmp = path + ".tmp";
+        await File.WriteAllTextAsync(tmp, json);
+        File.Move(tmp, path, overwrite: true);
+    }
+
     private static async Task<JsonElement> ScreenAsync(HttpClient client, string content)
     {
         using var response = await client.PostAsJsonAsync("api/screen", new { content, content_type = "markdown" });
