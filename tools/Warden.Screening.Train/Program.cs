@@ -5,9 +5,9 @@ using Warden.Core.Screening;
 using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
-//   dotnet run -c Release --project tools/Warden.Screening.Train -- \
-//     --data /work/shared/eval/injection --benign tests/data/screening/benign_trigger_words.jsonl \
-//     --model-dir src/Warden.Core/Screening/Model --eval-dir artifacts/screening-eval
+//   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
+// Other options (defaults below): --benign, --benign-docs, --documents, --model-dir, --eval-dir, --l1, --l2, --target-fpr.
+// WARDEN_TRAIN_DEBUG=1 also prints per-email scores, flagged benign lines and the top segments of held-out emails.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["data"] = "/work/shared/eval/injection",
