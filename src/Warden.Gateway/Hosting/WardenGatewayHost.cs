@@ -109,7 +109,7 @@ public static class WardenGatewayHost
     {
         services.AddWardenAudit(options);
         services.AddWardenDetection(configuration);
-        services.AddWardenScreening();
+        services.AddWardenScreening(configuration);
         services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 
