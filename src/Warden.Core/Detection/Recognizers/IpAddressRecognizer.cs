@@ -6,6 +6,15 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>IP_ADDRESS: dotted IPv4 (each octet 0–255, no leading zeros) and IPv6 (validated by <see cref="IPAddress"/>).</summary>
 internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddressRecognizer", EntityTypes.IpAddress, 0.85, ["ip", "ipv4", "ipv6", "address", "host"])
 {
+    private static readonly System.Buffers.SearchValues<char> IpAnchors = System.Buffers.SearchValues.Create("0123456789:");
+    private static readonly CharClass IpAlphabet = CharClass.Of("0123456789ABCDEFabcdef.:");
+
+    protected override System.Buffers.SearchValues<char> Anchors => IpAnchors;
+
+    protected override CharClass Alphabet => IpAlphabet;
+
+    protected override int MinLength => 2;
+
     private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
 
     protected override double ContextBoost => 0.1;

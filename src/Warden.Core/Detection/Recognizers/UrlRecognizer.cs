@@ -5,6 +5,15 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>URL: scheme URLs (http, https, ftp, ws, wss), <c>www.</c> hosts, and bare domains with a common TLD.</summary>
 internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer", EntityTypes.Url, 0.6, ["url", "website", "link", "site", "domain"])
 {
+    private static readonly System.Buffers.SearchValues<char> UrlAnchors = System.Buffers.SearchValues.Create(".:");
+    private static readonly CharClass UrlAlphabet = CharClass.NotWhiteSpaceOr("<>\"'`");
+
+    protected override System.Buffers.SearchValues<char> Anchors => UrlAnchors;
+
+    protected override CharClass Alphabet => UrlAlphabet;
+
+    protected override int MinLength => 5;
+
     protected override double ContextBoost => 0.2;
 
     protected override Regex Pattern => Url();
