@@ -62,6 +62,48 @@ public class DetectionLinearityBenchmarks
     public int Full() => _full.Analyze(_text).Count;
 }
 
+/// <summary>Structured + secret recognizers (no names) against input size (1 KB … 10 MB): time per byte should stay flat.</summary>
+[MemoryDiagnoser]
+public class StructuredLinearityBenchmarks
+{
+    private DetectionEngine _structured = null!;
+    private string _text = "";
+
+    [Params(1_024, 102_400, 1_048_576, 10_485_760)]
+    public int Size { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _structured = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        _text = PromptCorpus.Build(Size);
+    }
+
+    [Benchmark]
+    public int Structured() => _structured.Analyze(_text).Count;
+}
+
+/// <summary>1 MB adversarial inputs through the structured + secret recognizers: must stay near 1 MB of prose.</summary>
+[MemoryDiagnoser]
+public class StructuredAdversarialBenchmarks
+{
+    private DetectionEngine _structured = null!;
+    private string _text = "";
+
+    [Params("at", "digits", "dots", "brackets", "pem", "assign", "dashes", "colons")]
+    public string Kind { get; set; } = "at";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _structured = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        _text = PromptCorpus.Adversarial(Kind, 1_048_576);
+    }
+
+    [Benchmark]
+    public int Structured() => _structured.Analyze(_text).Count;
+}
+
 /// <summary>1 MB adversarial inputs through the whole engine: must stay in the same time range as 1 MB of prose.</summary>
 [MemoryDiagnoser]
 public class DetectionAdversarialBenchmarks

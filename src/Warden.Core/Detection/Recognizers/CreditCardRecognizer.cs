@@ -13,6 +13,9 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
 
     protected override CharClass Alphabet => CardAlphabet;
 
+    /// <summary>Validation needs 13 to 19 digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 13);
+
     protected override int MinLength => 8;
 
     protected override Regex Pattern => Card();

@@ -27,7 +27,7 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     {
         foreach (var (start, end) in new AnchorRuns(text, DigitAnchors, NumericAlphabet))
         {
-            if (end - start >= 6)
+            if (end - start >= 6 && HasDigits(text.AsSpan(start, end - start), 4))
             {
                 MatchIn(text, start, end, results);
             }

@@ -13,7 +13,7 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer
 
     protected override CharClass Alphabet => IbanAlphabet;
 
-    protected override int MinLength => 7;
+    protected override int MinLength => 15; // the shortest IBAN (Norway); validation needs the exact country length
 
     private static readonly FrozenDictionary<string, int> Lengths = new Dictionary<string, int>
     {

@@ -15,6 +15,9 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
 
     protected override int MinLength => 2;
 
+    /// <summary>IPv4 has three dots, IPv6 at least two colons.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => run.Count('.') >= 3 || run.Count(':') >= 2;
+
     private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
 
     protected override double ContextBoost => 0.1;
@@ -63,6 +66,25 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
         {
             var p = s[range];
             if (p.Length == 0 || p.Length > 3 || (p.Length > 1 && p[0] == '0') || int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts == 4;
+    }
+
+    /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>
+    internal static bool IsDottedQuad(ReadOnlySpan<char> s)
+    {
+        var parts = 0;
+        foreach (var range in s.Split('.'))
+        {
+            var p = s[range];
+            if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0') || p.IndexOfAnyExceptInRange('0', '9') >= 0 ||
+                int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
             {
                 return false;
             }

@@ -13,6 +13,9 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
 
     protected override CharClass Alphabet => DlAlphabet;
 
+    /// <summary>Validation needs six digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 6);
+
     protected override int MinLength => 6;
 
     protected override bool RequiresContext => true;
@@ -41,6 +44,9 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
 
     protected override CharClass Alphabet => PassportAlphabet;
 
+    /// <summary>Every shape has eight digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 8);
+
     protected override int MinLength => 9;
 
     protected override bool RequiresContext => true;
@@ -62,6 +68,9 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
     protected override System.Buffers.SearchValues<char> Anchors => NhsAnchors;
 
     protected override CharClass Alphabet => NhsAlphabet;
+
+    /// <summary>Validation needs ten digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 10);
 
     protected override int MinLength => 10;
 
@@ -94,6 +103,9 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
 
     protected override CharClass Alphabet => NinoAlphabet;
 
+    /// <summary>Every match has six digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 6);
+
     protected override int MinLength => 9;
 
     protected override Regex Pattern => Nino();
@@ -124,6 +136,9 @@ internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecogniz
     protected override System.Buffers.SearchValues<char> Anchors => NifAnchors;
 
     protected override CharClass Alphabet => NifAlphabet;
+
+    /// <summary>Every match has seven digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 7);
 
     protected override int MinLength => 8;
 
@@ -163,6 +178,9 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
 
     protected override CharClass Alphabet => CfAlphabet;
 
+    /// <summary>Every match has seven digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 7);
+
     protected override int MinLength => 16;
 
     protected override Regex Pattern => Cf();
@@ -183,6 +201,9 @@ internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselReco
     protected override System.Buffers.SearchValues<char> Anchors => PeselAnchors;
 
     protected override CharClass Alphabet => PeselAlphabet;
+
+    /// <summary>Every match has eleven digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 11);
 
     protected override int MinLength => 11;
 

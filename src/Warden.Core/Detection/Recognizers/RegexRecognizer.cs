@@ -51,6 +51,9 @@ internal abstract class RegexRecognizer : IRecognizer
 
     public void Analyze(string text, List<Finding> results) => Scan(text, results);
 
+    /// <summary>A cheap necessary condition on a run before the pattern runs over it.</summary>
+    protected virtual bool RunMayMatch(ReadOnlySpan<char> run) => true;
+
     /// <summary>Finds candidates and hands each to <see cref="Consider"/>.</summary>
     protected virtual void Scan(string text, List<Finding> results)
     {
@@ -62,7 +65,7 @@ internal abstract class RegexRecognizer : IRecognizer
 
         foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet))
         {
-            if (end - start >= MinLength)
+            if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
             {
                 MatchIn(text, start, end, results);
             }
@@ -112,6 +115,20 @@ internal abstract class RegexRecognizer : IRecognizer
 
     /// <summary>ASCII digits, the anchor of most numeric recognizers.</summary>
     protected static SearchValues<char> DigitAnchors { get; } = SearchValues.Create("0123456789");
+
+    /// <summary>True when <paramref name="run"/> holds at least <paramref name="count"/> ASCII digits.</summary>
+    protected static bool HasDigits(ReadOnlySpan<char> run, int count)
+    {
+        var i = run.IndexOfAnyInRange('0', '9');
+        while (i >= 0 && count > 0)
+        {
+            count--;
+            run = run[(i + 1)..];
+            i = run.IndexOfAnyInRange('0', '9');
+        }
+
+        return count <= 0;
+    }
 
     /// <summary>Copies the ASCII digits of a span into <paramref name="buffer"/>; returns how many.</summary>
     protected static int Digits(ReadOnlySpan<char> s, Span<char> buffer)

@@ -24,38 +24,39 @@ internal sealed class SecretRecognizer : IRecognizer
     private static readonly CharClass DottedClass = CharClass.Of(Alnum + "_-.");
 
     /// <summary>
-    /// Each provider shape with the literals every match contains (anchors, found in one multi-string search) and the
-    /// characters a match consists of: the pattern runs only over the run of those characters around an anchor.
+    /// Each provider shape with characters every match contains (anchors: the rarest character of its literal prefix,
+    /// such as '_' in "ghp_" or '-' in "sk-") and the characters a match consists of: the pattern runs only over the run of
+    /// those characters around an anchor, and only when the run is as long as the shortest match.
     /// </summary>
     private static readonly SecretRule[] Rules =
     [
-        new("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95, 20, ["AKIA", "ABIA", "ACCA", "ASIA", "A3T"], CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")),
-        new("github_token", SecretPatterns.GitHub(), 0.95, 40, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], UnderscoreClass),
-        new("gitlab_token", SecretPatterns.GitLab(), 0.9, 25, ["glpat-", "gldt-", "glsoat-", "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-", "glrt-", "glft-", "glffct-", "gltst-", "GR1348941"], DashClass),
-        new("slack_token", SecretPatterns.Slack(), 0.95, 15, ["xox", "https://hooks.slack.com/services/"], CharClass.Of(Alnum + "_-/:.")),
-        new("stripe_key", SecretPatterns.Stripe(), 0.95, 24, ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"], UnderscoreClass),
-        new("anthropic_api_key", SecretPatterns.Anthropic(), 0.98, 45, ["sk-ant-"], DashClass),
-        new("openai_api_key", SecretPatterns.OpenAi(), 0.95, 19, ["sk-"], DashClass),
-        new("google_api_key", SecretPatterns.GoogleApiKey(), 0.9, 39, ["AIza"], DashClass),
-        new("jwt", SecretPatterns.Jwt(), 0.9, 11, ["eyJ"], DottedClass),
-        new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ["://"], CharClass.NotWhiteSpaceOr("\"'`<>")),
-        new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, ["AccountKey=", "SharedAccessKey=", "SharedAccessSignature=", "sig="], CharClass.Of(Alnum + "+/%=")),
-        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, ["AKC", "AP"], AlnumClass),
-        new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, ["-us"], CharClass.Of("0123456789abcdefus-")),
-        new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ["SG."], DottedClass),
-        new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, ["AC", "SK"], AlnumClass),
-        new("telegram_bot_token", SecretPatterns.Telegram(), 0.9, 43, [":AA"], CharClass.Of(Alnum + "_-:")),
-        new("discord_bot_token", SecretPatterns.Discord(), 0.85, 58, ["."], DottedClass),
-        new("pypi_token", SecretPatterns.PyPi(), 0.95, 108, ["pypi-AgE"], DashClass),
-        new("npm_token", SecretPatterns.Npm(), 0.95, 40, ["npm_"], UnderscoreClass),
-        new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, ["hf_"], UnderscoreClass),
+        new("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95, 20, "A", CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")),
+        new("github_token", SecretPatterns.GitHub(), 0.95, 40, "_", UnderscoreClass),
+        new("gitlab_token", SecretPatterns.GitLab(), 0.9, 25, "-G", DashClass),
+        new("slack_token", SecretPatterns.Slack(), 0.95, 15, "-:", CharClass.Of(Alnum + "_-/:.")),
+        new("stripe_key", SecretPatterns.Stripe(), 0.95, 24, "_", UnderscoreClass),
+        new("anthropic_api_key", SecretPatterns.Anthropic(), 0.98, 45, "-", DashClass),
+        new("openai_api_key", SecretPatterns.OpenAi(), 0.95, 19, "-", DashClass),
+        new("google_api_key", SecretPatterns.GoogleApiKey(), 0.9, 39, "A", DashClass),
+        new("jwt", SecretPatterns.Jwt(), 0.9, 11, ".", DottedClass),
+        new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ":", CharClass.NotWhiteSpaceOr("\"'`<>")),
+        new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, "=", CharClass.Of(Alnum + "+/%=")),
+        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass),
+        new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, "-", CharClass.Of("0123456789abcdefus-")),
+        new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ".", DottedClass),
+        new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, "AS", AlnumClass),
+        new("telegram_bot_token", SecretPatterns.Telegram(), 0.9, 43, ":", CharClass.Of(Alnum + "_-:")),
+        new("discord_bot_token", SecretPatterns.Discord(), 0.85, 58, ".", DottedClass),
+        new("pypi_token", SecretPatterns.PyPi(), 0.95, 108, "-", DashClass),
+        new("npm_token", SecretPatterns.Npm(), 0.95, 40, "_", UnderscoreClass),
+        new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, "_", UnderscoreClass),
     ];
 
-    /// <summary>Every anchor literal of every rule, for one vectorized multi-string search.</summary>
-    private static readonly SearchValues<string> AnchorLiterals = SearchValues.Create(Rules.SelectMany(r => r.Anchors).Distinct().ToArray(), StringComparison.Ordinal);
+    /// <summary>Every anchor character of every rule, for one vectorized search.</summary>
+    private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Select(r => r.Anchors)));
 
-    /// <summary>For each ASCII first character: the (rule index, literal) pairs whose anchor starts with it.</summary>
-    private static readonly (int Rule, string Literal)[][] ByFirstChar = BuildDispatch();
+    /// <summary>For each ASCII anchor character: the indexes of the rules it anchors.</summary>
+    private static readonly int[][] ByAnchor = BuildDispatch();
 
     private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
@@ -76,18 +77,15 @@ internal sealed class SecretRecognizer : IRecognizer
         FindAssignments(text, results);
     }
 
-    private static (int Rule, string Literal)[][] BuildDispatch()
+    private static int[][] BuildDispatch()
     {
-        var table = new List<(int, string)>[128];
-        for (var i = 0; i < Rules.Length; i++)
+        var table = new int[128][];
+        for (var c = 0; c < table.Length; c++)
         {
-            foreach (var a in Rules[i].Anchors)
-            {
-                (table[a[0]] ??= []).Add((i, a));
-            }
+            table[c] = [.. Enumerable.Range(0, Rules.Length).Where(i => Rules[i].Anchors.Contains((char)c, StringComparison.Ordinal))];
         }
 
-        return [.. table.Select(l => l?.ToArray() ?? [])];
+        return table;
     }
 
     private void FindProviderKeys(string text, List<Finding> results)
@@ -98,7 +96,7 @@ internal sealed class SecretRecognizer : IRecognizer
         var pos = 0;
         while (pos < span.Length)
         {
-            var rel = span[pos..].IndexOfAny(AnchorLiterals);
+            var rel = span[pos..].IndexOfAny(AnchorChars);
             if (rel < 0)
             {
                 break;
@@ -106,14 +104,14 @@ internal sealed class SecretRecognizer : IRecognizer
 
             var at = pos + rel;
             pos = at + 1;
-            foreach (var (ruleIndex, literal) in ByFirstChar[span[at]])
+            foreach (var ruleIndex in ByAnchor[span[at]])
             {
-                var rule = Rules[ruleIndex];
-                if (at < covered[ruleIndex] || !span[at..].StartsWith(literal, StringComparison.Ordinal))
+                if (at < covered[ruleIndex])
                 {
                     continue;
                 }
 
+                var rule = Rules[ruleIndex];
                 var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
                 covered[ruleIndex] = to;
                 if (to - from < rule.MinLength)

@@ -14,6 +14,25 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
     protected override int MinLength => 5;
 
+    /// <summary>Every match has a scheme ("://") or a dot followed by a letter or digit (the TLD dot).</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run)
+    {
+        if (run.Contains("://", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
+        {
+            if (char.IsAsciiLetterOrDigit(run[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     protected override double ContextBoost => 0.2;
 
     protected override Regex Pattern => Url();

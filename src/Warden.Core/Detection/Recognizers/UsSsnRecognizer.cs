@@ -16,6 +16,9 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
 
     protected override CharClass Alphabet => SsnAlphabet;
 
+    /// <summary>Validation needs nine digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 9);
+
     protected override int MinLength => 9;
 
     protected override Regex Pattern => Ssn();
