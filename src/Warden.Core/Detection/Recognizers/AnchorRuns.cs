@@ -68,13 +68,17 @@ internal ref struct AnchorRuns
     private readonly ReadOnlySpan<char> _text;
     private readonly SearchValues<char> _anchors;
     private readonly CharClass _alphabet;
+    private readonly bool _followed;
     private int _pos;
 
-    public AnchorRuns(ReadOnlySpan<char> text, SearchValues<char> anchors, CharClass alphabet)
+    /// <param name="followed">Only anchors followed by an alphabet character count: for patterns whose every match has an
+    /// anchor that is not its last character (a TLD dot, the ':' of "://").</param>
+    public AnchorRuns(ReadOnlySpan<char> text, SearchValues<char> anchors, CharClass alphabet, bool followed = false)
     {
         _text = text;
         _anchors = anchors;
         _alphabet = alphabet;
+        _followed = followed;
         _pos = 0;
         Current = default;
     }
@@ -95,7 +99,7 @@ internal ref struct AnchorRuns
             }
 
             var at = _pos + rel;
-            if (!_alphabet.Contains(_text[at]))
+            if (!_alphabet.Contains(_text[at]) || (_followed && (at + 1 == _text.Length || !_alphabet.Contains(_text[at + 1]))))
             {
                 _pos = at + 1;
                 continue;

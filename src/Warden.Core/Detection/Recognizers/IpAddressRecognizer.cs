@@ -13,6 +13,8 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
 
     protected override CharClass Alphabet => IpAlphabet;
 
+    protected override bool AnchorFollowed => true;
+
     protected override int MinLength => 2;
 
     /// <summary>IPv4 has three dots, IPv6 at least two colons.</summary>

@@ -12,6 +12,8 @@ internal sealed partial class MacAddressRecognizer() : RegexRecognizer("MacAddre
 
     protected override CharClass Alphabet => MacAlphabet;
 
+    protected override bool AnchorFollowed => true;
+
     protected override int MinLength => 14;
 
     protected override Regex Pattern => Mac();

@@ -46,6 +46,9 @@ internal abstract class RegexRecognizer : IRecognizer
     /// <summary>Characters a match can consist of (a superset of the anchors).</summary>
     protected virtual CharClass? Alphabet => null;
 
+    /// <summary>True when every match has an anchor that is not its last character (see <see cref="AnchorRuns"/>).</summary>
+    protected virtual bool AnchorFollowed => false;
+
     /// <summary>The shortest match the pattern can have: shorter runs are skipped without running it.</summary>
     protected virtual int MinLength => 1;
 
@@ -63,7 +66,7 @@ internal abstract class RegexRecognizer : IRecognizer
             return;
         }
 
-        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet))
+        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed))
         {
             if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
             {

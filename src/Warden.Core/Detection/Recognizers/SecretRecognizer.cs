@@ -106,12 +106,13 @@ internal sealed class SecretRecognizer : IRecognizer
             pos = at + 1;
             foreach (var ruleIndex in ByAnchor[span[at]])
             {
-                if (at < covered[ruleIndex])
+                var rule = Rules[ruleIndex];
+                // Every anchor is followed by more of the key ("sk-" then the body): skip sentence dots and word dashes.
+                if (at < covered[ruleIndex] || at + 1 == span.Length || !rule.Alphabet.Contains(span[at + 1]))
                 {
                     continue;
                 }
 
-                var rule = Rules[ruleIndex];
                 var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
                 covered[ruleIndex] = to;
                 if (to - from < rule.MinLength)

@@ -12,6 +12,8 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
     protected override CharClass Alphabet => UrlAlphabet;
 
+    protected override bool AnchorFollowed => true;
+
     protected override int MinLength => 5;
 
     /// <summary>Every match has a scheme ("://") or a dot followed by a letter or digit (the TLD dot).</summary>
