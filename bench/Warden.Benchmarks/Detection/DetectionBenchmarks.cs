@@ -9,6 +9,8 @@ namespace Warden.Benchmarks.Detection;
 /// engine. MB/s = 0.0625 MB / mean time. Run: dotnet run -c Release --project bench/Warden.Benchmarks -- --filter '*DetectionBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionBenchmarks
 {
     private DetectionEngine _structured = null!;
@@ -43,6 +45,8 @@ public class DetectionBenchmarks
 
 /// <summary>Cost against input size (1 KB … 10 MB): time per byte should stay flat.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionLinearityBenchmarks
 {
     private DetectionEngine _full = null!;
@@ -64,6 +68,8 @@ public class DetectionLinearityBenchmarks
 
 /// <summary>Structured + secret recognizers (no names) against input size (1 KB … 10 MB): time per byte should stay flat.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class StructuredLinearityBenchmarks
 {
     private DetectionEngine _structured = null!;
@@ -85,6 +91,8 @@ public class StructuredLinearityBenchmarks
 
 /// <summary>1 MB adversarial inputs through the structured + secret recognizers: must stay near 1 MB of prose.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class StructuredAdversarialBenchmarks
 {
     private DetectionEngine _structured = null!;
@@ -106,6 +114,8 @@ public class StructuredAdversarialBenchmarks
 
 /// <summary>1 MB adversarial inputs through the whole engine: must stay in the same time range as 1 MB of prose.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionAdversarialBenchmarks
 {
     private DetectionEngine _full = null!;

@@ -75,10 +75,19 @@ internal abstract class RegexRecognizer : IRecognizer
         }
     }
 
-    /// <summary>Runs <see cref="Pattern"/> over text[from..to) and considers every match.</summary>
-    protected void MatchIn(string text, int from, int to, List<Finding> results)
+    /// <summary>The pattern (for differential tests).</summary>
+    internal Regex PatternForTests => Pattern;
+
+    /// <summary>
+    /// The reference behaviour: <paramref name="pattern"/> (by default <see cref="Pattern"/>) over the whole text;
+    /// differential tests compare <see cref="Scan"/> to it.
+    /// </summary>
+    internal void AnalyzeWholeText(string text, List<Finding> results, Regex? pattern = null) => MatchIn(text, 0, text.Length, results, pattern);
+
+    /// <summary>Runs <see cref="Pattern"/> (or <paramref name="pattern"/>) over text[from..to) and considers every match.</summary>
+    protected void MatchIn(string text, int from, int to, List<Finding> results, Regex? pattern = null)
     {
-        foreach (var m in Pattern.EnumerateMatches(text.AsSpan(from, to - from)))
+        foreach (var m in (pattern ?? Pattern).EnumerateMatches(text.AsSpan(from, to - from)))
         {
             Consider(text, from + m.Index, from + m.Index + m.Length, results);
         }

@@ -52,6 +52,9 @@ internal sealed class SecretRecognizer : IRecognizer
         new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, "_", UnderscoreClass),
     ];
 
+    /// <summary>The provider rules (for differential tests).</summary>
+    internal static IReadOnlyList<SecretRule> ProviderRules => Rules;
+
     /// <summary>Every anchor character of every rule, for one vectorized search.</summary>
     private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Select(r => r.Anchors)));
 
@@ -139,7 +142,7 @@ internal sealed class SecretRecognizer : IRecognizer
     private static bool TokenBounded(string text, int start, int end) =>
         (start == 0 || !TokenChars.Contains(text[start - 1])) && (end >= text.Length || !TokenChars.Contains(text[end]));
 
-    private static bool Accept(string kind, string text, ref int start, ref int end)
+    internal static bool Accept(string kind, string text, ref int start, ref int end)
     {
         var s = text.AsSpan(start, end - start);
         switch (kind)
@@ -343,9 +346,9 @@ internal sealed class SecretRecognizer : IRecognizer
         return i < 0 ? text.Length : at + i;
     }
 
-    private void MatchAssignments(string text, int from, int to, List<Finding> results)
+    internal void MatchAssignments(string text, int from, int to, List<Finding> results, Regex? pattern = null)
     {
-        foreach (var w in SecretPatterns.Assignment().EnumerateMatches(text.AsSpan(from, to - from)))
+        foreach (var w in (pattern ?? SecretPatterns.Assignment()).EnumerateMatches(text.AsSpan(from, to - from)))
         {
             var m = (Index: from + w.Index, w.Length);
             var span = text.AsSpan(m.Index, m.Length);
