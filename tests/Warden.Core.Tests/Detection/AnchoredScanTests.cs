@@ -106,6 +106,34 @@ public sealed class AnchoredScanTests
         Assert.True(expected.SequenceEqual(actual), $"seed {seed}: {text}\nexpected {string.Join(" | ", expected)}\nactual   {string.Join(" | ", actual)}");
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void OverlapResolver_RandomFindings_MatchesNaiveGreedy(int seed)
+    {
+        var rng = new Random(seed);
+        var findings = Enumerable.Range(0, rng.Next(1, 300)).Select(_ =>
+        {
+            var start = rng.Next(-5, 2_000);
+            var length = rng.Next(0, rng.Next(2) == 0 ? 8 : 200);
+            return new Finding(rng.Next(2) == 0 ? "A" : "B", start, start + length, rng.Next(0, 5) / 4.0, "R" + rng.Next(3));
+        }).ToList();
+
+        // Naive reference: the same priority order, keep a finding when it overlaps no kept one.
+        var ordered = findings.OrderByDescending(f => f.Score).ThenByDescending(f => f.Length).ThenBy(f => f.Start)
+            .ThenBy(f => f.Type, StringComparer.Ordinal).ThenBy(f => f.Recognizer, StringComparer.Ordinal).ToList();
+        var expected = new List<Finding>();
+        foreach (var f in ordered)
+        {
+            if (f.Length > 0 && !expected.Any(k => k.Overlaps(f)))
+            {
+                expected.Add(f);
+            }
+        }
+
+        var actual = OverlapResolver.Resolve([.. findings]);
+        Assert.Equal(expected.OrderBy(f => f.Start).ToList(), actual);
+    }
+
     [Fact]
     public void Pem_ManyHeadersWithoutEnd_EachCoversTheBody()
     {

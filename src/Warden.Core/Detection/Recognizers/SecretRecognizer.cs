@@ -326,7 +326,14 @@ internal sealed class SecretRecognizer : IRecognizer
                     break;
                 }
 
-                to = Math.Max(to, LineEndAfter(span, next + r2 + StemToValue));
+                // Only a value that can start at or past the window end moves it: the line end is searched from there on,
+                // so the window grows left to right and each character is searched once (1 MB of names stays linear).
+                var reach = next + r2 + StemToValue;
+                if (reach >= to)
+                {
+                    to = LineEndAfter(span, reach);
+                }
+
                 next += r2 + 1;
             }
 
