@@ -14,7 +14,7 @@ namespace Warden.Cli.Commands;
 /// </summary>
 internal sealed class ScrubCommand : ICliCommand
 {
-    private static readonly string[] ValueOptions = ["entities", "operator", "min-score", "key-env", "allow", "deny"];
+    private static readonly string[] ValueOptions = ["entities", "operator", "min-score", "key-env", "allow", "deny", "fakes"];
     private static readonly string[] Flags = ["jsonl", "no-names", "help"];
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -29,6 +29,7 @@ internal sealed class ScrubCommand : ICliCommand
         {
             await context.Out.WriteLineAsync("usage: warden scrub [FILE] [--jsonl] [--entities T1,T2] [--operator redact|mask|hash|encrypt|pseudonymize]");
             await context.Out.WriteLineAsync("                    [--min-score 0.35] [--no-names] [--allow v1,v2] [--deny v1,v2] [--key-env VAR]");
+            await context.Out.WriteLineAsync("                    [--fakes T1,T2|all]  (pseudonymize: realistic fakes of the same shape for these types)");
             await context.Out.WriteLineAsync("  hash/encrypt read a base64 32-byte key from $WARDEN_SCRUB_KEY (or --key-env VAR).");
             return 0;
         }
@@ -59,7 +60,19 @@ internal sealed class ScrubCommand : ICliCommand
         var op = ParseOperator(a.Get("operator") ?? "redact");
         var opOptions = new OperatorOptions { Operator = op, HashKey = KeyFor(op, a.Get("key-env")), EncryptionKey = KeyFor(op, a.Get("key-env")) };
         opOptions.Validate();
-        var pseudonymizer = op == ScrubOperator.Pseudonymize ? new Pseudonymizer(engine, TimeProvider.System) : null;
+        string[] fakes = a.Get("fakes") is { } f ? (f.Trim() is "all" or "*" ? [PseudonymizerOptions.AllTypes] : Split(f)) : [];
+        if (fakes.Length > 0 && op != ScrubOperator.Pseudonymize)
+        {
+            throw new CliUsageException("--fakes needs --operator pseudonymize");
+        }
+
+        var unknownFakes = fakes.Where(t => t != PseudonymizerOptions.AllTypes && !engine.SupportedTypes.Contains(t)).ToArray();
+        if (unknownFakes.Length > 0)
+        {
+            throw new CliUsageException($"unknown entity type(s) in --fakes: {string.Join(", ", unknownFakes)}");
+        }
+
+        var pseudonymizer = op == ScrubOperator.Pseudonymize ? new Pseudonymizer(engine, TimeProvider.System, new PseudonymizerOptions { FakeTypes = fakes }) : null;
         var scrubber = new Func<string, (IReadOnlyList<Finding> Findings, string Text)>(text =>
         {
             if (pseudonymizer is not null)

@@ -42,9 +42,20 @@ public sealed class ScrubCommandTests
         Assert.Equal("card **** **** **** 1111, bob@example.com", output);
     }
 
+    [Fact]
+    public async Task Pseudonymize_FakesAll_CardStaysACard()
+    {
+        var (code, output, _) = await RunAsync("card 4111 1111 1111 1111", "--operator", "pseudonymize", "--fakes", "all", "--no-names");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^card 41\d\d \d{4} \d{4} \d{4}$", output);
+        Assert.NotEqual("card 4111 1111 1111 1111", output);
+    }
+
     [Theory]
     [InlineData("--operator", "shred")]
     [InlineData("--entities", "NOPE")]
+    [InlineData("--fakes", "PERSON")]
+    [InlineData("--operator", "pseudonymize", "--fakes", "NOPE")]
     [InlineData("--operator", "hash", "--key-env", "WARDEN_TEST_KEY_THAT_IS_NOT_SET")]
     public async Task BadOptions_ExitNonZero_WithOneLineReason(params string[] args)
     {
