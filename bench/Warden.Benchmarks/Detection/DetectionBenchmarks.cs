@@ -9,6 +9,8 @@ namespace Warden.Benchmarks.Detection;
 /// engine. MB/s = 0.0625 MB / mean time. Run: dotnet run -c Release --project bench/Warden.Benchmarks -- --filter '*DetectionBenchmarks*' --job short
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionBenchmarks
 {
     private DetectionEngine _structured = null!;
@@ -43,6 +45,8 @@ public class DetectionBenchmarks
 
 /// <summary>Cost against input size (1 KB … 10 MB): time per byte should stay flat.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionLinearityBenchmarks
 {
     private DetectionEngine _full = null!;
@@ -62,8 +66,56 @@ public class DetectionLinearityBenchmarks
     public int Full() => _full.Analyze(_text).Count;
 }
 
+/// <summary>Structured + secret recognizers (no names) against input size (1 KB … 10 MB): time per byte should stay flat.</summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class StructuredLinearityBenchmarks
+{
+    private DetectionEngine _structured = null!;
+    private string _text = "";
+
+    [Params(1_024, 102_400, 1_048_576, 10_485_760)]
+    public int Size { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _structured = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        _text = PromptCorpus.Build(Size);
+    }
+
+    [Benchmark]
+    public int Structured() => _structured.Analyze(_text).Count;
+}
+
+/// <summary>1 MB adversarial inputs through the structured + secret recognizers: must stay near 1 MB of prose.</summary>
+[MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+public class StructuredAdversarialBenchmarks
+{
+    private DetectionEngine _structured = null!;
+    private string _text = "";
+
+    [Params("at", "digits", "dots", "brackets", "pem", "assign", "dashes", "colons")]
+    public string Kind { get; set; } = "at";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _structured = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        _text = PromptCorpus.Adversarial(Kind, 1_048_576);
+    }
+
+    [Benchmark]
+    public int Structured() => _structured.Analyze(_text).Count;
+}
+
 /// <summary>1 MB adversarial inputs through the whole engine: must stay in the same time range as 1 MB of prose.</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class DetectionAdversarialBenchmarks
 {
     private DetectionEngine _full = null!;

@@ -30,12 +30,28 @@ internal static class PromptCorpus
         return sb.ToString(0, chars);
     }
 
+    /// <summary>Adversarial inputs: each keeps one recognizer's anchor or alphabet going for the whole text.</summary>
     public static string Adversarial(string kind, int chars) => kind switch
     {
         "at" => new string('@', chars),
         "digits" => new string('7', chars),
-        "dots" => string.Concat(Enumerable.Repeat("a.", chars / 2)),
+        "dots" => Repeat("a.", chars),
         "brackets" => new string('(', chars / 2) + new string(')', chars / 2),
+        "pem" => Repeat("-----BEGIN RSA PRIVATE KEY-----\n", chars),
+        "assign" => Repeat("password=key:token ", chars),
+        "dashes" => Repeat("sk-", chars),
+        "colons" => Repeat("a:", chars),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    private static string Repeat(string unit, int chars)
+    {
+        var sb = new StringBuilder(chars + unit.Length);
+        while (sb.Length < chars)
+        {
+            sb.Append(unit);
+        }
+
+        return sb.ToString(0, chars);
+    }
 }

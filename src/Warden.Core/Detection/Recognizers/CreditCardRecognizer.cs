@@ -6,6 +6,18 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCardRecognizer", EntityTypes.CreditCard, 0.7,
     ["card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan"])
 {
+    private static readonly System.Buffers.SearchValues<char> CardAnchors = DigitAnchors;
+    private static readonly CharClass CardAlphabet = CharClass.Of("0123456789 -");
+
+    protected override System.Buffers.SearchValues<char> Anchors => CardAnchors;
+
+    protected override CharClass Alphabet => CardAlphabet;
+
+    /// <summary>Validation needs 13 to 19 digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 13);
+
+    protected override int MinLength => 8;
+
     protected override Regex Pattern => Card();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

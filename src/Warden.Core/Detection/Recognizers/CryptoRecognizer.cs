@@ -9,6 +9,15 @@ namespace Warden.Core.Detection.Recognizers;
 /// </summary>
 internal sealed partial class CryptoRecognizer() : RegexRecognizer("CryptoRecognizer", EntityTypes.Crypto, 0.9, ["wallet", "btc", "bitcoin", "eth", "ethereum", "crypto"])
 {
+    private static readonly System.Buffers.SearchValues<char> CryptoAnchors = System.Buffers.SearchValues.Create("013");
+    private static readonly CharClass CryptoAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+
+    protected override System.Buffers.SearchValues<char> Anchors => CryptoAnchors;
+
+    protected override CharClass Alphabet => CryptoAlphabet;
+
+    protected override int MinLength => 14;
+
     private const string Base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     private const string Bech32Chars = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 

@@ -10,7 +10,92 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRecognizer", EntityTypes.DateTime, 0.5,
     ["born", "birth", "birthday", "dob", "d.o.b", "birthdate", "died", "death", "age", "date", "expires", "expiry", "appointment"])
 {
-    protected override Regex Pattern => Date();
+    private static readonly CharClass NumericAlphabet = CharClass.Of("0123456789 tTzZ:./+-");
+    private static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+    /// <summary>The longest text a month-name date can have before its four-digit year ("31st of September 12th, ").</summary>
+    private const int MonthDateLead = 32;
+
+    protected override Regex Pattern => NumericDate();
+
+    /// <summary>
+    /// Three anchored scans instead of one regex over the whole text: numeric dates and timestamps in runs of
+    /// date characters around digits; month-name dates in a short window before each four-digit year that follows
+    /// white space; weekday names at each "day".
+    /// </summary>
+    protected override void Scan(string text, List<Finding> results)
+    {
+        foreach (var (start, end) in new AnchorRuns(text, DigitAnchors, NumericAlphabet))
+        {
+            if (end - start >= 6 && HasDigits(text.AsSpan(start, end - start), 4))
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+
+        ScanMonthDates(text, results);
+        ScanWeekdays(text, results);
+    }
+
+    private void ScanMonthDates(string text, List<Finding> results)
+    {
+        var span = text.AsSpan();
+        var pos = 0;
+        var windowEnd = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOfAnyInRange('0', '9');
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var p = pos + rel;
+            var runEnd = span[p..].IndexOfAnyExceptInRange('0', '9') is var r and >= 0 ? p + r : span.Length;
+            pos = runEnd;
+            if (runEnd - p < 4 || p == 0 || !char.IsWhiteSpace(span[p - 1]))
+            {
+                continue;
+            }
+
+            // Every month-name date ends with white space and a four-digit year, and starts at most MonthDateLead
+            // characters before it: the window holds the whole match.
+            var from = Math.Max(windowEnd, p - 1 - MonthDateLead);
+            windowEnd = p + 4;
+            foreach (var m in MonthDate().EnumerateMatches(span[from..windowEnd]))
+            {
+                Consider(text, from + m.Index, from + m.Index + m.Length, results);
+            }
+        }
+    }
+
+    private void ScanWeekdays(string text, List<Finding> results)
+    {
+        var span = text.AsSpan();
+        var pos = 0;
+        var lastEnd = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOf("day", StringComparison.OrdinalIgnoreCase);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var q = pos + rel;
+            pos = q + 3;
+            foreach (var w in Weekdays)
+            {
+                var s = q + 3 - w.Length;
+                if (s >= lastEnd && span.Slice(s, w.Length).Equals(w, StringComparison.OrdinalIgnoreCase))
+                {
+                    lastEnd = q + 3;
+                    Consider(text, s, q + 3, results);
+                    break;
+                }
+            }
+        }
+    }
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
     {
@@ -42,6 +127,9 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
         return true;
     }
 
-    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+\-]\d{2}:?\d{2})?)?|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})|(?:\d{1,2}(?:st|nd|rd|th)?\s(?:of\s)?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s\d{4}|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex Date();
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+\-]\d{2}:?\d{2})?)?|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex NumericDate();
+
+    [GeneratedRegex(@"(?:\d{1,2}(?:st|nd|rd|th)?\s(?:of\s)?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s\d{4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex MonthDate();
 }

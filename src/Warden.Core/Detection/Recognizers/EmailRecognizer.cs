@@ -5,6 +5,15 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>EMAIL_ADDRESS: local@domain.tld (RFC 5322 dot-atoms, no quoted local parts).</summary>
 internal sealed partial class EmailRecognizer() : RegexRecognizer("EmailRecognizer", EntityTypes.EmailAddress, 0.9, ["email", "e-mail", "mail"])
 {
+    private static readonly System.Buffers.SearchValues<char> EmailAnchors = System.Buffers.SearchValues.Create("@");
+    private static readonly CharClass EmailAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+-@");
+
+    protected override System.Buffers.SearchValues<char> Anchors => EmailAnchors;
+
+    protected override CharClass Alphabet => EmailAlphabet;
+
+    protected override int MinLength => 6;
+
     protected override Regex Pattern => Email();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

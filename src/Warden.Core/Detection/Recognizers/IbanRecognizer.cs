@@ -6,6 +6,15 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>IBAN_CODE: country code, check digits, BBAN; per-country length and ISO 7064 mod 97-10.</summary>
 internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer", EntityTypes.IbanCode, 0.9, ["iban", "bank", "account"])
 {
+    private static readonly System.Buffers.SearchValues<char> IbanAnchors = DigitAnchors;
+    private static readonly CharClass IbanAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_");
+
+    protected override System.Buffers.SearchValues<char> Anchors => IbanAnchors;
+
+    protected override CharClass Alphabet => IbanAlphabet;
+
+    protected override int MinLength => 15; // the shortest IBAN (Norway); validation needs the exact country length
+
     private static readonly FrozenDictionary<string, int> Lengths = new Dictionary<string, int>
     {
         ["AD"] = 24, ["AE"] = 23, ["AL"] = 28, ["AT"] = 20, ["AZ"] = 28, ["BA"] = 20, ["BE"] = 16, ["BG"] = 22, ["BH"] = 22,

@@ -6,6 +6,20 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>IP_ADDRESS: dotted IPv4 (each octet 0–255, no leading zeros) and IPv6 (validated by <see cref="IPAddress"/>).</summary>
 internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddressRecognizer", EntityTypes.IpAddress, 0.85, ["ip", "ipv4", "ipv6", "address", "host"])
 {
+    private static readonly System.Buffers.SearchValues<char> IpAnchors = System.Buffers.SearchValues.Create("0123456789:");
+    private static readonly CharClass IpAlphabet = CharClass.Of("0123456789ABCDEFabcdef.:");
+
+    protected override System.Buffers.SearchValues<char> Anchors => IpAnchors;
+
+    protected override CharClass Alphabet => IpAlphabet;
+
+    protected override bool AnchorFollowed => true;
+
+    protected override int MinLength => 2;
+
+    /// <summary>IPv4 has three dots, IPv6 at least two colons.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => run.Count('.') >= 3 || run.Count(':') >= 2;
+
     private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
 
     protected override double ContextBoost => 0.1;
@@ -54,6 +68,25 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
         {
             var p = s[range];
             if (p.Length == 0 || p.Length > 3 || (p.Length > 1 && p[0] == '0') || int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            {
+                return false;
+            }
+
+            parts++;
+        }
+
+        return parts == 4;
+    }
+
+    /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>
+    internal static bool IsDottedQuad(ReadOnlySpan<char> s)
+    {
+        var parts = 0;
+        foreach (var range in s.Split('.'))
+        {
+            var p = s[range];
+            if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0') || p.IndexOfAnyExceptInRange('0', '9') >= 0 ||
+                int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
             {
                 return false;
             }

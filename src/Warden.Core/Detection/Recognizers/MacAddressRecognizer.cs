@@ -5,6 +5,17 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>MAC_ADDRESS: six hex pairs separated by ':' or '-' (one separator throughout), or Cisco dotted triples.</summary>
 internal sealed partial class MacAddressRecognizer() : RegexRecognizer("MacAddressRecognizer", EntityTypes.MacAddress, 0.8, ["mac", "hardware", "ethernet"])
 {
+    private static readonly System.Buffers.SearchValues<char> MacAnchors = System.Buffers.SearchValues.Create(":-.");
+    private static readonly CharClass MacAlphabet = CharClass.Of("0123456789ABCDEFabcdef:-.");
+
+    protected override System.Buffers.SearchValues<char> Anchors => MacAnchors;
+
+    protected override CharClass Alphabet => MacAlphabet;
+
+    protected override bool AnchorFollowed => true;
+
+    protected override int MinLength => 14;
+
     protected override Regex Pattern => Mac();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

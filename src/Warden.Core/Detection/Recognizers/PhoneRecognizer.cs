@@ -181,6 +181,13 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
             return false;
         }
 
+        // A dotted quad such as 10.20.30.40 is an IPv4 address (reported at a higher score by the IP recognizer), not a
+        // phone, unless phone context says otherwise; skipping it saves a libphonenumber parse per configured region.
+        if (IpAddressRecognizer.IsDottedQuad(main) && !Context.Near(text, start, end))
+        {
+            return false;
+        }
+
         var candidate = span.ToString();
         try
         {

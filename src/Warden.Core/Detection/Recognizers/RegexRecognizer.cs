@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Warden.Core.Detection.Recognizers;
@@ -6,6 +7,8 @@ namespace Warden.Core.Detection.Recognizers;
 /// A recognizer driven by one linear-time regex (NonBacktracking or a generated pattern without
 /// unbounded backtracking). Subclasses validate each candidate and may trim it or change its score.
 /// Context words near a match raise its score by <see cref="ContextBoost"/>.
+/// When a subclass declares <see cref="Anchors"/> and <see cref="Alphabet"/>, the pattern runs only over the runs of
+/// alphabet characters that contain an anchor (see <see cref="AnchorRuns"/>) instead of over the whole text.
 /// </summary>
 internal abstract class RegexRecognizer : IRecognizer
 {
@@ -37,31 +40,80 @@ internal abstract class RegexRecognizer : IRecognizer
 
     protected abstract Regex Pattern { get; }
 
-    public void Analyze(string text, List<Finding> results)
+    /// <summary>Characters every match contains at least one of; null runs the pattern over the whole text.</summary>
+    protected virtual SearchValues<char>? Anchors => null;
+
+    /// <summary>Characters a match can consist of (a superset of the anchors).</summary>
+    protected virtual CharClass? Alphabet => null;
+
+    /// <summary>True when every match has an anchor that is not its last character (see <see cref="AnchorRuns"/>).</summary>
+    protected virtual bool AnchorFollowed => false;
+
+    /// <summary>The shortest match the pattern can have: shorter runs are skipped without running it.</summary>
+    protected virtual int MinLength => 1;
+
+    public void Analyze(string text, List<Finding> results) => Scan(text, results);
+
+    /// <summary>A cheap necessary condition on a run before the pattern runs over it.</summary>
+    protected virtual bool RunMayMatch(ReadOnlySpan<char> run) => true;
+
+    /// <summary>Finds candidates and hands each to <see cref="Consider"/>.</summary>
+    protected virtual void Scan(string text, List<Finding> results)
     {
-        foreach (var m in Pattern.EnumerateMatches(text))
+        if (Anchors is not { } anchors || Alphabet is not { } alphabet)
         {
-            var start = m.Index;
-            var end = m.Index + m.Length;
-            var score = BaseScore;
-            if (!Validate(text, ref start, ref end, ref score))
-            {
-                continue;
-            }
-
-            var hasContext = Context.Near(text, start, end);
-            if (RequiresContext && !hasContext)
-            {
-                continue;
-            }
-
-            if (hasContext)
-            {
-                score = Math.Min(1.0, score + ContextBoost);
-            }
-
-            results.Add(new Finding(EntityType, start, end, score, Name, KindOf(text, start, end)));
+            MatchIn(text, 0, text.Length, results);
+            return;
         }
+
+        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed))
+        {
+            if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+    }
+
+    /// <summary>The pattern (for differential tests).</summary>
+    internal Regex PatternForTests => Pattern;
+
+    /// <summary>
+    /// The reference behaviour: <paramref name="pattern"/> (by default <see cref="Pattern"/>) over the whole text;
+    /// differential tests compare <see cref="Scan"/> to it.
+    /// </summary>
+    internal void AnalyzeWholeText(string text, List<Finding> results, Regex? pattern = null) => MatchIn(text, 0, text.Length, results, pattern);
+
+    /// <summary>Runs <see cref="Pattern"/> (or <paramref name="pattern"/>) over text[from..to) and considers every match.</summary>
+    protected void MatchIn(string text, int from, int to, List<Finding> results, Regex? pattern = null)
+    {
+        foreach (var m in (pattern ?? Pattern).EnumerateMatches(text.AsSpan(from, to - from)))
+        {
+            Consider(text, from + m.Index, from + m.Index + m.Length, results);
+        }
+    }
+
+    /// <summary>Validates one candidate, applies context and reports it.</summary>
+    protected void Consider(string text, int start, int end, List<Finding> results)
+    {
+        var score = BaseScore;
+        if (!Validate(text, ref start, ref end, ref score))
+        {
+            return;
+        }
+
+        var hasContext = Context.Near(text, start, end);
+        if (RequiresContext && !hasContext)
+        {
+            return;
+        }
+
+        if (hasContext)
+        {
+            score = Math.Min(1.0, score + ContextBoost);
+        }
+
+        results.Add(new Finding(EntityType, start, end, score, Name, KindOf(text, start, end)));
     }
 
     /// <summary>Checks a candidate; may move its bounds or change its score. Return false to drop it.</summary>
@@ -72,6 +124,23 @@ internal abstract class RegexRecognizer : IRecognizer
     /// <summary>True when the characters just outside [start, end) are not letters or digits.</summary>
     protected static bool Bounded(string text, int start, int end) =>
         (start == 0 || !char.IsLetterOrDigit(text[start - 1])) && (end >= text.Length || !char.IsLetterOrDigit(text[end]));
+
+    /// <summary>ASCII digits, the anchor of most numeric recognizers.</summary>
+    protected static SearchValues<char> DigitAnchors { get; } = SearchValues.Create("0123456789");
+
+    /// <summary>True when <paramref name="run"/> holds at least <paramref name="count"/> ASCII digits.</summary>
+    protected static bool HasDigits(ReadOnlySpan<char> run, int count)
+    {
+        var i = run.IndexOfAnyInRange('0', '9');
+        while (i >= 0 && count > 0)
+        {
+            count--;
+            run = run[(i + 1)..];
+            i = run.IndexOfAnyInRange('0', '9');
+        }
+
+        return count <= 0;
+    }
 
     /// <summary>Copies the ASCII digits of a span into <paramref name="buffer"/>; returns how many.</summary>
     protected static int Digits(ReadOnlySpan<char> s, Span<char> buffer)

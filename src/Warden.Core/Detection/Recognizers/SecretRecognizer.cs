@@ -17,29 +17,57 @@ internal sealed class SecretRecognizer : IRecognizer
     private static readonly SearchValues<char> UuidChars = SearchValues.Create("0123456789abcdefABCDEF-");
     private static readonly SearchValues<char> TokenChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    private static readonly (string Kind, Regex Pattern, double Score)[] Rules =
+    private const string Alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static readonly CharClass AlnumClass = CharClass.Of(Alnum);
+    private static readonly CharClass UnderscoreClass = CharClass.Of(Alnum + "_");
+    private static readonly CharClass DashClass = CharClass.Of(Alnum + "_-");
+    private static readonly CharClass DottedClass = CharClass.Of(Alnum + "_-.");
+
+    /// <summary>
+    /// Each provider shape with characters every match contains (anchors: the rarest character of its literal prefix,
+    /// such as '_' in "ghp_" or '-' in "sk-") and the characters a match consists of: the pattern runs only over the run of
+    /// those characters around an anchor, and only when the run is as long as the shortest match.
+    /// </summary>
+    private static readonly SecretRule[] Rules =
     [
-        ("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95),
-        ("github_token", SecretPatterns.GitHub(), 0.95),
-        ("gitlab_token", SecretPatterns.GitLab(), 0.9),
-        ("slack_token", SecretPatterns.Slack(), 0.95),
-        ("stripe_key", SecretPatterns.Stripe(), 0.95),
-        ("anthropic_api_key", SecretPatterns.Anthropic(), 0.98),
-        ("openai_api_key", SecretPatterns.OpenAi(), 0.95),
-        ("google_api_key", SecretPatterns.GoogleApiKey(), 0.9),
-        ("jwt", SecretPatterns.Jwt(), 0.9),
-        ("url_credentials", SecretPatterns.UrlCredentials(), 0.9),
-        ("azure_storage_key", SecretPatterns.Azure(), 0.9),
-        ("artifactory_token", SecretPatterns.Artifactory(), 0.75),
-        ("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9),
-        ("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95),
-        ("twilio_key", SecretPatterns.Twilio(), 0.7),
-        ("telegram_bot_token", SecretPatterns.Telegram(), 0.9),
-        ("discord_bot_token", SecretPatterns.Discord(), 0.85),
-        ("pypi_token", SecretPatterns.PyPi(), 0.95),
-        ("npm_token", SecretPatterns.Npm(), 0.95),
-        ("huggingface_token", SecretPatterns.HuggingFace(), 0.95),
+        new("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95, 20, "A", CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")),
+        new("github_token", SecretPatterns.GitHub(), 0.95, 40, "_", UnderscoreClass),
+        new("gitlab_token", SecretPatterns.GitLab(), 0.9, 25, "-G", DashClass),
+        new("slack_token", SecretPatterns.Slack(), 0.95, 15, "-:", CharClass.Of(Alnum + "_-/:.")),
+        new("stripe_key", SecretPatterns.Stripe(), 0.95, 24, "_", UnderscoreClass),
+        new("anthropic_api_key", SecretPatterns.Anthropic(), 0.98, 45, "-", DashClass),
+        new("openai_api_key", SecretPatterns.OpenAi(), 0.95, 19, "-", DashClass),
+        new("google_api_key", SecretPatterns.GoogleApiKey(), 0.9, 39, "A", DashClass),
+        new("jwt", SecretPatterns.Jwt(), 0.9, 11, ".", DottedClass),
+        new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ":", CharClass.NotWhiteSpaceOr("\"'`<>")),
+        new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, "=", CharClass.Of(Alnum + "+/%=")),
+        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass),
+        new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, "-", CharClass.Of("0123456789abcdefus-")),
+        new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ".", DottedClass),
+        new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, "AS", AlnumClass),
+        new("telegram_bot_token", SecretPatterns.Telegram(), 0.9, 43, ":", CharClass.Of(Alnum + "_-:")),
+        new("discord_bot_token", SecretPatterns.Discord(), 0.85, 58, ".", DottedClass),
+        new("pypi_token", SecretPatterns.PyPi(), 0.95, 108, "-", DashClass),
+        new("npm_token", SecretPatterns.Npm(), 0.95, 40, "_", UnderscoreClass),
+        new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, "_", UnderscoreClass),
     ];
+
+    /// <summary>The provider rules (for differential tests).</summary>
+    internal static IReadOnlyList<SecretRule> ProviderRules => Rules;
+
+    /// <summary>Every anchor character of every rule, for one vectorized search.</summary>
+    private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Select(r => r.Anchors)));
+
+    /// <summary>For each ASCII anchor character: the indexes of the rules it anchors.</summary>
+    private static readonly int[][] ByAnchor = BuildDispatch();
+
+    private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>How far a secret-looking name can start before its stem ("private_" before "key").</summary>
+    private const int StemLead = 8;
+
+    /// <summary>How far past the stem's start the value can begin (rest of the name, quote, spaces, separator).</summary>
+    private const int StemToValue = 21;
 
     public string Name => "SecretRecognizer";
 
@@ -47,27 +75,74 @@ internal sealed class SecretRecognizer : IRecognizer
 
     public void Analyze(string text, List<Finding> results)
     {
-        foreach (var (kind, pattern, score) in Rules)
-        {
-            foreach (var m in pattern.EnumerateMatches(text))
-            {
-                var start = m.Index;
-                var end = m.Index + m.Length;
-                if (Accept(kind, text, ref start, ref end))
-                {
-                    results.Add(new Finding(Detection.EntityTypes.Secret, start, end, score, Name, kind));
-                }
-            }
-        }
-
+        FindProviderKeys(text, results);
         FindPem(text, results);
         FindAssignments(text, results);
     }
 
+    private static int[][] BuildDispatch()
+    {
+        var table = new int[128][];
+        for (var c = 0; c < table.Length; c++)
+        {
+            table[c] = [.. Enumerable.Range(0, Rules.Length).Where(i => Rules[i].Anchors.Contains((char)c, StringComparison.Ordinal))];
+        }
+
+        return table;
+    }
+
+    private void FindProviderKeys(string text, List<Finding> results)
+    {
+        var span = text.AsSpan();
+        // Per rule: where its last run ended; a later anchor inside that run was already covered.
+        Span<int> covered = stackalloc int[Rules.Length];
+        var pos = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOfAny(AnchorChars);
+            if (rel < 0)
+            {
+                break;
+            }
+
+            var at = pos + rel;
+            pos = at + 1;
+            foreach (var ruleIndex in ByAnchor[span[at]])
+            {
+                var rule = Rules[ruleIndex];
+                // Every anchor is followed by more of the key ("sk-" then the body): skip sentence dots and word dashes.
+                if (at < covered[ruleIndex] || at + 1 == span.Length || !rule.Alphabet.Contains(span[at + 1]))
+                {
+                    continue;
+                }
+
+                var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
+                covered[ruleIndex] = to;
+                if (to - from < rule.MinLength)
+                {
+                    continue;
+                }
+
+                foreach (var m in rule.Pattern.EnumerateMatches(span[from..to]))
+                {
+                    var start = from + m.Index;
+                    var end = start + m.Length;
+                    if (Accept(rule.Kind, text, ref start, ref end))
+                    {
+                        results.Add(new Finding(Detection.EntityTypes.Secret, start, end, rule.Score, Name, rule.Kind));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The longest PEM header the pattern can match.</summary>
+    private const int PemBeginMaxLength = 64;
+
     private static bool TokenBounded(string text, int start, int end) =>
         (start == 0 || !TokenChars.Contains(text[start - 1])) && (end >= text.Length || !TokenChars.Contains(text[end]));
 
-    private static bool Accept(string kind, string text, ref int start, ref int end)
+    internal static bool Accept(string kind, string text, ref int start, ref int end)
     {
         var s = text.AsSpan(start, end - start);
         switch (kind)
@@ -167,33 +242,122 @@ internal sealed class SecretRecognizer : IRecognizer
 
     private void FindPem(string text, List<Finding> results)
     {
-        foreach (var m in SecretPatterns.PemBegin().EnumerateMatches(text))
+        var span = text.AsSpan();
+        var pos = 0;
+        // The next "-----END" and the end of the current base64 body are cached, so many BEGIN lines in a row cost linear time.
+        var nextEnd = -2;
+        var bodyEnd = -1;
+        while (pos < span.Length)
         {
-            var endMarker = text.IndexOf("-----END", m.Index + m.Length, StringComparison.Ordinal);
-            int end;
-            if (endMarker >= 0)
+            var rel = span[pos..].IndexOf("-----BEGIN", StringComparison.Ordinal);
+            if (rel < 0)
             {
-                var close = text.IndexOf("-----", endMarker + 8, StringComparison.Ordinal);
-                end = close >= 0 ? close + 5 : text.Length;
+                return;
+            }
+
+            var begin = pos + rel;
+            var window = span.Slice(begin, Math.Min(PemBeginMaxLength, span.Length - begin));
+            var m = SecretPatterns.PemBegin().EnumerateMatches(window);
+            if (!m.MoveNext() || m.Current.Index != 0)
+            {
+                pos = begin + 1;
+                continue;
+            }
+
+            var headerEnd = begin + m.Current.Length;
+            pos = headerEnd;
+            if (nextEnd != -1 && nextEnd < headerEnd)
+            {
+                var e = span[headerEnd..].IndexOf("-----END", StringComparison.Ordinal);
+                nextEnd = e < 0 ? -1 : headerEnd + e;
+            }
+
+            int end;
+            if (nextEnd >= 0)
+            {
+                var close = span[(nextEnd + 8)..].IndexOf("-----", StringComparison.Ordinal);
+                end = close >= 0 ? nextEnd + 8 + close + 5 : text.Length;
             }
             else
             {
-                // Truncated key: cover the base64 body that follows.
-                end = m.Index + m.Length;
-                while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '+' or '/' or '=' or '\r' or '\n' or ' ' or ':' or '-' or ','))
+                // Truncated key: cover the base64 body that follows (one maximal run, shared by later headers inside it).
+                if (bodyEnd < headerEnd)
                 {
-                    end++;
+                    bodyEnd = headerEnd;
+                    while (bodyEnd < text.Length && (char.IsAsciiLetterOrDigit(text[bodyEnd]) || text[bodyEnd] is '+' or '/' or '=' or '\r' or '\n' or ' ' or ':' or '-' or ','))
+                    {
+                        bodyEnd++;
+                    }
                 }
+
+                end = bodyEnd;
             }
 
-            results.Add(new Finding(Detection.EntityTypes.Secret, m.Index, end, 1.0, Name, "private_key"));
+            results.Add(new Finding(Detection.EntityTypes.Secret, begin, end, 1.0, Name, "private_key"));
         }
     }
 
+    /// <summary>
+    /// Assignments to secret-looking names: the pattern runs only from just before each name stem ("pass", "pw",
+    /// "secret", "token", "key", "credential") to the end of the line where the value can start, windows merged.
+    /// </summary>
     private void FindAssignments(string text, List<Finding> results)
     {
-        foreach (var m in SecretPatterns.Assignment().EnumerateMatches(text))
+        var span = text.AsSpan();
+        var pos = 0;
+        while (pos < span.Length)
         {
+            var rel = span[pos..].IndexOfAny(AssignmentStems);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var stem = pos + rel;
+            var from = Math.Max(pos, stem - StemLead);
+            var to = LineEndAfter(span, stem + StemToValue);
+            var next = stem + 1;
+            while (next < to)
+            {
+                // A later stem in the window may reach past it: extend the window to cover its value.
+                var r2 = span[next..to].IndexOfAny(AssignmentStems);
+                if (r2 < 0)
+                {
+                    break;
+                }
+
+                // Only a value that can start at or past the window end moves it: the line end is searched from there on,
+                // so the window grows left to right and each character is searched once (1 MB of names stays linear).
+                var reach = next + r2 + StemToValue;
+                if (reach >= to)
+                {
+                    to = LineEndAfter(span, reach);
+                }
+
+                next += r2 + 1;
+            }
+
+            MatchAssignments(text, from, to, results);
+            pos = to;
+        }
+    }
+
+    private static int LineEndAfter(ReadOnlySpan<char> text, int at)
+    {
+        if (at >= text.Length)
+        {
+            return text.Length;
+        }
+
+        var i = text[at..].IndexOfAny('\r', '\n');
+        return i < 0 ? text.Length : at + i;
+    }
+
+    internal void MatchAssignments(string text, int from, int to, List<Finding> results, Regex? pattern = null)
+    {
+        foreach (var w in (pattern ?? SecretPatterns.Assignment()).EnumerateMatches(text.AsSpan(from, to - from)))
+        {
+            var m = (Index: from + w.Index, w.Length);
             var span = text.AsSpan(m.Index, m.Length);
             var (valueStart, valueLength) = ValueOf(span);
             if (valueLength <= 0)

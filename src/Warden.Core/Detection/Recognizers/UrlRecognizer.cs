@@ -5,6 +5,36 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>URL: scheme URLs (http, https, ftp, ws, wss), <c>www.</c> hosts, and bare domains with a common TLD.</summary>
 internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer", EntityTypes.Url, 0.6, ["url", "website", "link", "site", "domain"])
 {
+    private static readonly System.Buffers.SearchValues<char> UrlAnchors = System.Buffers.SearchValues.Create(".:");
+    private static readonly CharClass UrlAlphabet = CharClass.NotWhiteSpaceOr("<>\"'`");
+
+    protected override System.Buffers.SearchValues<char> Anchors => UrlAnchors;
+
+    protected override CharClass Alphabet => UrlAlphabet;
+
+    protected override bool AnchorFollowed => true;
+
+    protected override int MinLength => 5;
+
+    /// <summary>Every match has a scheme ("://") or a dot followed by a letter or digit (the TLD dot).</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run)
+    {
+        if (run.Contains("://", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
+        {
+            if (char.IsAsciiLetterOrDigit(run[i + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     protected override double ContextBoost => 0.2;
 
     protected override Regex Pattern => Url();

@@ -9,6 +9,18 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecognizer", EntityTypes.UsSsn, 0.6,
     ["ssn", "social security", "social", "ssns", "ss#", "ssid"])
 {
+    private static readonly System.Buffers.SearchValues<char> SsnAnchors = DigitAnchors;
+    private static readonly CharClass SsnAlphabet = CharClass.Of("0123456789- .");
+
+    protected override System.Buffers.SearchValues<char> Anchors => SsnAnchors;
+
+    protected override CharClass Alphabet => SsnAlphabet;
+
+    /// <summary>Validation needs nine digits.</summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 9);
+
+    protected override int MinLength => 9;
+
     protected override Regex Pattern => Ssn();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

@@ -1,0 +1,115 @@
+using System.Buffers;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>
+/// A set of characters, possibly given by its complement ("everything except whitespace and quotes"), with vectorized
+/// searches through <see cref="SearchValues{T}"/>.
+/// </summary>
+internal sealed class CharClass
+{
+    private readonly SearchValues<char> _values;
+    private readonly bool _inverted;
+
+    private CharClass(SearchValues<char> values, bool inverted)
+    {
+        _values = values;
+        _inverted = inverted;
+    }
+
+    /// <summary>Exactly the characters of <paramref name="chars"/>.</summary>
+    public static CharClass Of(string chars) => new(SearchValues.Create(chars), false);
+
+    /// <summary>Every character except white space (as <c>\s</c> in .NET regexes) and <paramref name="except"/>.</summary>
+    public static CharClass NotWhiteSpaceOr(string except)
+    {
+        var stops = new List<char>(except);
+        for (var c = 0; c <= char.MaxValue; c++)
+        {
+            if (char.IsWhiteSpace((char)c))
+            {
+                stops.Add((char)c);
+            }
+        }
+
+        return new(SearchValues.Create([.. stops.Distinct()]), true);
+    }
+
+    public bool Contains(char c) => _values.Contains(c) != _inverted;
+
+    /// <summary>Index of the first character of <paramref name="s"/> outside the class, or -1.</summary>
+    public int IndexOfOutside(ReadOnlySpan<char> s) => _inverted ? s.IndexOfAny(_values) : s.IndexOfAnyExcept(_values);
+
+    /// <summary>Index of the last character of <paramref name="s"/> outside the class, or -1.</summary>
+    public int LastIndexOfOutside(ReadOnlySpan<char> s) => _inverted ? s.LastIndexOfAny(_values) : s.LastIndexOfAnyExcept(_values);
+
+    /// <summary>
+    /// The maximal run of class characters around <paramref name="at"/> (which must be in the class), not reaching back
+    /// before <paramref name="floor"/>.
+    /// </summary>
+    public (int Start, int End) RunAround(ReadOnlySpan<char> text, int at, int floor)
+    {
+        var left = LastIndexOfOutside(text[floor..at]);
+        var start = left < 0 ? floor : floor + left + 1;
+        var right = IndexOfOutside(text[at..]);
+        var end = right < 0 ? text.Length : at + right;
+        return (start, end);
+    }
+}
+
+/// <summary>
+/// Enumerates the maximal runs of <c>alphabet</c> characters that contain at least one <c>anchor</c> character, left to
+/// right, without overlap. A pattern whose matches consist only of alphabet characters and always contain an anchor
+/// finds exactly the same matches in these runs as in the whole text (when it has no anchors or lookarounds), while the
+/// text between runs is skipped with vectorized searches. Each character is examined a bounded number of times: linear.
+/// </summary>
+internal ref struct AnchorRuns
+{
+    private readonly ReadOnlySpan<char> _text;
+    private readonly SearchValues<char> _anchors;
+    private readonly CharClass _alphabet;
+    private readonly bool _followed;
+    private int _pos;
+
+    /// <param name="followed">Only anchors followed by an alphabet character count: for patterns whose every match has an
+    /// anchor that is not its last character (a TLD dot, the ':' of "://").</param>
+    public AnchorRuns(ReadOnlySpan<char> text, SearchValues<char> anchors, CharClass alphabet, bool followed = false)
+    {
+        _text = text;
+        _anchors = anchors;
+        _alphabet = alphabet;
+        _followed = followed;
+        _pos = 0;
+        Current = default;
+    }
+
+    public (int Start, int End) Current { get; private set; }
+
+    public readonly AnchorRuns GetEnumerator() => this;
+
+    public bool MoveNext()
+    {
+        while (_pos < _text.Length)
+        {
+            var rel = _text[_pos..].IndexOfAny(_anchors);
+            if (rel < 0)
+            {
+                _pos = _text.Length;
+                return false;
+            }
+
+            var at = _pos + rel;
+            if (!_alphabet.Contains(_text[at]) || (_followed && (at + 1 == _text.Length || !_alphabet.Contains(_text[at + 1]))))
+            {
+                _pos = at + 1;
+                continue;
+            }
+
+            Current = _alphabet.RunAround(_text, at, _pos);
+            _pos = Current.End;
+            return true;
+        }
+
+        return false;
+    }
+}
