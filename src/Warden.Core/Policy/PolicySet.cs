@@ -127,7 +127,15 @@ public sealed class PolicySet
 
         return redactRule is not null
             ? new PolicyDecision(PolicyEffect.Redact, redactRule.Id, $"allowed by rule '{allow.Id}' with redaction of {string.Join(", ", redactions!)} by rule '{redactRule.Id}'", redactions)
-            : new PolicyDecision(PolicyEffect.Allow, allow.Id, $"allowed by rule '{allow.Id}'");
+            {
+                AuditFailOpen = allow.AuditFailOpen,
+                CaptureContent = allow.CaptureContent,
+            }
+            : new PolicyDecision(PolicyEffect.Allow, allow.Id, $"allowed by rule '{allow.Id}'")
+            {
+                AuditFailOpen = allow.AuditFailOpen,
+                CaptureContent = allow.CaptureContent,
+            };
     }
 
     private static string Describe(PolicyRequest r)

@@ -73,6 +73,7 @@ public static class WardenGatewayHost
         app.UseRouting();
         app.UseMiddleware<WardenAuditMiddleware>();
         app.UseMiddleware<WardenAuthenticationMiddleware>();
+        app.UseMiddleware<Policy.PolicyRefreshMiddleware>();
         app.UseMiddleware<WardenRateLimitMiddleware>();
         mapExtraEndpoints?.Invoke(app);
         MapEndpoints(app);

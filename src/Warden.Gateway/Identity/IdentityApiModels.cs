@@ -81,4 +81,20 @@ internal sealed record PolicyRuleView(string Id, string Effect, string? Descript
 [JsonSerializable(typeof(ExplainRequest))]
 [JsonSerializable(typeof(ExplainResponse))]
 [JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(PutRuleRequest))]
+[JsonSerializable(typeof(StoredRuleView))]
+[JsonSerializable(typeof(StoredRulesView))]
+[JsonSerializable(typeof(RuleChangeView))]
 internal sealed partial class IdentityApiJsonContext : JsonSerializerContext;
+
+/// <summary>Create or replace a stored policy rule (the id is in the path).</summary>
+internal sealed record PutRuleRequest(string? Effect, string? Description, IReadOnlyList<string>? Actions, string? When, IReadOnlyList<string>? Redact, string? AuditFailure, bool? CaptureContent);
+
+/// <summary>A stored policy rule.</summary>
+internal sealed record StoredRuleView(string Id, string Effect, string? Description, IReadOnlyList<string>? Actions, string? When, IReadOnlyList<string>? Redact, string? AuditFailure, bool? CaptureContent);
+
+/// <summary>Every stored rule at a revision.</summary>
+internal sealed record StoredRulesView(long Revision, IReadOnlyList<StoredRuleView> Rules);
+
+/// <summary>What a change did.</summary>
+internal sealed record RuleChangeView(string Id, string Outcome, string Version, string Revision);

@@ -15,6 +15,7 @@ public static class WardenIdentityEndpointRouteBuilderExtensions
         var admin = endpoints.MapGroup("/admin").RequireWardenAdmin();
         admin.MapWardenIdentityAdmin();
         admin.MapWardenPolicyAdmin();
+        admin.MapWardenPolicyRules();
         endpoints.MapOpenApi("/admin/openapi/{documentName}.json").RequireWardenAdmin();
         return endpoints;
     }
