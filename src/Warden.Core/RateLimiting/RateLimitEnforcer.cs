@@ -71,6 +71,13 @@ public sealed class RateLimitEnforcer
         return RateLimitDecision.Allow;
     }
 
+    /// <summary>True when completion tokens or spend must be recorded after each response.</summary>
+    public bool TracksUsage => _options.TracksUsage;
+
+    /// <summary>Records a completed request: completion tokens, and its spend from the price table (<see cref="RateLimitOptions.Prices"/>).</summary>
+    public ValueTask RecordAsync(WardenPrincipal principal, string? provider, string? model, long promptTokens, long completionTokens, CancellationToken cancellationToken) =>
+        RecordAsync(principal, completionTokens, _options.PriceOf(provider, model)?.Cost(promptTokens, completionTokens) ?? 0, cancellationToken);
+
     /// <summary>Records what a completed request used (completion tokens, spend in micro-units).</summary>
     public async ValueTask RecordAsync(WardenPrincipal principal, long completionTokens, long spendMicros, CancellationToken cancellationToken)
     {
