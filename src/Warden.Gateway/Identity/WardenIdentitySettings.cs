@@ -26,6 +26,9 @@ public sealed record WardenIdentitySettings
     /// <summary>PostgreSQL for the stored policy rules (<c>Warden:Policy:PostgresConnectionString</c>); else the SQLite database.</summary>
     public string? PolicyPostgres { get; init; }
 
+    /// <summary>Classify each proxied prompt with the detection engine (<c>pii</c>, <c>secret</c>) for <c>resource.data</c> (<c>Warden:Policy:ClassifyWithDetection</c>).</summary>
+    public bool ClassifyWithDetection { get; init; }
+
     /// <summary>Limits and budgets (<c>Warden:RateLimits</c>).</summary>
     public RateLimitOptions RateLimits { get; init; } = new();
 
@@ -101,6 +104,7 @@ public sealed record WardenIdentitySettings
             Oidc = oidc,
             PolicyPath = string.IsNullOrEmpty(policyPath) ? null : policyPath,
             PolicyRefreshInterval = refresh,
+            ClassifyWithDetection = string.Equals(configuration["Warden:Policy:ClassifyWithDetection"], "true", StringComparison.OrdinalIgnoreCase),
             PolicyPostgres = configuration["Warden:Policy:PostgresConnectionString"] is { Length: > 0 } pg ? pg : null,
             RateLimits = limits,
             Redis = configuration["Warden:Redis"] is { Length: > 0 } r ? r : null,

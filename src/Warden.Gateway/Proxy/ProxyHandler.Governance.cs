@@ -15,6 +15,57 @@ namespace Warden.Gateway.Proxy;
 /// </summary>
 internal sealed partial class ProxyHandler
 {
+    /// <summary>Request header in which a caller declares the data classifications of its request (comma-separated tags).</summary>
+    public const string DataClassificationHeader = "Warden-Data-Classification";
+
+    private const int MaxDataTags = 16;
+
+    /// <summary>
+    /// The request's data classifications, for the policy (<c>resource.data</c>) and the task-scope check (<c>data:TAG</c>):
+    /// the tags the caller declares in <see cref="DataClassificationHeader"/>, plus, with
+    /// <c>Warden:Policy:ClassifyWithDetection</c>, <c>pii</c> / <c>secret</c> when the detection engine finds such entities in the prompt.
+    /// </summary>
+    private List<string>? Classify(Microsoft.AspNetCore.Http.HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        List<string>? tags = null;
+        foreach (var value in context.Request.Headers[DataClassificationHeader])
+        {
+            foreach (var raw in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (raw.Length > 64 || !raw.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
+                {
+                    throw new WardenHttpException(400, "invalid_request", $"{DataClassificationHeader}: tags are 1-64 of a-z 0-9 - _ .");
+                }
+
+                tags ??= [];
+                if (!tags.Contains(raw))
+                {
+                    tags.Add(raw);
+                }
+            }
+        }
+
+        if (tags is { Count: > MaxDataTags })
+        {
+            throw new WardenHttpException(400, "invalid_request", $"{DataClassificationHeader}: at most {MaxDataTags} tags");
+        }
+
+        if (_detector is not null && _classify)
+        {
+            foreach (var f in _detector.Analyze(RateLimiting.PromptTextExtractor.Extract(body).Text))
+            {
+                var tag = f.Type == Core.Detection.EntityTypes.Secret ? "secret" : "pii";
+                tags ??= [];
+                if (!tags.Contains(tag))
+                {
+                    tags.Add(tag);
+                }
+            }
+        }
+
+        return tags;
+    }
+
     private async Task AuditDenialAsync(WardenPrincipal principal, string action, RouteTarget target, PolicyDecision denial)
     {
         try

@@ -46,6 +46,8 @@ internal sealed partial class ProxyHandler
     private readonly AuditFailOpenJournal? _failOpen;
     private readonly ContentCapturePolicy? _capture;
     private readonly AuditContentProtector? _protector;
+    private readonly Core.Detection.DetectionEngine? _detector;
+    private readonly bool _classify;
 
     public ProxyHandler(WardenGatewayOptions options, ProviderRegistry registry, IPolicyDecisionPoint pdp, IAuditTrail audit,
         IServiceProvider services, GatewayMetrics metrics, TimeProvider time, ILogger<ProxyHandler> logger)
@@ -63,6 +65,8 @@ internal sealed partial class ProxyHandler
         _failOpen = services.GetService<AuditFailOpenJournal>();
         _capture = services.GetService<ContentCapturePolicy>();
         _protector = services.GetService<AuditContentProtector>();
+        _detector = services.GetService<Core.Detection.DetectionEngine>();
+        _classify = services.GetService<Identity.WardenIdentitySettings>()?.ClassifyWithDetection == true;
     }
 
     public async Task HandleAsync(HttpContext context, ApiKind kind)
@@ -101,7 +105,8 @@ internal sealed partial class ProxyHandler
                 : $"the provider '{scan.Provider}' is not configured in Warden");
 
         var action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat";
-        var permitted = Authorize(principal, action, targets, out var firstDenial, out var decision);
+        var data = Classify(context, body.Memory);
+        var permitted = Authorize(principal, action, targets, data, out var firstDenial, out var decision);
         if (permitted.Count == 0)
         {
             await AuditDenialAsync(principal, action, targets[0], firstDenial!);
@@ -142,7 +147,7 @@ internal sealed partial class ProxyHandler
         await ForwardAsync(state, permitted);
     }
 
-    private List<RouteTarget> Authorize(WardenPrincipal principal, string action, RouteTarget[] targets, out PolicyDecision? firstDenial, out PolicyDecision? firstAllow)
+    private List<RouteTarget> Authorize(WardenPrincipal principal, string action, RouteTarget[] targets, List<string>? data, out PolicyDecision? firstDenial, out PolicyDecision? firstAllow)
     {
         firstDenial = null;
         firstAllow = null;
@@ -152,7 +157,7 @@ internal sealed partial class ProxyHandler
             PolicyDecision decision;
             try
             {
-                decision = _pdp.Decide(new PolicyRequest(principal, action, t.Provider.Name, t.Model, Time: _time.GetUtcNow()));
+                decision = _pdp.Decide(new PolicyRequest(principal, action, t.Provider.Name, t.Model, DataClassifications: data, Time: _time.GetUtcNow()));
             }
 #pragma warning disable CA1031 // a failing policy engine denies (fail closed)
             catch (Exception ex)
