@@ -15,7 +15,7 @@ internal static class AdminIdentityEndpoints
     public static RouteGroupBuilder MapWardenIdentityAdmin(this RouteGroupBuilder admin)
     {
         admin.MapGet("/users", ListUsersAsync).WithTags("users");
-        admin.MapPost("/users", CreateUserAsync).WithTags("users");
+        admin.MapPost("/users", CreateUserAsync).Accepts<CreateUserRequest>("application/json").WithTags("users");
         admin.MapGet("/users/{id}", GetUserAsync).WithTags("users");
         admin.MapPut("/users/{id}/rights", SetRightsAsync).WithTags("users");
         admin.MapPost("/users/{id}/keys", CreateKeyAsync).WithTags("users");
@@ -33,8 +33,11 @@ internal static class AdminIdentityEndpoints
     private static async Task<IResult> GetUserAsync(string id, IUserStore users, CancellationToken ct) =>
         await users.GetAsync(id, ct) is { } u ? Results.Json(View(u), IdentityApiJsonContext.Default.UserView) : throw NotFound("user");
 
-    private static async Task<IResult> CreateUserAsync(CreateUserRequest body, HttpContext context, IUserStore users, CancellationToken ct)
+    private static async Task<IResult> CreateUserAsync(HttpContext context, IUserStore users, CancellationToken ct)
     {
+        // snake_case as documented (external_subject): read with the source-generated context
+        var body = await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, IdentityApiJsonContext.Default.CreateUserRequest, ct)
+            ?? throw BadRequest("a JSON body is required");
         if (body.Name is not { } name || name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
         {
             throw BadRequest("name is required: 1-128 of letters, digits, '-', '_', '.', '@'");

@@ -15,7 +15,7 @@ internal static class PolicyAdminEndpoints
     {
         admin.MapGet("/policy", Show).WithTags("policy");
         admin.MapPost("/policy/reload", ReloadAsync).WithTags("policy");
-        admin.MapPost("/policy/explain", Explain).WithTags("policy");
+        admin.MapPost("/policy/explain", ExplainAsync).Accepts<ExplainRequest>("application/json").WithTags("policy");
         return admin;
     }
 
@@ -41,8 +41,11 @@ internal static class PolicyAdminEndpoints
             : throw new WardenHttpException(StatusCodes.Status422UnprocessableEntity, "invalid_policy", "rejected, the last good policy stays in force: " + string.Join("; ", result.Errors));
     }
 
-    private static IResult Explain(ExplainRequest body, IPolicyDecisionPoint pdp)
+    private static async Task<IResult> ExplainAsync(HttpContext context, IPolicyDecisionPoint pdp)
     {
+        // snake_case as documented (principal_kind, agent_type, …): read with the source-generated context
+        var body = await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, IdentityApiJsonContext.Default.ExplainRequest, context.RequestAborted)
+            ?? throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "a JSON request is required");
         if (string.IsNullOrEmpty(body.Action))
         {
             throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "action is required");

@@ -20,7 +20,7 @@ internal static class PolicyRuleEndpoints
     {
         admin.MapGet("/policy/rules", ListAsync).WithTags("policy");
         admin.MapGet("/policy/rules/{id}", GetAsync).WithTags("policy");
-        admin.MapPut("/policy/rules/{id}", PutAsync).WithTags("policy");
+        admin.MapPut("/policy/rules/{id}", PutAsync).WithTags("policy").Accepts<PutRuleRequest>("application/json");
         admin.MapDelete("/policy/rules/{id}", DeleteAsync).WithTags("policy");
         return admin;
     }
@@ -36,8 +36,10 @@ internal static class PolicyRuleEndpoints
             ? Results.Json(View(rule), IdentityApiJsonContext.Default.StoredRuleView)
             : throw new WardenHttpException(StatusCodes.Status404NotFound, "not_found", $"no stored rule '{id}'");
 
-    private static async Task<IResult> PutAsync(string id, PutRuleRequest body, HttpContext context, PolicyReloadService runtime, CancellationToken ct)
+    private static async Task<IResult> PutAsync(string id, HttpContext context, PolicyReloadService runtime, CancellationToken ct)
     {
+        var body = await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, IdentityApiJsonContext.Default.PutRuleRequest, ct)
+            ?? throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "a JSON rule is required");
         if (body.Effect is null)
         {
             throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "effect is required (allow, deny, require-approval or redact)");
