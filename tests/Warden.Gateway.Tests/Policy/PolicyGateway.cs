@@ -40,6 +40,9 @@ internal sealed class PolicyGateway : IAsyncDisposable
 
     public string UserId { get; private set; } = "";
 
+    /// <summary>The credential a test sends (agent key or task token).</summary>
+    public string Bearer { get; set; } = "";
+
     public static async Task<PolicyGateway> StartAsync(string policy = Policy, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? services = null)
     {
         var openai = await FakeProvider.StartAsync("openai");
