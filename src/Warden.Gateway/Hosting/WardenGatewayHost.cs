@@ -44,7 +44,9 @@ public static class WardenGatewayHost
         });
         configure?.Invoke(builder);
 
+        var guard = ConfigurationFileGuard.Attach(builder.Configuration);
         var options = WardenOptionsLoader.Load(builder.Configuration);
+        guard.Started = true;
         CreatePrivateDirectory(options.DataDirectoryFullPath);
 
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -56,6 +58,7 @@ public static class WardenGatewayHost
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(guard);
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options, builder.Configuration);
@@ -64,7 +67,15 @@ public static class WardenGatewayHost
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
-        _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        try
+        {
+            _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Security.Cryptography.CryptographicException)
+        {
+            throw new WardenConfigurationException([ex.Message]);
+        }
+
         WardenBootstrap.RunAsync(
             app.Services.GetRequiredService<IPrincipalStore>(), options, info,
             app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();
