@@ -97,7 +97,9 @@ public static class WardenIdentityServiceCollectionExtensions
                 ? new InMemoryQuotaStore(sp.GetRequiredService<TimeProvider>())
                 : new RedisQuotaStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => new RateLimitEnforcer(sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<WardenIdentitySettings>().RateLimits, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new QuotaRateLimiter(sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<System.Threading.RateLimiting.PartitionedRateLimiter<QuotaKey>>(sp => sp.GetRequiredService<QuotaRateLimiter>());
+        services.AddSingleton(sp => new RateLimitEnforcer(sp.GetRequiredService<QuotaRateLimiter>(), sp.GetRequiredService<WardenIdentitySettings>().RateLimits));
         services.AddSingleton<PromptTokenCounter>();
         return services;
     }
