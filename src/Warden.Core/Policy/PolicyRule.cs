@@ -72,7 +72,4 @@ public sealed class PolicyRule
 
         return false;
     }
-
-    internal bool MayApplyToProvider(string? provider) =>
-        Program.Providers is null || (provider is not null && Program.Providers.Contains(provider));
 }
