@@ -16,7 +16,8 @@ internal sealed class PolicyRuleIndex
     private const int MaxCachedActions = 1024;
     private readonly PolicyRule[] _rules;
     private readonly int[] _unguarded;
-    private readonly Dictionary<(GuardField, string), int[]> _byKey;
+    private readonly Dictionary<string, int[]>?[] _byField;
+    private readonly bool _anyGuard;
     private readonly ConcurrentDictionary<string, int[]> _unguardedByAction = new(StringComparer.Ordinal);
 
     public PolicyRuleIndex(PolicyRule[] rules)
@@ -47,7 +48,13 @@ internal sealed class PolicyRuleIndex
         }
 
         _unguarded = [.. unguarded];
-        _byKey = byKey.ToDictionary(p => p.Key, p => p.Value.ToArray());
+        _byField = new Dictionary<string, int[]>?[Enum.GetValues<GuardField>().Length];
+        foreach (var ((field, value), list) in byKey)
+        {
+            (_byField[(int)field] ??= new Dictionary<string, int[]>(StringComparer.Ordinal))[value] = [.. list];
+        }
+
+        _anyGuard = byKey.Count > 0;
     }
 
     /// <summary>Number of rules evaluated for every request of an action (no guard).</summary>
@@ -58,7 +65,7 @@ internal sealed class PolicyRuleIndex
     {
         result.Clear();
         result.AddRange(UnguardedFor(request.Action));
-        if (_byKey.Count == 0)
+        if (!_anyGuard)
         {
             return;
         }
@@ -108,7 +115,7 @@ internal sealed class PolicyRuleIndex
 
     private void Probe(GuardField field, string? value, string action, List<int> result)
     {
-        if (value is null || !_byKey.TryGetValue((field, value), out var hits))
+        if (value is null || _byField[(int)field] is not { } byValue || !byValue.TryGetValue(value, out var hits))
         {
             return;
         }
