@@ -39,9 +39,12 @@ public static class WardenGatewayHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // The default appsettings reload watches the content root recursively (the data directory included):
+            // off, and replaced below by sources that poll just their own file.
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
+        WatchedJsonFile.ReplaceDefaultAppSettings(builder.Configuration, builder.Environment.ContentRootPath);
         configure?.Invoke(builder);
 
         var guard = ConfigurationFileGuard.Attach(builder.Configuration);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Warden.Gateway.Hosting;
 using Warden.Gateway.Tests.Infrastructure;
 
 namespace Warden.Gateway.Tests.Hosting;
@@ -66,6 +67,25 @@ public sealed class ConfigReloadTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, (await ChatAsync(client, "model-a", big)).StatusCode);
     }
 
+    [Fact]
+    public async Task DefaultAppSettings_ReplacedByPolledSource_ReloadsFromContentRoot()
+    {
+        var path = Path.Combine(_dir, "appsettings.json");
+        await File.WriteAllTextAsync(path, """{"Warden":{"MaxAttempts":"2"}}""");
+        var manager = new ConfigurationManager();
+        manager.AddJsonFile("appsettings.json", optional: true, reloadOnChange: false); // what the host adds, relative to its content root
+        WatchedJsonFile.ReplaceDefaultAppSettings(manager, _dir);
+        Assert.Equal("2", manager["Warden:MaxAttempts"]);
+
+        await File.WriteAllTextAsync(path, """{"Warden":{"MaxAttempts":"3"}}""");
+        for (var i = 0; i < 400 && manager["Warden:MaxAttempts"] != "3"; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("3", manager["Warden:MaxAttempts"]);
+    }
+
     public ValueTask DisposeAsync()
     {
         try
@@ -81,7 +101,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
 
     private Task<GatewayFixture> StartAsync() => GatewayFixture.StartAsync(
         new Dictionary<string, string?> { ["Warden:EgressAllowlist:0"] = "127.0.0.1" },
-        configuration: c => c.AddJsonFile(ConfigPath, optional: false, reloadOnChange: true));
+        configuration: c => c.AddWatchedJsonFile(ConfigPath));
 
     private static string Providers(params (string Name, FakeProvider Fake, string Model)[] providers)
     {
@@ -104,7 +124,7 @@ public sealed class ConfigReloadTests : IAsyncDisposable
 
     private static async Task WaitForLogAsync(GatewayFixture gw, string text)
     {
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 400; i++)
         {
             if (gw.Logs.AllText.Contains(text, StringComparison.Ordinal))
             {
@@ -114,6 +134,6 @@ public sealed class ConfigReloadTests : IAsyncDisposable
             await Task.Delay(50);
         }
 
-        Assert.Fail($"no log containing '{text}' within 10 s; logs:\n{gw.Logs.AllText}");
+        Assert.Fail($"no log containing '{text}' within 20 s; logs:\n{gw.Logs.AllText}");
     }
 }
