@@ -7,20 +7,28 @@ namespace Warden.Cli.Commands;
 /// <summary><c>warden policy check PATH</c> and <c>warden policy test PATH --request FILE</c> (offline).</summary>
 internal sealed class PolicyCommand : ICliCommand
 {
-    private static readonly string[] ValueOptions = ["request", "expect"];
+    private static readonly string[] ValueOptions = ["request", "expect", .. PolicyRulesCommand.ValueOptions];
     private static readonly string[] Flags = ["help"];
 
     public string Name => "policy";
 
-    public string Summary => "check a policy file, or test a request against it offline";
+    public string Summary => "check a policy file, test a request against it offline, or manage a gateway's stored rules";
 
     public async Task<int> RunAsync(string[] args, CliContext context)
     {
         var parsed = CliArgs.Parse(args, ValueOptions, Flags);
+        if (!parsed.Flag("help") && parsed.Positionals.Count > 0 && PolicyRulesCommand.Handles(parsed.Positionals[0]))
+        {
+            return await PolicyRulesCommand.RunAsync(parsed, context);
+        }
+
         if (parsed.Flag("help") || parsed.Positionals.Count != 2)
         {
             await context.Out.WriteLineAsync("usage: warden policy check PATH                      (file or directory of *.yaml)");
             await context.Out.WriteLineAsync("       warden policy test PATH --request FILE|- [--expect allow|deny|require-approval|redact]");
+            await context.Out.WriteLineAsync("       warden policy rules | get ID | delete ID                (stored rules of a running gateway; WARDEN_ADMIN_KEY, --url)");
+            await context.Out.WriteLineAsync("       warden policy set ID --effect allow|deny|require-approval|redact [--when CEL] [--actions a,b] [--description D]");
+            await context.Out.WriteLineAsync("                            [--redact t1,t2] [--audit-failure open|closed] [--capture-content true|false]");
             await context.Out.WriteLineAsync("request JSON: {\"action\":\"llm.chat\",\"provider\":\"openai\",\"model\":\"gpt-4o\",\"principal\":{\"id\":\"agt_1\",\"kind\":\"agent\",\"agent_type\":\"coder\",");
             await context.Out.WriteLineAsync("               \"on_behalf_of\":\"usr_1\",\"task_id\":\"t1\",\"scopes\":[\"llm:openai/*\"]},\"data\":[\"pii\"],\"attributes\":{\"env\":\"prod\"},\"time\":\"2026-03-02T14:00:00Z\"}");
             return parsed.Flag("help") ? 0 : 2;

@@ -33,8 +33,15 @@ public sealed class AuditContentProtector(AuditContentKeys keys, IAuditContentSt
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(policy);
+        return await ProtectAsync(content, policy.ShouldCapture(agentId, taskId), policy.Retention, cancellationToken);
+    }
+
+    /// <summary>Returns the content's HMAC; when <paramref name="capture"/> is true also stores it encrypted for <paramref name="retention"/>.</summary>
+    public async Task<string> ProtectAsync(string content, bool capture, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
         var hmac = ComputeHmac(content);
-        if (!policy.ShouldCapture(agentId, taskId))
+        if (!capture)
         {
             return hmac;
         }
@@ -51,7 +58,7 @@ public sealed class AuditContentProtector(AuditContentKeys keys, IAuditContentSt
             }
 
             var now = time.GetUtcNow();
-            await store.PutContentAsync(new CapturedContent(hmac, now, now + policy.Retention, nonce, cipher, tag), cancellationToken);
+            await store.PutContentAsync(new CapturedContent(hmac, now, now + retention, nonce, cipher, tag), cancellationToken);
             return hmac;
         }
         finally

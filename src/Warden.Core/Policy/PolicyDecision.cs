@@ -10,6 +10,12 @@ public sealed record PolicyDecision(PolicyEffect Effect, string RuleId, string R
     /// <summary>True for <see cref="PolicyEffect.Allow"/> and <see cref="PolicyEffect.Redact"/>.</summary>
     public bool IsPermitted => Effect is PolicyEffect.Allow or PolicyEffect.Redact;
 
+    /// <summary>The allowing rule says <c>audit_failure: open</c>: the request may proceed when the audit trail is down (the fail-open is itself audited once the trail is back).</summary>
+    public bool AuditFailOpen { get; init; }
+
+    /// <summary>The allowing rule says <c>capture_content: true</c>: prompt and response are captured, encrypted, apart from the chain.</summary>
+    public bool CaptureContent { get; init; }
+
     /// <summary>The default decision when no rule matches.</summary>
     public static PolicyDecision DefaultDeny(string reason) => new(PolicyEffect.Deny, "default-deny", reason);
 }

@@ -22,4 +22,8 @@ internal sealed class PolicyRuleDocument
     public string? When { get; set; }
 
     public List<string>? Redact { get; set; }
+
+    public string? AuditFailure { get; set; }
+
+    public bool? CaptureContent { get; set; }
 }

@@ -7,22 +7,23 @@ namespace Warden.Core.Policy;
 /// </summary>
 public sealed class PolicyFileSource : IDisposable
 {
-    private readonly string _path;
+    private readonly string? _path;
     private readonly PolicyDecisionPoint _pdp;
-    private readonly Func<IReadOnlyList<(string Source, string Yaml)>> _storedRules;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private PolicyRuleSnapshot _stored = PolicyRuleSnapshot.Empty;
     private FileSystemWatcher? _watcher;
     private ITimer? _debounce;
 
-    /// <summary>Creates the source; call <see cref="Reload"/> to load and <see cref="StartWatching"/> for hot reload.</summary>
-    public PolicyFileSource(string path, PolicyDecisionPoint pdp, TimeProvider time, Func<IReadOnlyList<(string Source, string Yaml)>>? storedRules = null)
+    /// <summary>Creates the source; call <see cref="Reload()"/> to load and <see cref="StartWatching"/> for hot reload.</summary>
+    /// <param name="path">The policy file or directory; null when the policy is only the stored (admin API) rules.</param>
+    /// <param name="pdp">The decision point whose policy is replaced on every good reload.</param>
+    /// <param name="time">Clock for the reload debounce.</param>
+    public PolicyFileSource(string? path, PolicyDecisionPoint pdp, TimeProvider time)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        _path = Path.GetFullPath(path);
+        _path = string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);
         _pdp = pdp;
         _time = time;
-        _storedRules = storedRules ?? (() => []);
     }
 
     /// <summary>Raised after every reload attempt (applied or rejected).</summary>
@@ -31,30 +32,32 @@ public sealed class PolicyFileSource : IDisposable
     /// <summary>The last reload outcome.</summary>
     public PolicyReloadResult? LastResult { get; private set; }
 
+    /// <summary>The stored rules in force (last applied snapshot).</summary>
+    public PolicyRuleSnapshot Stored => _stored;
+
+    /// <summary>True when a policy file is configured or stored rules are in force.</summary>
+    public bool HasRules => _path is not null || _stored.Rules.Count > 0;
+
     /// <summary>Reads every source and swaps the policy in if it validates whole.</summary>
-    public PolicyReloadResult Reload()
+    public PolicyReloadResult Reload() => Reload(_stored);
+
+    /// <summary>Reads the files, adds <paramref name="stored"/>, and swaps the policy in if it validates whole.</summary>
+    public PolicyReloadResult Reload(PolicyRuleSnapshot stored)
     {
+        ArgumentNullException.ThrowIfNull(stored);
         PolicyReloadResult result;
         lock (_gate)
         {
             try
             {
-                var sources = ReadFiles(_path).Concat(_storedRules()).ToList();
-                var policy = PolicyLoader.Load(sources);
+                var policy = Build(stored.Rules);
                 _pdp.Replace(policy);
+                _stored = stored;
                 result = new PolicyReloadResult(true, policy.Version, policy.Rules.Count, []);
             }
             catch (PolicyValidationException ex)
             {
                 result = Rejected(ex.Errors);
-            }
-            catch (IOException ex)
-            {
-                result = Rejected([$"{_path}: {ex.Message}"]);
-            }
-            catch (UnauthorizedAccessException ex)
-            {
-                result = Rejected([$"{_path}: {ex.Message}"]);
             }
 
             LastResult = result;
@@ -62,6 +65,35 @@ public sealed class PolicyFileSource : IDisposable
 
         Reloaded?.Invoke(result);
         return result;
+    }
+
+    /// <summary>Validates the files plus <paramref name="stored"/> whole without applying anything; the errors, or none.</summary>
+    public IReadOnlyList<string> Validate(IReadOnlyList<PolicyRuleDefinition> stored)
+    {
+        try
+        {
+            Build(stored);
+            return [];
+        }
+        catch (PolicyValidationException ex)
+        {
+            return ex.Errors;
+        }
+    }
+
+    private PolicySet Build(IReadOnlyList<PolicyRuleDefinition> stored)
+    {
+        IReadOnlyList<(string Source, string Yaml)> files;
+        try
+        {
+            files = _path is null ? [] : ReadFiles(_path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyValidationException([$"{_path}: {ex.Message}"]);
+        }
+
+        return PolicyLoader.Load(files, stored);
     }
 
     /// <summary>Reads the policy files at <paramref name="path"/> (file or directory).</summary>
@@ -79,9 +111,14 @@ public sealed class PolicyFileSource : IDisposable
         return [(Path.GetFileName(path), ReadBounded(path))];
     }
 
-    /// <summary>Watches the file or directory; changes are applied after a short quiet period.</summary>
+    /// <summary>Watches the file or directory; changes are applied after a short quiet period. No-op without a path.</summary>
     public void StartWatching(TimeSpan? debounce = null)
     {
+        if (_path is null)
+        {
+            return;
+        }
+
         var delay = debounce ?? TimeSpan.FromMilliseconds(250);
         var isDir = Directory.Exists(_path);
         _watcher = isDir

@@ -28,8 +28,15 @@ public static class PolicyLoader
     public static PolicySet Parse(string yaml, string source = "policy") => Load([(source, yaml)]);
 
     /// <summary>Loads every YAML source in order (files, then API rules). Throws <see cref="PolicyValidationException"/>.</summary>
-    public static PolicySet Load(IEnumerable<(string Source, string Yaml)> sources)
+    public static PolicySet Load(IEnumerable<(string Source, string Yaml)> sources) => Load(sources, []);
+
+    /// <summary>
+    /// Loads the YAML files, then the rules kept in the store (source <c>api</c>), validated whole together: any error
+    /// in either rejects all of it. Throws <see cref="PolicyValidationException"/> listing every error.
+    /// </summary>
+    public static PolicySet Load(IEnumerable<(string Source, string Yaml)> sources, IReadOnlyList<PolicyRuleDefinition> stored)
     {
+        ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(sources);
         var errors = new List<string>();
         var rules = new List<PolicyRule>();
@@ -76,6 +83,16 @@ public static class PolicyLoader
             }
         }
 
+        foreach (var (d, i) in stored.Select((d, i) => (d, i)))
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes("api\n" + PolicyRuleJson.Serialize(d) + "\n"));
+            var rule = Validate(ToDocument(d), ApiSource, i, rules.Count, ids, errors);
+            if (rule is not null)
+            {
+                rules.Add(rule);
+            }
+        }
+
         if (rules.Count > MaxRules)
         {
             errors.Add($"more than {MaxRules} rules");
@@ -88,6 +105,21 @@ public static class PolicyLoader
 
         return new PolicySet(rules, Convert.ToHexString(hash.GetHashAndReset().AsSpan(0, 6)).ToLowerInvariant());
     }
+
+    /// <summary>The source name of rules from the admin API.</summary>
+    public const string ApiSource = "api";
+
+    private static PolicyRuleDocument ToDocument(PolicyRuleDefinition d) => new()
+    {
+        Id = d.Id,
+        Description = d.Description,
+        Effect = d.Effect,
+        Actions = d.Actions?.ToList(),
+        When = d.When,
+        Redact = d.Redact?.ToList(),
+        AuditFailure = d.AuditFailure,
+        CaptureContent = d.CaptureContent,
+    };
 
     private static PolicyRule? Validate(PolicyRuleDocument? r, string source, int index, int order, HashSet<string> ids, List<string> errors)
     {
@@ -132,6 +164,25 @@ public static class PolicyLoader
             errors.Add($"{where}: actions must be a non-empty list of names ('*' only at the end)");
         }
 
+        if (r.AuditFailure is not null and not "open" and not "closed")
+        {
+            errors.Add($"{where}: audit_failure must be open or closed");
+        }
+        else if (r.AuditFailure == "open" && effect is not (PolicyEffect.Allow or PolicyEffect.Redact))
+        {
+            errors.Add($"{where}: audit_failure: open only makes sense on allow rules");
+        }
+
+        if (r.CaptureContent == true && effect != PolicyEffect.Allow)
+        {
+            errors.Add($"{where}: capture_content is only allowed on allow rules");
+        }
+
+        if (r.Description is { Length: > 1024 })
+        {
+            errors.Add($"{where}: description is longer than 1024 characters");
+        }
+
         var condition = string.IsNullOrWhiteSpace(r.When) ? "true" : r.When.Trim();
         CelProgram? program = null;
         try
@@ -149,7 +200,11 @@ public static class PolicyLoader
         }
 
         var actionList = r.Actions is null || r.Actions.Contains("*") ? null : r.Actions.ToArray();
-        return new PolicyRule(r.Id!, r.Description, effect, actionList, condition, r.Redact?.ToArray() ?? [], source, order, program!);
+        return new PolicyRule(r.Id!, r.Description, effect, actionList, condition, r.Redact?.ToArray() ?? [], source, order, program!)
+        {
+            AuditFailOpen = r.AuditFailure == "open",
+            CaptureContent = r.CaptureContent == true,
+        };
     }
 
     private static string FirstLine(string s)

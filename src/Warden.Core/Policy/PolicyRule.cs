@@ -21,6 +21,12 @@ public sealed class PolicyRule
         Program = program;
     }
 
+    /// <summary>True when the rule says <c>audit_failure: open</c>.</summary>
+    public bool AuditFailOpen { get; init; }
+
+    /// <summary>True when the rule says <c>capture_content: true</c>.</summary>
+    public bool CaptureContent { get; init; }
+
     /// <summary>Unique rule id.</summary>
     public string Id { get; }
 
@@ -66,7 +72,4 @@ public sealed class PolicyRule
 
         return false;
     }
-
-    internal bool MayApplyToProvider(string? provider) =>
-        Program.Providers is null || (provider is not null && Program.Providers.Contains(provider));
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Warden.Core.Policy.Expressions;
 
 namespace Warden.Core.Policy;
@@ -6,17 +5,20 @@ namespace Warden.Core.Policy;
 /// <summary>
 /// An immutable, validated policy. Deny by default; a matching deny rule overrides everything (an error in a
 /// deny rule's condition counts as a match: fail closed); require-approval beats allow; redact rules add
-/// redactions to an allowed request. Rules are indexed by action and by the provider their condition pins.
+/// redactions to an allowed request. Rules are indexed by action and by the literal keys their condition requires (<see cref="PolicyRuleIndex"/>).
 /// </summary>
 public sealed class PolicySet
 {
-    private const int MaxIndexEntries = 4096;
+    [ThreadStatic]
+    private static List<int>? t_candidates;
+
     private readonly PolicyRule[] _rules;
-    private readonly ConcurrentDictionary<(string Action, string Provider), PolicyRule[]> _index = new();
+    private readonly PolicyRuleIndex _index;
 
     internal PolicySet(IReadOnlyList<PolicyRule> rules, string? version = null)
     {
         _rules = rules.ToArray();
+        _index = new PolicyRuleIndex(_rules);
         Version = version ?? string.Empty;
     }
 
@@ -51,12 +53,17 @@ public sealed class PolicySet
             return d;
         }
 
-        var candidates = Candidates(request.Action, request.Provider);
+        var candidates = trace is null ? t_candidates ??= new List<int>(64) : new List<int>();
+        _index.Candidates(request, candidates);
         if (trace is not null)
         {
-            foreach (var r in _rules.Except(candidates))
+            var evaluated = candidates.ToHashSet();
+            for (var i = 0; i < _rules.Length; i++)
             {
-                trace.Add(new RuleTrace(r.Id, r.Effect, "skipped", "does not apply to this action or provider"));
+                if (!evaluated.Contains(i))
+                {
+                    trace.Add(new RuleTrace(_rules[i].Id, _rules[i].Effect, "skipped", "does not apply to this action, or its condition requires attributes this request does not have"));
+                }
             }
         }
 
@@ -65,8 +72,9 @@ public sealed class PolicySet
         string? denyWhy = null;
         List<string>? redactions = null;
         PolicyRule? redactRule = null;
-        foreach (var rule in candidates)
+        foreach (var index in candidates)
         {
+            var rule = _rules[index];
             var (value, error) = rule.Program.EvaluateBool(context);
             trace?.Add(new RuleTrace(rule.Id, rule.Effect, error is not null ? "error" : value ? "matched" : "not-matched", error));
             if (error is not null)
@@ -127,29 +135,20 @@ public sealed class PolicySet
 
         return redactRule is not null
             ? new PolicyDecision(PolicyEffect.Redact, redactRule.Id, $"allowed by rule '{allow.Id}' with redaction of {string.Join(", ", redactions!)} by rule '{redactRule.Id}'", redactions)
-            : new PolicyDecision(PolicyEffect.Allow, allow.Id, $"allowed by rule '{allow.Id}'");
+            {
+                AuditFailOpen = allow.AuditFailOpen,
+                CaptureContent = allow.CaptureContent,
+            }
+            : new PolicyDecision(PolicyEffect.Allow, allow.Id, $"allowed by rule '{allow.Id}'")
+            {
+                AuditFailOpen = allow.AuditFailOpen,
+                CaptureContent = allow.CaptureContent,
+            };
     }
 
     private static string Describe(PolicyRequest r)
     {
         var target = r.Provider is null ? r.Tool : r.Model is null ? r.Provider : r.Provider + "/" + r.Model;
         return target is null ? string.Empty : " on " + target;
-    }
-
-    private PolicyRule[] Candidates(string action, string? provider)
-    {
-        var key = (action, provider ?? string.Empty);
-        if (_index.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var list = Array.FindAll(_rules, r => r.AppliesTo(action) && r.MayApplyToProvider(provider));
-        if (_index.Count < MaxIndexEntries)
-        {
-            _index.TryAdd(key, list);
-        }
-
-        return list;
     }
 }

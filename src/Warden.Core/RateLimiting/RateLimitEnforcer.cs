@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Warden.Core.Identity;
 
 namespace Warden.Core.RateLimiting;
@@ -5,24 +6,30 @@ namespace Warden.Core.RateLimiting;
 /// <summary>
 /// Applies requests/min, prompt tokens/min (before forwarding), completion tokens/min and spend budgets
 /// (recorded after the response) to the agent, the user it acts for and the task of every request.
-/// Counters live in an <see cref="IQuotaStore"/>, so replicas sharing Redis enforce one limit.
+/// Limits are acquired from a <see cref="QuotaRateLimiter"/> (System.Threading.RateLimiting) over an
+/// <see cref="IQuotaStore"/>, so replicas sharing Redis enforce one limit.
 /// A refused request may still have counted towards limits checked before the one it hit (conservative).
 /// </summary>
 public sealed class RateLimitEnforcer
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
-    private readonly IQuotaStore _store;
+    private readonly QuotaRateLimiter _limiter;
     private readonly RateLimitOptions _options;
-    private readonly TimeProvider _time;
 
-    /// <summary>Creates the enforcer (options validated whole).</summary>
+    /// <summary>Creates the enforcer over a limiter on <paramref name="store"/> (options validated whole).</summary>
     public RateLimitEnforcer(IQuotaStore store, RateLimitOptions options, TimeProvider time)
+        : this(new QuotaRateLimiter(store, time), options)
     {
+    }
+
+    /// <summary>Creates the enforcer over <paramref name="limiter"/> (options validated whole).</summary>
+    public RateLimitEnforcer(QuotaRateLimiter limiter, RateLimitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(limiter);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _store = store;
+        _limiter = limiter;
         _options = options;
-        _time = time;
     }
 
     /// <summary>Checks and counts one request with <paramref name="promptTokens"/> prompt tokens.</summary>
@@ -31,14 +38,16 @@ public sealed class RateLimitEnforcer
         ArgumentNullException.ThrowIfNull(principal);
         foreach (var (subject, s) in Subjects(principal))
         {
-            if (s.CompletionTokensPerMinute > 0 && await _store.GetAsync(subject + ":completion", Minute, cancellationToken).ConfigureAwait(false) >= s.CompletionTokensPerMinute)
+            if (s.CompletionTokensPerMinute > 0
+                && await Refused(new QuotaKey(subject + ":completion", s.CompletionTokensPerMinute, Minute), 0, cancellationToken).ConfigureAwait(false) is { } completion)
             {
-                return Refuse(subject, "completion tokens per minute", Minute);
+                return new RateLimitDecision(false, completion, $"{subject} has used its completion tokens per minute");
             }
 
-            if (s.SpendMicrosPerPeriod > 0 && await _store.GetAsync(subject + ":spend", s.SpendPeriod, cancellationToken).ConfigureAwait(false) >= s.SpendMicrosPerPeriod)
+            if (s.SpendMicrosPerPeriod > 0
+                && await Refused(new QuotaKey(subject + ":spend", s.SpendMicrosPerPeriod, s.SpendPeriod), 0, cancellationToken).ConfigureAwait(false) is { } spend)
             {
-                return Refuse(subject, "spend budget", s.SpendPeriod);
+                return new RateLimitDecision(false, spend, $"{subject} has used its spend budget");
             }
         }
 
@@ -46,10 +55,9 @@ public sealed class RateLimitEnforcer
         {
             if (s.RequestsPerMinute > 0)
             {
-                var r = await _store.TryConsumeAsync(subject + ":requests", 1, s.RequestsPerMinute, Minute, cancellationToken).ConfigureAwait(false);
-                if (!r.Allowed)
+                if (await Refused(new QuotaKey(subject + ":requests", s.RequestsPerMinute, Minute), 1, cancellationToken).ConfigureAwait(false) is { } requestsRetry)
                 {
-                    return new RateLimitDecision(false, r.RetryAfter, $"{subject} exceeded {s.RequestsPerMinute} requests per minute");
+                    return new RateLimitDecision(false, requestsRetry, $"{subject} exceeded {s.RequestsPerMinute} requests per minute");
                 }
             }
 
@@ -60,16 +68,22 @@ public sealed class RateLimitEnforcer
                     return new RateLimitDecision(false, Minute, $"the prompt ({promptTokens} tokens) is larger than {subject}'s limit of {s.PromptTokensPerMinute} prompt tokens per minute");
                 }
 
-                var r = await _store.TryConsumeAsync(subject + ":prompt", promptTokens, s.PromptTokensPerMinute, Minute, cancellationToken).ConfigureAwait(false);
-                if (!r.Allowed)
+                if (await Refused(new QuotaKey(subject + ":prompt", s.PromptTokensPerMinute, Minute), (int)Math.Min(promptTokens, int.MaxValue), cancellationToken).ConfigureAwait(false) is { } promptRetry)
                 {
-                    return new RateLimitDecision(false, r.RetryAfter, $"{subject} exceeded {s.PromptTokensPerMinute} prompt tokens per minute");
+                    return new RateLimitDecision(false, promptRetry, $"{subject} exceeded {s.PromptTokensPerMinute} prompt tokens per minute");
                 }
             }
         }
 
         return RateLimitDecision.Allow;
     }
+
+    /// <summary>True when completion tokens or spend must be recorded after each response.</summary>
+    public bool TracksUsage => _options.TracksUsage;
+
+    /// <summary>Records a completed request: completion tokens, and its spend from the price table (<see cref="RateLimitOptions.Prices"/>).</summary>
+    public ValueTask RecordAsync(WardenPrincipal principal, string? provider, string? model, long promptTokens, long completionTokens, CancellationToken cancellationToken) =>
+        RecordAsync(principal, completionTokens, _options.PriceOf(provider, model)?.Cost(promptTokens, completionTokens) ?? 0, cancellationToken);
 
     /// <summary>Records what a completed request used (completion tokens, spend in micro-units).</summary>
     public async ValueTask RecordAsync(WardenPrincipal principal, long completionTokens, long spendMicros, CancellationToken cancellationToken)
@@ -79,18 +93,27 @@ public sealed class RateLimitEnforcer
         {
             if (s.CompletionTokensPerMinute > 0 && completionTokens > 0)
             {
-                await _store.AddAsync(subject + ":completion", completionTokens, Minute, cancellationToken).ConfigureAwait(false);
+                await _limiter.RecordAsync(new QuotaKey(subject + ":completion", s.CompletionTokensPerMinute, Minute), completionTokens, cancellationToken).ConfigureAwait(false);
             }
 
             if (s.SpendMicrosPerPeriod > 0 && spendMicros > 0)
             {
-                await _store.AddAsync(subject + ":spend", spendMicros, s.SpendPeriod, cancellationToken).ConfigureAwait(false);
+                await _limiter.RecordAsync(new QuotaKey(subject + ":spend", s.SpendMicrosPerPeriod, s.SpendPeriod), spendMicros, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private RateLimitDecision Refuse(string subject, string what, TimeSpan window) =>
-        new(false, QuotaWindow.Remaining(_time.GetUtcNow(), window), $"{subject} has used its {what}");
+    /// <summary>Acquires <paramref name="permits"/> (0: only checks that some remain); null when acquired, else the Retry-After.</summary>
+    private async ValueTask<TimeSpan?> Refused(QuotaKey key, int permits, CancellationToken cancellationToken)
+    {
+        using var lease = await _limiter.AcquireAsync(key, permits, cancellationToken).ConfigureAwait(false);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromMinutes(1);
+    }
 
     private IEnumerable<(string Subject, RateLimitSettings Settings)> Subjects(WardenPrincipal p)
     {

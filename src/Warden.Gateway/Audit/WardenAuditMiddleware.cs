@@ -60,9 +60,9 @@ internal sealed partial class WardenAuditMiddleware
             var status = response.StatusCode;
             var path = context.Request.Path;
             var principal = context.GetWardenPrincipal();
-            if (status < 400 && (path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || principal?.Kind != PrincipalKind.Admin))
+            if (status < 400 && (path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase) || principal?.Kind != PrincipalKind.Admin || AuditRecords.IsAudited(context)))
             {
-                return; // the proxy and feature endpoints audit their own successful requests
+                return; // the proxy and feature endpoints audit their own successful requests; admin changes have their own record
             }
 
             var requestId = Guid.NewGuid().ToString("N");

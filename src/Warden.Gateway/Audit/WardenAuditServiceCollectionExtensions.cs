@@ -30,6 +30,9 @@ public static class WardenAuditServiceCollectionExtensions
             return new HashChainAuditTrail(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), o.Trail, sinks);
         });
 
+        services.AddSingleton<AuditFailOpenJournal>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditFailOpenJournal>());
+
         // An embedding host (or a test) that registered its own IAuditTrail keeps it; otherwise the
         // hash chain is the trail and writes gateway.start / gateway.stop.
         if (!services.Any(d => d.ServiceType == typeof(IAuditTrail)))

@@ -7,9 +7,10 @@ namespace Warden.Gateway.Authentication;
 /// <summary>
 /// Authenticates <c>wdn_agent_</c> keys against <see cref="IPrincipalStore"/>. Successful lookups are
 /// cached by key hash for <see cref="WardenGatewayOptions.AuthCacheSeconds"/> (bounded), so the
-/// hot path costs one SHA-256 and one dictionary lookup.
+/// hot path costs one SHA-256 and one dictionary lookup, plus the denylist check (an agent revoked through
+/// <c>DELETE /admin/agents/{id}</c> or <c>/admin/revocations</c> is refused on its very next request, on every replica).
 /// </summary>
-internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGatewayOptions options, TimeProvider time) : ICredentialAuthenticator
+internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGatewayOptions options, TimeProvider time, IRevocationList? revocations = null) : ICredentialAuthenticator
 {
     private const int MaxCacheEntries = 10_000;
     private readonly ConcurrentDictionary<string, (WardenPrincipal Principal, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
@@ -22,7 +23,9 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
         var now = time.GetTimestamp();
         if (_cache.TryGetValue(hash, out var hit) && hit.ExpiresAt > now)
         {
-            return AuthenticationResult.Success(hit.Principal);
+            return await IsRevokedAsync(hit.Principal.Id, cancellationToken)
+                ? AuthenticationResult.Fail("the agent is revoked")
+                : AuthenticationResult.Success(hit.Principal);
         }
 
         var agent = await store.FindAgentByKeyHashAsync(hash, cancellationToken);
@@ -30,6 +33,11 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
         {
             _cache.TryRemove(hash, out _);
             return AuthenticationResult.Fail("invalid agent key");
+        }
+
+        if (await IsRevokedAsync(agent.Id, cancellationToken))
+        {
+            return AuthenticationResult.Fail("the agent is revoked");
         }
 
         var principal = new WardenPrincipal(agent.Id, PrincipalKind.Agent, agent.Name, "agent_key", AgentType: agent.Type, TokenId: agent.Id);
@@ -45,6 +53,9 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
 
         return AuthenticationResult.Success(principal);
     }
+
+    private async ValueTask<bool> IsRevokedAsync(string agentId, CancellationToken cancellationToken) =>
+        revocations is not null && await revocations.FindAsync(null, null, agentId, null, cancellationToken) is not null;
 
     /// <summary>Forgets every cached key (after a revocation or rotation).</summary>
     public void ClearCache() => _cache.Clear();

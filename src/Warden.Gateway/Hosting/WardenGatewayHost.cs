@@ -87,6 +87,7 @@ public static class WardenGatewayHost
         app.UseRouting();
         app.UseMiddleware<WardenAuditMiddleware>();
         app.UseMiddleware<WardenAuthenticationMiddleware>();
+        app.UseMiddleware<Policy.PolicyRefreshMiddleware>();
         app.UseMiddleware<WardenRateLimitMiddleware>();
         mapExtraEndpoints?.Invoke(app);
         MapEndpoints(app);

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Warden.Core.Audit;
 using Warden.Core.Identity;
+using Warden.Gateway.Audit;
+using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Identity;
@@ -12,12 +15,12 @@ internal static class AdminIdentityEndpoints
     public static RouteGroupBuilder MapWardenIdentityAdmin(this RouteGroupBuilder admin)
     {
         admin.MapGet("/users", ListUsersAsync).WithTags("users");
-        admin.MapPost("/users", CreateUserAsync).WithTags("users");
+        admin.MapPost("/users", CreateUserAsync).Accepts<CreateUserRequest>("application/json").WithTags("users");
         admin.MapGet("/users/{id}", GetUserAsync).WithTags("users");
         admin.MapPut("/users/{id}/rights", SetRightsAsync).WithTags("users");
         admin.MapPost("/users/{id}/keys", CreateKeyAsync).WithTags("users");
-        admin.MapPost("/users/{id}/disable", (string id, IUserStore users, CancellationToken ct) => SetDisabledAsync(id, true, users, ct)).WithTags("users");
-        admin.MapPost("/users/{id}/enable", (string id, IUserStore users, CancellationToken ct) => SetDisabledAsync(id, false, users, ct)).WithTags("users");
+        admin.MapPost("/users/{id}/disable", (string id, HttpContext context, IUserStore users, CancellationToken ct) => SetDisabledAsync(id, true, context, users, ct)).WithTags("users");
+        admin.MapPost("/users/{id}/enable", (string id, HttpContext context, IUserStore users, CancellationToken ct) => SetDisabledAsync(id, false, context, users, ct)).WithTags("users");
         admin.MapGet("/agents/{id}/profile", GetAgentAsync).WithTags("agents");
         admin.MapPatch("/agents/{id}/profile", UpdateAgentAsync).WithTags("agents");
         admin.MapPost("/revocations", RevokeAsync).WithTags("revocations");
@@ -30,14 +33,18 @@ internal static class AdminIdentityEndpoints
     private static async Task<IResult> GetUserAsync(string id, IUserStore users, CancellationToken ct) =>
         await users.GetAsync(id, ct) is { } u ? Results.Json(View(u), IdentityApiJsonContext.Default.UserView) : throw NotFound("user");
 
-    private static async Task<IResult> CreateUserAsync(CreateUserRequest body, IUserStore users, CancellationToken ct)
+    private static async Task<IResult> CreateUserAsync(HttpContext context, IUserStore users, CancellationToken ct)
     {
+        // snake_case as documented (external_subject): read with the source-generated context
+        var body = await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, IdentityApiJsonContext.Default.CreateUserRequest, ct)
+            ?? throw BadRequest("a JSON body is required");
         if (body.Name is not { } name || name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
         {
             throw BadRequest("name is required: 1-128 of letters, digits, '-', '_', '.', '@'");
         }
 
         var rights = ValidScopes(body.Rights ?? [], "rights");
+        await AuditRecords.AdminChangeAsync(context, "user", "create", name, Attrs("rights", string.Join(' ', rights)));
         try
         {
             var user = await users.CreateAsync(name, rights, body.ExternalSubject, ct);
@@ -49,18 +56,29 @@ internal static class AdminIdentityEndpoints
         }
     }
 
-    private static async Task<IResult> SetRightsAsync(string id, SetRightsRequest body, IUserStore users, CancellationToken ct) =>
-        await users.SetRightsAsync(id, ValidScopes(body.Rights ?? [], "rights"), ct) ? Results.NoContent() : throw NotFound("user");
+    private static async Task<IResult> SetRightsAsync(string id, SetRightsRequest body, HttpContext context, IUserStore users, CancellationToken ct)
+    {
+        var rights = ValidScopes(body.Rights ?? [], "rights");
+        _ = await users.GetAsync(id, ct) ?? throw NotFound("user");
+        await AuditRecords.AdminChangeAsync(context, "user", "set_rights", id, Attrs("rights", string.Join(' ', rights)));
+        return await users.SetRightsAsync(id, rights, ct) ? Results.NoContent() : throw NotFound("user");
+    }
 
-    private static async Task<IResult> SetDisabledAsync(string id, bool disabled, IUserStore users, CancellationToken ct) =>
-        await users.SetDisabledAsync(id, disabled, ct) ? Results.NoContent() : throw NotFound("user");
+    private static async Task<IResult> SetDisabledAsync(string id, bool disabled, HttpContext context, IUserStore users, CancellationToken ct)
+    {
+        _ = await users.GetAsync(id, ct) ?? throw NotFound("user");
+        await AuditRecords.AdminChangeAsync(context, "user", disabled ? "disable" : "enable", id);
+        return await users.SetDisabledAsync(id, disabled, ct) ? Results.NoContent() : throw NotFound("user");
+    }
 
-    private static async Task<IResult> CreateKeyAsync(string id, IUserStore users, CancellationToken ct)
+    private static async Task<IResult> CreateKeyAsync(string id, HttpContext context, IUserStore users, CancellationToken ct)
     {
         if (await users.GetAsync(id, ct) is null)
         {
             throw NotFound("user");
         }
+
+        await AuditRecords.AdminChangeAsync(context, "user", "create_key", id);
 
         var key = UserKeys.Generate();
         var keyId = await users.AddKeyAsync(id, UserKeys.Hash(key), ct);
@@ -72,7 +90,7 @@ internal static class AdminIdentityEndpoints
             ? Results.Json(new AgentProfileView(a.Id, a.Name, a.Owner, a.Type, a.Description, a.Ceiling), IdentityApiJsonContext.Default.AgentProfileView)
             : throw NotFound("agent");
 
-    private static async Task<IResult> UpdateAgentAsync(string id, UpdateAgentRequest body, IAgentDirectory agents, CancellationToken ct)
+    private static async Task<IResult> UpdateAgentAsync(string id, UpdateAgentRequest body, HttpContext context, IAgentDirectory agents, CancellationToken ct)
     {
         var ceiling = body.Ceiling is null ? null : ValidScopes(body.Ceiling, "ceiling");
         if (body.Type is { Length: > 64 } || body.Owner is { Length: > 256 } || body.Description is { Length: > 1024 })
@@ -80,10 +98,12 @@ internal static class AdminIdentityEndpoints
             throw BadRequest("type (64), owner (256) or description (1024) is too long");
         }
 
+        _ = await agents.GetAsync(id, ct) ?? throw NotFound("agent");
+        await AuditRecords.AdminChangeAsync(context, "agent", "update_profile", id, ceiling is null ? null : Attrs("ceiling", string.Join(' ', ceiling)));
         return await agents.UpdateAsync(id, body.Owner, body.Type, body.Description, ceiling, ct) ? Results.NoContent() : throw NotFound("agent");
     }
 
-    private static async Task<IResult> RevokeAsync(RevokeRequest body, IRevocationList revocations, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(RevokeRequest body, HttpContext context, IRevocationList revocations, TimeProvider time, CancellationToken ct)
     {
         var kind = body.Kind switch
         {
@@ -102,6 +122,24 @@ internal static class AdminIdentityEndpoints
             throw BadRequest("until must be in the future (omit it to revoke forever)");
         }
 
+        var attributes = Attrs("kind", body.Kind!);
+        attributes["id"] = body.Id;
+        if (body.Until is { } u)
+        {
+            attributes["until"] = u.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await AuditRecords.AppendAsync(context, new AuditEvent
+        {
+            Type = AuditRecords.Revocation,
+            PrincipalId = context.GetWardenPrincipal()?.Id,
+            AgentId = body.Kind == "agent" ? body.Id : null,
+            OnBehalfOf = body.Kind == "user" ? body.Id : null,
+            TaskId = body.Kind == "task" ? body.Id : null,
+            Action = "revoke." + body.Kind,
+            Decision = "allow",
+            Attributes = attributes,
+        });
         await revocations.RevokeAsync(kind, body.Id, body.Until, ct);
         return Results.NoContent();
     }
@@ -118,6 +156,8 @@ internal static class AdminIdentityEndpoints
 
         return scopes;
     }
+
+    private static Dictionary<string, string> Attrs(string key, string value) => new(StringComparer.Ordinal) { [key] = value };
 
     private static UserView View(UserRecord u) => new(u.Id, u.Name, u.Rights, u.ExternalSubject, u.Disabled, u.CreatedAt);
 

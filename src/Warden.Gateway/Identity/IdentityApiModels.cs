@@ -81,4 +81,40 @@ internal sealed record PolicyRuleView(string Id, string Effect, string? Descript
 [JsonSerializable(typeof(ExplainRequest))]
 [JsonSerializable(typeof(ExplainResponse))]
 [JsonSerializable(typeof(PolicyView))]
+[JsonSerializable(typeof(PutRuleRequest))]
+[JsonSerializable(typeof(StoredRuleView))]
+[JsonSerializable(typeof(StoredRulesView))]
+[JsonSerializable(typeof(RuleChangeView))]
+[JsonSerializable(typeof(List<AgentView>))]
+[JsonSerializable(typeof(CreateAgentRequest))]
+[JsonSerializable(typeof(AgentCreated))]
+[JsonSerializable(typeof(List<ProviderView>))]
+[JsonSerializable(typeof(SetProviderKeyRequest))]
 internal sealed partial class IdentityApiJsonContext : JsonSerializerContext;
+
+/// <summary>Create or replace a stored policy rule (the id is in the path).</summary>
+internal sealed record PutRuleRequest(string? Effect, string? Description, IReadOnlyList<string>? Actions, string? When, IReadOnlyList<string>? Redact, string? AuditFailure, bool? CaptureContent);
+
+/// <summary>A stored policy rule.</summary>
+internal sealed record StoredRuleView(string Id, string Effect, string? Description, IReadOnlyList<string>? Actions, string? When, IReadOnlyList<string>? Redact, string? AuditFailure, bool? CaptureContent);
+
+/// <summary>Every stored rule at a revision.</summary>
+internal sealed record StoredRulesView(long Revision, IReadOnlyList<StoredRuleView> Rules);
+
+/// <summary>What a change did.</summary>
+internal sealed record RuleChangeView(string Id, string Outcome, string Version, string Revision);
+
+/// <summary>An agent as the admin API lists it (never a key).</summary>
+internal sealed record AgentView(string Id, string Name, string? Owner, string? Type, string? Description, DateTimeOffset CreatedAt, bool Revoked);
+
+/// <summary>Register an agent.</summary>
+internal sealed record CreateAgentRequest(string? Name, string? Type, string? Owner, string? Description, IReadOnlyList<string>? Ceiling);
+
+/// <summary>A new agent and its key, shown once.</summary>
+internal sealed record AgentCreated(string Id, string Name, string Key);
+
+/// <summary>A configured provider: whether it has a key (never the key).</summary>
+internal sealed record ProviderView(string Name, string Type, bool HasKey, bool KeyStored);
+
+/// <summary>Set a provider key.</summary>
+internal sealed record SetProviderKeyRequest(string? Key);

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Audit;
 using Warden.Core.Identity;
+using Warden.Gateway.Audit;
+using Warden.Gateway.Errors;
 using Warden.Gateway.Authentication;
 
 namespace Warden.Gateway.Identity;
@@ -51,16 +54,61 @@ internal static class TokenEndpoints
             form["grant_type"], form["subject_token"], form["subject_token_type"], form["actor_token"], form["actor_token_type"],
             form["scope"], form["task_id"], form["expires_in"], form["requested_token_type"]);
         var result = await exchange.ExchangeAsync(request, context.RequestAborted);
+        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!await AuditGrantAsync(context, result))
+        {
+            return Results.Json(new OAuthError("temporarily_unavailable", "the audit trail is unavailable; no token was issued (fail closed)"), IdentityApiJsonContext.Default.OAuthError, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         if (!result.Succeeded)
         {
             return Error(result.Error!, result.ErrorDescription);
         }
 
         var token = result.Token!;
-        var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         return Results.Json(
             new TokenResponse(token.Token, TokenExchangeRequest.AccessTokenType, "Bearer", (long)Math.Ceiling((token.ExpiresAt - now).TotalSeconds), token.Scopes.ToString(), token.TaskId),
             IdentityApiJsonContext.Default.TokenResponse);
+    }
+
+    /// <summary>Writes the <c>identity.grant</c> record of an exchange, issued or refused; false when the trail is down.</summary>
+    private static async Task<bool> AuditGrantAsync(HttpContext context, TokenExchangeResult result)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (result.Token is { } t)
+        {
+            attributes["jti"] = t.TokenId;
+            attributes["scope"] = t.Scopes.ToString();
+            attributes["expires_at"] = t.ExpiresAt.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            attributes["error"] = result.Error ?? "invalid_request";
+            if (result.ErrorDescription is { } d)
+            {
+                attributes["reason"] = d.Length > 512 ? d[..512] : d;
+            }
+        }
+
+        try
+        {
+            await AuditRecords.AppendAsync(context, new AuditEvent
+            {
+                Type = AuditRecords.Grant,
+                PrincipalId = result.Agent?.Id,
+                AgentId = result.Agent?.Id,
+                OnBehalfOf = result.UserId,
+                TaskId = result.Token?.TaskId,
+                Action = "token.exchange",
+                Decision = result.Succeeded ? "allow" : "deny",
+                Attributes = attributes,
+            });
+            return true;
+        }
+        catch (WardenHttpException)
+        {
+            return false;
+        }
     }
 
     private static async Task<IResult> JwksAsync(HttpContext context, SigningKeyRing keys)

@@ -14,7 +14,9 @@ public static class WardenIdentityEndpointRouteBuilderExtensions
         endpoints.MapWardenTokenEndpoints();
         var admin = endpoints.MapGroup("/admin").RequireWardenAdmin();
         admin.MapWardenIdentityAdmin();
+        admin.MapWardenDirectoryAdmin();
         admin.MapWardenPolicyAdmin();
+        admin.MapWardenPolicyRules();
         endpoints.MapOpenApi("/admin/openapi/{documentName}.json").RequireWardenAdmin();
         return endpoints;
     }

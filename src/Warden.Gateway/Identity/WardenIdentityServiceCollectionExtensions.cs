@@ -8,9 +8,12 @@ using Warden.Core.RateLimiting;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Policy;
 using Warden.Storage.Redis.Identity;
+using Warden.Storage.Postgres;
+using Warden.Storage.Postgres.Policy;
 using Warden.Storage.Redis.RateLimiting;
 using Warden.Storage.Sqlite;
 using Warden.Storage.Sqlite.Identity;
+using Warden.Storage.Sqlite.Policy;
 
 namespace Warden.Gateway.Identity;
 
@@ -70,9 +73,17 @@ public static class WardenIdentityServiceCollectionExtensions
     public static IServiceCollection AddWardenPolicy(this IServiceCollection services)
     {
         services.AddSingleton(sp => new PolicyDecisionPoint(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPolicyRuleStore>(sp =>
+        {
+            var settings = sp.GetRequiredService<WardenIdentitySettings>();
+            return settings.PolicyPostgres is { } pg
+                ? new PostgresPolicyRuleStore(new PostgresDatabase(pg), sp.GetRequiredService<TimeProvider>())
+                : new SqlitePolicyRuleStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<PolicyReloadService>();
         services.AddSingleton<ProviderAccessPolicyDecisionPoint>();
         services.TryAddSingleton<IPolicyDecisionPoint, WardenPolicyDecisionPoint>(); // a host or test that registered its own PDP first keeps it
-        services.AddHostedService<PolicyReloadService>();
+        services.AddHostedService(sp => sp.GetRequiredService<PolicyReloadService>());
         return services;
     }
 
@@ -86,7 +97,9 @@ public static class WardenIdentityServiceCollectionExtensions
                 ? new InMemoryQuotaStore(sp.GetRequiredService<TimeProvider>())
                 : new RedisQuotaStore(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => new RateLimitEnforcer(sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<WardenIdentitySettings>().RateLimits, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new QuotaRateLimiter(sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<System.Threading.RateLimiting.PartitionedRateLimiter<QuotaKey>>(sp => sp.GetRequiredService<QuotaRateLimiter>());
+        services.AddSingleton(sp => new RateLimitEnforcer(sp.GetRequiredService<QuotaRateLimiter>(), sp.GetRequiredService<WardenIdentitySettings>().RateLimits));
         services.AddSingleton<PromptTokenCounter>();
         return services;
     }

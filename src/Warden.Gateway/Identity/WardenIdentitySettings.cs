@@ -20,6 +20,15 @@ public sealed record WardenIdentitySettings
     /// <summary>A policy file or directory (<c>Warden:Policy:Path</c>); null keeps the gateway's provider allow-list policy.</summary>
     public string? PolicyPath { get; init; }
 
+    /// <summary>How often a replica checks the stored (admin API) rules for a change made elsewhere (<c>Warden:Policy:RefreshInterval</c>, default 1 s; zero: on every request).</summary>
+    public TimeSpan PolicyRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>PostgreSQL for the stored policy rules (<c>Warden:Policy:PostgresConnectionString</c>); else the SQLite database.</summary>
+    public string? PolicyPostgres { get; init; }
+
+    /// <summary>Classify each proxied prompt with the detection engine (<c>pii</c>, <c>secret</c>) for <c>resource.data</c> (<c>Warden:Policy:ClassifyWithDetection</c>).</summary>
+    public bool ClassifyWithDetection { get; init; }
+
     /// <summary>Limits and budgets (<c>Warden:RateLimits</c>).</summary>
     public RateLimitOptions RateLimits { get; init; } = new();
 
@@ -77,6 +86,13 @@ public sealed record WardenIdentitySettings
             errors.Add($"Warden:Policy:Path: '{policyPath}' does not exist");
         }
 
+        var refresh = TimeSpan.FromSeconds(1);
+        if (configuration["Warden:Policy:RefreshInterval"] is { Length: > 0 } refreshText
+            && (!TimeSpan.TryParse(refreshText, System.Globalization.CultureInfo.InvariantCulture, out refresh) || refresh < TimeSpan.Zero || refresh > TimeSpan.FromMinutes(10)))
+        {
+            errors.Add("Warden:Policy:RefreshInterval: a time span between 00:00:00 and 00:10:00");
+        }
+
         if (errors.Count > 0)
         {
             throw new WardenConfigurationException(errors);
@@ -87,6 +103,9 @@ public sealed record WardenIdentitySettings
             TaskTokens = tokens,
             Oidc = oidc,
             PolicyPath = string.IsNullOrEmpty(policyPath) ? null : policyPath,
+            PolicyRefreshInterval = refresh,
+            ClassifyWithDetection = string.Equals(configuration["Warden:Policy:ClassifyWithDetection"], "true", StringComparison.OrdinalIgnoreCase),
+            PolicyPostgres = configuration["Warden:Policy:PostgresConnectionString"] is { Length: > 0 } pg ? pg : null,
             RateLimits = limits,
             Redis = configuration["Warden:Redis"] is { Length: > 0 } r ? r : null,
         };

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Warden.Core.Identity;
 using Warden.Core.Policy;
 using Warden.Gateway.Errors;
@@ -16,31 +14,38 @@ internal static class PolicyAdminEndpoints
     public static RouteGroupBuilder MapWardenPolicyAdmin(this RouteGroupBuilder admin)
     {
         admin.MapGet("/policy", Show).WithTags("policy");
-        admin.MapPost("/policy/reload", Reload).WithTags("policy");
-        admin.MapPost("/policy/explain", Explain).WithTags("policy");
+        admin.MapPost("/policy/reload", ReloadAsync).WithTags("policy");
+        admin.MapPost("/policy/explain", ExplainAsync).Accepts<ExplainRequest>("application/json").WithTags("policy");
         return admin;
     }
 
-    private static IResult Show(PolicyDecisionPoint pdp, WardenIdentitySettings settings, IServiceProvider sp)
+    private static IResult Show(PolicyDecisionPoint pdp, WardenIdentitySettings settings, PolicyReloadService runtime)
     {
         var policy = pdp.Current;
-        var last = Source(sp)?.LastResult;
+        var last = runtime.Source.LastResult;
         return Results.Json(
             new PolicyView(policy.Version, settings.PolicyPath, policy.Rules.Select(r => new PolicyRuleView(r.Id, EffectName(r.Effect), r.Description, r.Actions, r.Condition, r.Source)).ToList(), last?.Errors ?? []),
             IdentityApiJsonContext.Default.PolicyView);
     }
 
-    private static IResult Reload(IServiceProvider sp)
+    private static async Task<IResult> ReloadAsync(PolicyReloadService runtime, CancellationToken ct)
     {
-        var source = Source(sp) ?? throw new WardenHttpException(StatusCodes.Status409Conflict, "no_policy", "no policy file is configured (Warden:Policy:Path)");
-        var result = source.Reload();
+        if (!runtime.HasRules)
+        {
+            throw new WardenHttpException(StatusCodes.Status409Conflict, "no_policy", "no policy file is configured (Warden:Policy:Path) and no rule is stored");
+        }
+
+        var result = await runtime.ReloadFromStoreAsync(ct);
         return result.Applied
             ? Results.NoContent()
             : throw new WardenHttpException(StatusCodes.Status422UnprocessableEntity, "invalid_policy", "rejected, the last good policy stays in force: " + string.Join("; ", result.Errors));
     }
 
-    private static IResult Explain(ExplainRequest body, IPolicyDecisionPoint pdp)
+    private static async Task<IResult> ExplainAsync(HttpContext context, IPolicyDecisionPoint pdp)
     {
+        // snake_case as documented (principal_kind, agent_type, …): read with the source-generated context
+        var body = await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, IdentityApiJsonContext.Default.ExplainRequest, context.RequestAborted)
+            ?? throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "a JSON request is required");
         if (string.IsNullOrEmpty(body.Action))
         {
             throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "action is required");
@@ -62,9 +67,6 @@ internal static class PolicyAdminEndpoints
                 e.Rules.Select(r => new RuleTraceView(r.RuleId, EffectName(r.Effect), r.Outcome, r.Detail)).ToList()),
             IdentityApiJsonContext.Default.ExplainResponse);
     }
-
-    private static PolicyFileSource? Source(IServiceProvider sp) =>
-        sp.GetServices<IHostedService>().OfType<PolicyReloadService>().FirstOrDefault()?.Source;
 
     internal static string EffectName(PolicyEffect effect) => effect switch
     {

@@ -1,18 +1,17 @@
 using Warden.Core.Policy;
-using Warden.Gateway.Identity;
 
 namespace Warden.Gateway.Policy;
 
 /// <summary>
-/// The gateway's PDP: the task-token scope check first (always), then the YAML policy when one is configured,
+/// The gateway's PDP: the task-token scope check first (always), then the policy (YAML files and admin-API rules) when there is one,
 /// else the provider allow-list default. Deny by default; never throws.
 /// </summary>
-internal sealed class WardenPolicyDecisionPoint(WardenIdentitySettings settings, PolicyDecisionPoint rules, ProviderAccessPolicyDecisionPoint fallback) : IPolicyDecisionPoint
+internal sealed class WardenPolicyDecisionPoint(PolicyReloadService runtime, PolicyDecisionPoint rules, ProviderAccessPolicyDecisionPoint fallback) : IPolicyDecisionPoint
 {
     public PolicyDecision Decide(PolicyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (settings.PolicyPath is not null)
+        if (runtime.HasRules)
         {
             return rules.Decide(request); // includes the scope check
         }
@@ -34,5 +33,5 @@ internal sealed class WardenPolicyDecisionPoint(WardenIdentitySettings settings,
 
     /// <summary>Explains with the YAML policy (or reports that the default policy is in force).</summary>
     public PolicyExplanation Explain(PolicyRequest request) =>
-        settings.PolicyPath is not null ? rules.Explain(request) : new PolicyExplanation(Decide(request), []);
+        runtime.HasRules ? rules.Explain(request) : new PolicyExplanation(Decide(request), []);
 }

@@ -19,7 +19,7 @@ internal sealed class ProviderClient : IDisposable
     private static readonly ProductInfoHeaderValue UserAgent = new("warden", "1.0");
 
     private readonly HttpMessageInvoker _invoker;
-    private readonly string? _apiKey;
+    private volatile string? _apiKey;
     private readonly string _baseUrl;
 
     public ProviderClient(string name, ProviderOptions options, string? apiKey, IReadOnlyList<string> egressAllowlist, HttpMessageHandler? handlerOverride = null)
@@ -43,6 +43,9 @@ internal sealed class ProviderClient : IDisposable
     public WireFormat Format { get; }
 
     public bool HasApiKey => _apiKey is not null;
+
+    /// <summary>Replaces the key used from the next request on (admin API key rotation on this replica).</summary>
+    public void ReplaceApiKey(string? apiKey) => _apiKey = apiKey;
 
     public TimeSpan ConnectTimeout { get; }
 
@@ -92,18 +95,19 @@ internal sealed class ProviderClient : IDisposable
         var h = request.Headers;
         h.UserAgent.Add(UserAgent);
         h.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
-        if (_apiKey is not null)
+        var key = _apiKey;
+        if (key is not null)
         {
             switch (Options.Type)
             {
                 case "anthropic":
-                    h.TryAddWithoutValidation("x-api-key", _apiKey);
+                    h.TryAddWithoutValidation("x-api-key", key);
                     break;
                 case "azure-openai":
-                    h.TryAddWithoutValidation("api-key", _apiKey);
+                    h.TryAddWithoutValidation("api-key", key);
                     break;
                 default:
-                    h.TryAddWithoutValidation("Authorization", "Bearer " + _apiKey);
+                    h.TryAddWithoutValidation("Authorization", "Bearer " + key);
                     break;
             }
         }

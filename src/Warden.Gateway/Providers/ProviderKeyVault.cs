@@ -19,6 +19,12 @@ internal sealed class ProviderKeyVault(IDataProtectionProvider dataProtection, S
     /// <summary>Encrypts and stores <paramref name="apiKey"/> for <paramref name="provider"/>.</summary>
     public void SetKey(string provider, string apiKey) => store.Set(provider.ToLowerInvariant(), _protector.Protect(apiKey));
 
+    /// <summary>Deletes the stored key of <paramref name="provider"/>.</summary>
+    public bool DeleteKey(string provider) => store.Delete(provider.ToLowerInvariant());
+
+    /// <summary>Providers with a stored key.</summary>
+    public IReadOnlyList<string> ListStored() => store.List();
+
     /// <summary>The key for a provider: the configured one (stored encrypted on the way), else the stored one, else null.</summary>
     public string? GetKey(string provider, ProviderOptions options)
     {

@@ -199,11 +199,17 @@ internal sealed partial class ProxyHandler
 
         s.InputTokens = input;
         s.OutputTokens = outputTokens;
-        await AuditOrFailAsync(CompletionEvent(s, target, 200), context.RequestAborted);
+        if (s.Capture)
+        {
+            s.ResponseHmac = await CaptureAsync(System.Text.Encoding.UTF8.GetString(output.Span), context.RequestAborted);
+        }
+
+        await AuditOrFailAsync(CompletionEvent(s, target, 200), context.RequestAborted, s.Decision?.AuditFailOpen == true);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = output.Length;
         await context.Response.Body.WriteAsync(output, context.RequestAborted);
+        await RecordUsageAsync(s, target);
         Complete(s, target.Provider.Name, 200);
     }
 
@@ -298,6 +304,8 @@ internal sealed partial class ProxyHandler
         PromptTokens = s.InputTokens,
         CompletionTokens = s.OutputTokens,
         FindingCounts = s.Session?.FindingCounts,
+        RuleId = s.Decision?.RuleId,
+        ContentHmac = s.ResponseHmac,
     };
 
     private void Complete(RequestState s, string provider, int status)

@@ -32,6 +32,7 @@ internal sealed partial class ProxyHandler
         await using var upstream = await response.Content.ReadAsStreamAsync(ct);
         var sse = new SseReader(upstream, MaxEventBytes);
         var passthrough = s.Canonical is null && s.Kind != ApiKind.UnifiedProxy && s.Session is null && target.Provider.Format == s.CallerFormat;
+        s.StreamText = NeedsStreamText(s) ? new StreamTextCollector() : null;
         var writer = context.Response.BodyWriter;
         var started = false;
         var status = 200;
@@ -84,6 +85,11 @@ internal sealed partial class ProxyHandler
             await sse.CompleteAsync();
         }
 
+        if (s.Capture && s.StreamText is { } answer)
+        {
+            await CaptureResponseAsync(s, answer.Text);
+        }
+
         try
         {
             await _audit.AppendAsync(CompletionEvent(s, target, status), CancellationToken.None);
@@ -93,8 +99,13 @@ internal sealed partial class ProxyHandler
 #pragma warning restore CA1031
         {
             LogAuditError(_logger, ex.GetType().Name);
+            if (s.Decision?.AuditFailOpen == true)
+            {
+                _failOpen?.Record(CompletionEvent(s, target, status));
+            }
         }
 
+        await RecordUsageAsync(s, target);
         Complete(s, target.Provider.Name, status);
     }
 
@@ -114,6 +125,7 @@ internal sealed partial class ProxyHandler
             writer.Write("data: "u8);
             writer.Write(data);
             writer.Write("\n\n"u8);
+            s.StreamText?.Add(data);
             if (data.IndexOf("_tokens\""u8) >= 0)
             {
                 try
@@ -152,6 +164,7 @@ internal sealed partial class ProxyHandler
         {
             chunks.Clear();
             var data = sse.Data.Span;
+            s.StreamText?.Add(data);
             if (fromAnthropic is not null)
             {
                 if (JsonNode.Parse(data) is JsonObject evt)

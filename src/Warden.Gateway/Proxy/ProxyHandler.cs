@@ -8,6 +8,8 @@ using Warden.Core.Audit;
 using Warden.Core.Identity;
 using Warden.Core.Policy;
 using Warden.Core.Pseudonymization;
+using Warden.Core.RateLimiting;
+using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
 using Warden.Gateway.Hosting;
@@ -39,6 +41,13 @@ internal sealed partial class ProxyHandler
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<ProxyHandler> _logger;
+    private readonly RateLimitEnforcer? _limits;
+    private readonly PromptTokenCounter? _tokens;
+    private readonly AuditFailOpenJournal? _failOpen;
+    private readonly ContentCapturePolicy? _capture;
+    private readonly AuditContentProtector? _protector;
+    private readonly Core.Detection.DetectionEngine? _detector;
+    private readonly bool _classify;
 
     public ProxyHandler(WardenGatewayOptions options, ProviderRegistry registry, IPolicyDecisionPoint pdp, IAuditTrail audit,
         IServiceProvider services, GatewayMetrics metrics, TimeProvider time, ILogger<ProxyHandler> logger)
@@ -51,6 +60,13 @@ internal sealed partial class ProxyHandler
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _limits = services.GetService<RateLimitEnforcer>();
+        _tokens = services.GetService<PromptTokenCounter>();
+        _failOpen = services.GetService<AuditFailOpenJournal>();
+        _capture = services.GetService<ContentCapturePolicy>();
+        _protector = services.GetService<AuditContentProtector>();
+        _detector = services.GetService<Core.Detection.DetectionEngine>();
+        _classify = services.GetService<Identity.WardenIdentitySettings>()?.ClassifyWithDetection == true;
     }
 
     public async Task HandleAsync(HttpContext context, ApiKind kind)
@@ -88,9 +104,12 @@ internal sealed partial class ProxyHandler
                 ? $"the model '{scan.Model}' does not exist or is not configured in Warden"
                 : $"the provider '{scan.Provider}' is not configured in Warden");
 
-        var permitted = Authorize(principal, kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat", targets, out var firstDenial);
+        var action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat";
+        var data = Classify(context, body.Memory);
+        var permitted = Authorize(principal, action, targets, data, out var firstDenial, out var decision);
         if (permitted.Count == 0)
         {
+            await AuditDenialAsync(principal, action, targets[0], firstDenial!);
             throw new WardenHttpException(403, "policy_denied", $"denied by policy ({firstDenial!.RuleId}): {firstDenial.Reason}");
         }
 
@@ -103,6 +122,11 @@ internal sealed partial class ProxyHandler
         var session = scrubRequired ? OpenScrubSession() : null;
         var callerFormat = kind == ApiKind.AnthropicMessages ? WireFormat.Anthropic : WireFormat.OpenAI;
         var endpoint = EndpointName(kind);
+        var state = new RequestState(context, kind, callerFormat, shape, principal, body, scan, session, started, endpoint)
+        {
+            Decision = decision,
+            Capture = decision!.CaptureContent || _capture?.ShouldCapture(principal.Kind == PrincipalKind.Agent ? principal.Id : null, principal.TaskId) == true,
+        };
 
         await AuditOrFailAsync(new AuditEvent
         {
@@ -111,27 +135,29 @@ internal sealed partial class ProxyHandler
             AgentId = principal.Kind == PrincipalKind.Agent ? principal.Id : null,
             OnBehalfOf = principal.OnBehalfOf,
             TaskId = principal.TaskId,
-            Action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat",
+            Action = action,
             Provider = permitted[0].Provider.Name,
             Model = permitted[0].Model,
-            Decision = "allow",
+            Decision = decision.Effect == PolicyEffect.Redact ? "redact" : "allow",
+            RuleId = decision.RuleId,
             FindingCounts = session?.FindingCounts,
-        }, aborted);
+            ContentHmac = state.Capture ? await CaptureAsync(System.Text.Encoding.UTF8.GetString(body.Span), aborted) : null,
+        }, aborted, decision.AuditFailOpen);
 
-        var state = new RequestState(context, kind, callerFormat, shape, principal, body, scan, session, started, endpoint);
         await ForwardAsync(state, permitted);
     }
 
-    private List<RouteTarget> Authorize(WardenPrincipal principal, string action, RouteTarget[] targets, out PolicyDecision? firstDenial)
+    private List<RouteTarget> Authorize(WardenPrincipal principal, string action, RouteTarget[] targets, List<string>? data, out PolicyDecision? firstDenial, out PolicyDecision? firstAllow)
     {
         firstDenial = null;
+        firstAllow = null;
         var permitted = new List<RouteTarget>(targets.Length);
         foreach (var t in targets)
         {
             PolicyDecision decision;
             try
             {
-                decision = _pdp.Decide(new PolicyRequest(principal, action, t.Provider.Name, t.Model, Time: _time.GetUtcNow()));
+                decision = _pdp.Decide(new PolicyRequest(principal, action, t.Provider.Name, t.Model, DataClassifications: data, Time: _time.GetUtcNow()));
             }
 #pragma warning disable CA1031 // a failing policy engine denies (fail closed)
             catch (Exception ex)
@@ -144,6 +170,7 @@ internal sealed partial class ProxyHandler
             if (decision.IsPermitted)
             {
                 permitted.Add(t);
+                firstAllow ??= decision;
             }
             else
             {
@@ -174,7 +201,7 @@ internal sealed partial class ProxyHandler
         }
     }
 
-    private async Task AuditOrFailAsync(AuditEvent auditEvent, CancellationToken ct)
+    private async Task AuditOrFailAsync(AuditEvent auditEvent, CancellationToken ct, bool failOpen = false)
     {
         try
         {
@@ -189,6 +216,12 @@ internal sealed partial class ProxyHandler
 #pragma warning restore CA1031
         {
             LogAuditError(_logger, ex.GetType().Name);
+            if (failOpen && _failOpen is not null)
+            {
+                _failOpen.Record(auditEvent); // the policy chose to fail open: proceed, audited once the trail is back
+                return;
+            }
+
             throw new WardenHttpException(503, "audit_unavailable", "the audit trail is unavailable; the request was refused (fail closed)");
         }
     }

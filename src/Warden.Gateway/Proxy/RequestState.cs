@@ -38,4 +38,16 @@ internal sealed class RequestState(
     public int InputTokens { get; set; }
 
     public int OutputTokens { get; set; }
+
+    /// <summary>The policy decision that permitted the request (rule id, fail-open and capture settings).</summary>
+    public Core.Policy.PolicyDecision? Decision { get; set; }
+
+    /// <summary>Content capture is on for this request (policy rule or <c>Warden:Audit:Capture</c>).</summary>
+    public bool Capture { get; set; }
+
+    /// <summary>HMAC of the captured answer, for the <c>gateway.response</c> record.</summary>
+    public string? ResponseHmac { get; set; }
+
+    /// <summary>The streamed answer's text, collected only when needed (usage counting, capture).</summary>
+    public StreamTextCollector? StreamText { get; set; }
 }

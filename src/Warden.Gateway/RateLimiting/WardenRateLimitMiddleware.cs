@@ -15,6 +15,9 @@ namespace Warden.Gateway.RateLimiting;
 /// </summary>
 internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, RateLimitEnforcer enforcer, PromptTokenCounter counter, ILogger<WardenRateLimitMiddleware> logger)
 {
+    /// <summary><c>HttpContext.Items</c> key of the prompt tokens counted here (the proxy prices them when the provider reports none).</summary>
+    public const string PromptTokensItem = "warden.prompt_tokens";
+
     private const int MaxCountedBodyBytes = 4 * 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext context)
@@ -37,6 +40,7 @@ internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, Ra
             request.Body.Position = 0;
             var (model, text) = PromptTextExtractor.Extract(buffer);
             promptTokens = counter.Count(model, text);
+            context.Items[PromptTokensItem] = promptTokens;
         }
 
         var decision = await enforcer.CheckAsync(principal, promptTokens, context.RequestAborted);

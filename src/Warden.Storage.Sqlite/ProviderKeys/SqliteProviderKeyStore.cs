@@ -51,6 +51,16 @@ public sealed class SqliteProviderKeyStore
         return cmd.ExecuteScalar() as string;
     }
 
+    /// <summary>Deletes the stored key of <paramref name="provider"/>; false when there was none.</summary>
+    public bool Delete(string provider)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM provider_keys WHERE provider = $p";
+        cmd.Parameters.AddWithValue("$p", provider);
+        return cmd.ExecuteNonQuery() > 0;
+    }
+
     /// <summary>Names of providers with a stored key.</summary>
     public IReadOnlyList<string> List()
     {

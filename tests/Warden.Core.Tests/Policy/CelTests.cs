@@ -120,9 +120,19 @@ public sealed class CelTests
     [InlineData("true && resource.provider in ['a', 'b']", "a,b")]
     [InlineData("resource.provider == 'openai' || true", null)]
     [InlineData("'openai' == resource.provider", "openai")]
-    public void Compile_ProviderIndex_Extracted(string expr, string? providers)
+    [InlineData("principal.id == 'a' || (resource.model.startsWith('x') && 'tag' in resource.data)", "Data:tag,PrincipalId:a")]
+    [InlineData("agent.type == 'coder' && time.getHours() >= 8", "AgentType:coder")]
+    [InlineData("principal.id == 'a' || resource.model.startsWith('x')", null)]
+    [InlineData("!(resource.provider == 'openai')", null)]
+    [InlineData("resource.provider != 'openai'", null)]
+    [InlineData("request.env == 'prod'", null)]
+    [InlineData("action == 'llm.chat' && task.id in ['t1', 't2']", "Action:llm.chat")]
+    public void Compile_GuardIndex_Extracted(string expr, string? keys)
     {
-        var p = CelCompiler.Compile(expr).Providers;
-        Assert.Equal(providers, p is null ? null : string.Join(",", p.Order()));
+        var g = CelCompiler.Compile(expr).Guard;
+        var shown = g is null ? null
+            : g.All(k => k.Field == GuardField.Provider) ? string.Join(",", g.Select(k => k.Value).Order(StringComparer.Ordinal))
+            : string.Join(",", g.Select(k => k.Field + ":" + k.Value).Order(StringComparer.Ordinal));
+        Assert.Equal(keys, shown);
     }
 }

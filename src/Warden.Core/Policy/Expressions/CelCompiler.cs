@@ -16,29 +16,8 @@ internal static class CelCompiler
     {
         var ast = CelParser.Parse(source);
         var eval = new Scope([]).Compile(ast);
-        return new CelProgram(source, eval, ExtractProviders(ast));
+        return new CelProgram(source, eval, CelGuard.Extract(ast));
     }
-
-    /// <summary>The providers a condition requires, when its top-level conjunction pins <c>resource.provider</c> to literals.</summary>
-    private static HashSet<string>? ExtractProviders(CelNode node)
-    {
-        switch (node)
-        {
-            case CelBinary { Op: "&&" } and:
-                return ExtractProviders(and.Left) ?? ExtractProviders(and.Right);
-            case CelBinary { Op: "==" } eq when IsProvider(eq.Left) && eq.Right is CelLiteral { Value: string s }:
-                return new HashSet<string>([s], StringComparer.Ordinal);
-            case CelBinary { Op: "==" } eq when IsProvider(eq.Right) && eq.Left is CelLiteral { Value: string s }:
-                return new HashSet<string>([s], StringComparer.Ordinal);
-            case CelBinary { Op: "in" } inList when IsProvider(inList.Left) && inList.Right is CelList list
-                && list.Items.All(i => i is CelLiteral { Value: string }):
-                return list.Items.Select(i => (string)((CelLiteral)i).Value!).ToHashSet(StringComparer.Ordinal);
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsProvider(CelNode n) => n is CelSelect { Field: "provider", Operand: CelIdent { Name: "resource" } };
 
     private sealed class Scope(IReadOnlyList<string> locals)
     {

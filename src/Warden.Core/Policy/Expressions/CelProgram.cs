@@ -1,7 +1,7 @@
 namespace Warden.Core.Policy.Expressions;
 
-/// <summary>A compiled condition. <see cref="Providers"/> is set when the condition requires one of these providers (used to index rules).</summary>
-internal sealed record CelProgram(string Source, Func<EvalContext, object?> Evaluate, IReadOnlySet<string>? Providers)
+/// <summary>A compiled condition. <see cref="Guard"/> is set when the condition can only hold if one of these literal keys holds (used to index rules).</summary>
+internal sealed record CelProgram(string Source, Func<EvalContext, object?> Evaluate, IReadOnlyList<(GuardField Field, string Value)>? Guard)
 {
     /// <summary>Evaluates to true, false, or an error message.</summary>
     public (bool Value, string? Error) EvaluateBool(EvalContext context)
