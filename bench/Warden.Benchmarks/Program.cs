@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Warden.Benchmarks.Audit;
+
+if (args is ["audit-cpu", ..])
+{
+    await AuditCpuProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

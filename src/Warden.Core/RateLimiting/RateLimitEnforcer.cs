@@ -25,6 +25,24 @@ public sealed class RateLimitEnforcer
         _time = time;
     }
 
+    /// <summary>
+    /// Whether any limit that applies to <paramref name="principal"/> counts prompt tokens; when none does, the
+    /// caller can skip tokenizing the prompt (<see cref="CheckAsync"/> ignores the count then anyway).
+    /// </summary>
+    public bool CountsPromptTokens(WardenPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        foreach (var (_, s) in Subjects(principal))
+        {
+            if (s.PromptTokensPerMinute > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Checks and counts one request with <paramref name="promptTokens"/> prompt tokens.</summary>
     public async ValueTask<RateLimitDecision> CheckAsync(WardenPrincipal principal, long promptTokens, CancellationToken cancellationToken)
     {

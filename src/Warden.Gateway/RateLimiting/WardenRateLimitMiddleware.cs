@@ -28,7 +28,9 @@ internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, Ra
 
         long promptTokens = 0;
         var request = context.Request;
+        // Tokenizing the prompt is the costly part of this middleware: only done when a prompt-token limit applies.
         if (HttpMethods.IsPost(request.Method) && request.ContentLength is > 0 and <= MaxCountedBodyBytes
+            && enforcer.CountsPromptTokens(principal)
             && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
         {
             request.EnableBuffering();
