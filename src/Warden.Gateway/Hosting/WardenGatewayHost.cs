@@ -39,7 +39,10 @@ public static class WardenGatewayHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args,
+            // Options are read once and validated whole; nothing reloads appsettings.json. Its default
+            // reload-on-change watches the content root RECURSIVELY, and with the default data directory
+            // (./.warden) under it every audit/WAL write became an inotify event the host processed (profiled).
+            Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
         configure?.Invoke(builder);
