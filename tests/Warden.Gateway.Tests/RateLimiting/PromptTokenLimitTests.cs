@@ -13,9 +13,10 @@ public sealed class PromptTokenLimitTests
         await using (gw)
         {
             var key = await gw.CreateAgentKeyAsync("prompt-limited");
-            var refused = await IdentityGateway.ChatAsync(gw, key, "openai/gpt-4o"); // "hello there" = 2 tokens
+            // PostAsJsonAsync sends the body chunked (no Content-Length): it must be counted all the same.
+            var refused = await IdentityGateway.ChatAsync(gw, key, "openai/gpt-4o");
             Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-            Assert.Contains("prompt (2 tokens)", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Matches("the prompt \\([0-9]+ tokens\\) is larger than agent:[^ ]+.s limit of 1 prompt tokens per minute", await refused.Content.ReadAsStringAsync());
         }
     }
 
