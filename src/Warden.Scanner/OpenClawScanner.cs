@@ -35,7 +35,7 @@ internal sealed class OpenClawScanner : IDisposable
         _time = time;
         _advisories = advisories ?? AdvisoryTable.Default;
         _checks = checks ?? OpenClawChecks.All;
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -45,7 +45,35 @@ internal sealed class OpenClawScanner : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             MaxConnectionsPerServer = 4,
             MaxResponseHeadersLength = 64,
-        });
+        };
+        if (!options.Networks.IsUnrestricted)
+        {
+            handler.ConnectCallback = (context, ct) => ConnectAllowedAsync(options.Networks, context.DnsEndPoint, ct);
+        }
+
+        _invoker = new HttpMessageInvoker(handler);
+    }
+
+    /// <summary>Dials only addresses the policy allows: the check is on the address connected to, not on the name.</summary>
+    private static async ValueTask<Stream> ConnectAllowedAsync(Targets.TargetNetworkPolicy policy, DnsEndPoint endpoint, CancellationToken cancellationToken)
+    {
+        var allowed = await policy.AllowedAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"{endpoint.Host} is outside the scanner's allowed networks");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Scans the targets and returns the report; cancellation ends the scan early with what was found.</summary>

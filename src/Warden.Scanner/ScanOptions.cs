@@ -33,6 +33,9 @@ internal sealed record ScanOptions
     /// <summary>Base paths tried on each port for a bare host or a range (the Control UI base path is configurable).</summary>
     public IReadOnlyList<string> BasePaths { get; init; } = ["/", "/openclaw/"];
 
+    /// <summary>Addresses the scan may connect to (enforced at connect time too).</summary>
+    public Targets.TargetNetworkPolicy Networks { get; init; } = Targets.TargetNetworkPolicy.Unrestricted;
+
     /// <summary>Largest number of targets (after expansion) one scan accepts.</summary>
     public int MaxTargets { get; init; } = 4096;
 

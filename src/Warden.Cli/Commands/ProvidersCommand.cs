@@ -46,7 +46,7 @@ internal sealed class ProvidersCommand : ICliCommand
                     throw new CliUsageException("no key on standard input");
                 }
 
-                var protector = WardenDataProtection.Create(dataDir).CreateProtector(ProviderKeyVault.Purpose);
+                var protector = WardenDataProtection.Create(dataDir, WardenPaths.ResolveKeyEncryptionKeyFile()).CreateProtector(ProviderKeyVault.Purpose);
                 store.Set(parsed.Positionals[1].ToLowerInvariant(), protector.Protect(key));
                 await context.Out.WriteLineAsync($"stored an encrypted key for provider '{parsed.Positionals[1].ToLowerInvariant()}'");
                 return 0;

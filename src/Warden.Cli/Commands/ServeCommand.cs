@@ -62,7 +62,7 @@ internal sealed class ServeCommand : ICliCommand
             {
                 if (configFile is not null)
                 {
-                    builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+                    builder.Configuration.AddWatchedJsonFile(configFile);
                     builder.Configuration.AddEnvironmentVariables();
                 }
 

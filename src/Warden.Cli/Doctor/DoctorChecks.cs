@@ -10,6 +10,7 @@ internal static class DoctorChecks
         new TlsCheck(),
         new AdminKeyCheck(),
         new ProviderKeysCheck(),
+        new KeyRingCheck(),
         new DataDirectoryPermissionsCheck(),
         new PolicyDefaultDenyCheck(),
         new AuditChainCheck(),

@@ -39,15 +39,17 @@ public static class WardenGatewayHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            // Options are read once and validated whole; nothing reloads appsettings.json. Its default
-            // reload-on-change watches the content root RECURSIVELY, and with the default data directory
-            // (./.warden) under it every audit/WAL write became an inotify event the host processed (profiled).
+            // The default appsettings reload watches the content root recursively (the data directory included):
+            // off, and replaced below by sources that poll just their own file.
             Args = ["--hostBuilder:reloadConfigOnChange=false", .. args],
             ContentRootPath = Directory.GetCurrentDirectory(),
         });
+        WatchedJsonFile.ReplaceDefaultAppSettings(builder.Configuration, builder.Environment.ContentRootPath);
         configure?.Invoke(builder);
 
+        var guard = ConfigurationFileGuard.Attach(builder.Configuration);
         var options = WardenOptionsLoader.Load(builder.Configuration);
+        guard.Started = true;
         CreatePrivateDirectory(options.DataDirectoryFullPath);
 
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -59,6 +61,7 @@ public static class WardenGatewayHost
 
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(guard);
         services.AddSingleton(new WardenStartupInfo { DatabasePath = WardenPaths.Database(options.DataDirectory) });
         services.AddSingleton(_ => new SqliteDatabase(WardenPaths.Database(options.DataDirectory)));
         AddEngines(services, options, builder.Configuration);
@@ -67,7 +70,15 @@ public static class WardenGatewayHost
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
-        _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        try
+        {
+            _ = app.Services.GetRequiredService<Providers.ProviderRegistry>(); // keys are encrypted into the store at start-up
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is System.Security.Cryptography.CryptographicException)
+        {
+            throw new WardenConfigurationException([ex.Message]);
+        }
+
         WardenBootstrap.RunAsync(
             app.Services.GetRequiredService<IPrincipalStore>(), options, info,
             app.Services.GetRequiredService<TimeProvider>(), CancellationToken.None).GetAwaiter().GetResult();

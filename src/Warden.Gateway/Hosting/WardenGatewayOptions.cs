@@ -39,6 +39,12 @@ public sealed record WardenGatewayOptions
     /// <summary>Model aliases by name: a model name callers use, mapped to a provider (and fallbacks).</summary>
     public IReadOnlyDictionary<string, ModelAliasOptions> Models { get; init; } = new Dictionary<string, ModelAliasOptions>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// A file (outside the data directory) holding a 32-byte base64 key-encryption key that wraps the Data Protection
+    /// key ring at rest. Unset: the ring relies on owner-only file permissions (<c>warden doctor</c> warns).
+    /// </summary>
+    public string? KeyEncryptionKeyFile { get; init; }
+
     /// <summary>Full path of the data directory.</summary>
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 

@@ -30,6 +30,31 @@ internal static class WardenGatewayOptionsValidator
             errors.Add("Warden:DataDirectory is empty");
         }
 
+        if (!string.IsNullOrWhiteSpace(o.KeyEncryptionKeyFile))
+        {
+            var kekPath = Path.GetFullPath(o.KeyEncryptionKeyFile);
+            if (!File.Exists(kekPath))
+            {
+                errors.Add($"Warden:KeyEncryptionKeyFile '{o.KeyEncryptionKeyFile}' does not exist");
+            }
+            else if (!string.IsNullOrWhiteSpace(o.DataDirectory)
+                && kekPath.StartsWith(o.DataDirectoryFullPath.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                errors.Add("Warden:KeyEncryptionKeyFile must not be inside the data directory (it would sit next to what it protects)");
+            }
+            else
+            {
+                try
+                {
+                    _ = KeyEncryptionKey.Load(kekPath);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    errors.Add("Warden:KeyEncryptionKeyFile: " + ex.Message);
+                }
+            }
+        }
+
         if (o.MaxRequestBodyBytes is < 1024 or > 1024L * 1024 * 1024)
         {
             errors.Add("Warden:MaxRequestBodyBytes must be between 1 KB and 1 GB");

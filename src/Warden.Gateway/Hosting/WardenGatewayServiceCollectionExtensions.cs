@@ -30,10 +30,11 @@ public static class WardenGatewayServiceCollectionExtensions
         services.AddSingleton<ICredentialAuthenticator, AdminKeyAuthenticator>();
         services.TryAddSingleton<IPolicyDecisionPoint, ProviderAccessPolicyDecisionPoint>();
         services.TryAddSingleton<IAuditTrail, NoOpAuditTrailPlaceholder>();
-        services.TryAddSingleton(_ => WardenDataProtection.Create(options.DataDirectory));
+        services.TryAddSingleton(_ => WardenDataProtection.Create(options.DataDirectory, options.KeyEncryptionKeyFile));
         services.TryAddSingleton(sp => new SqliteProviderKeyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ProviderKeyVault>();
         services.TryAddSingleton<ProviderRegistry>();
+        services.AddHostedService<WardenConfigurationReloader>();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<ProxyHandler>();
         services.AddOpenTelemetry().WithMetrics(m => m

@@ -22,12 +22,20 @@ public static class WardenPaths
             return flag;
         }
 
-        var config = new ConfigurationBuilder()
-            .SetBasePath(Directory.GetCurrentDirectory())
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var dir = config["Warden:DataDirectory"];
+        var dir = CliConfiguration()["Warden:DataDirectory"];
         return string.IsNullOrWhiteSpace(dir) ? new WardenGatewayOptions().DataDirectory : dir;
     }
+
+    /// <summary>The key-encryption key file for a CLI command (<c>Warden:KeyEncryptionKeyFile</c>, as <see cref="ResolveDataDirectory"/>).</summary>
+    public static string? ResolveKeyEncryptionKeyFile()
+    {
+        var file = CliConfiguration()["Warden:KeyEncryptionKeyFile"];
+        return string.IsNullOrWhiteSpace(file) ? null : file;
+    }
+
+    private static IConfigurationRoot CliConfiguration() => new ConfigurationBuilder()
+        .SetBasePath(Directory.GetCurrentDirectory())
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .Build();
 }

@@ -1,15 +1,15 @@
 using Warden.Core.Identity;
 using Warden.Core.Policy;
-using Warden.Gateway.Hosting;
+using Warden.Gateway.Providers;
 
 namespace Warden.Gateway.Policy;
 
 /// <summary>
 /// The default policy until the policy engine replaces it: deny by default; an authenticated agent
 /// (or user) may use <c>llm.*</c> actions on a provider whose <c>Agents</c> list names it or holds
-/// <c>*</c>. Everything else is denied.
+/// <c>*</c> (in the configuration snapshot in force). Everything else is denied.
 /// </summary>
-internal sealed class ProviderAccessPolicyDecisionPoint(WardenGatewayOptions options) : IPolicyDecisionPoint
+internal sealed class ProviderAccessPolicyDecisionPoint(ProviderRegistry registry) : IPolicyDecisionPoint
 {
     private static readonly PolicyDecision AllowListed = new(PolicyEffect.Allow, "provider-agents", "the agent is listed for the provider");
 
@@ -31,7 +31,7 @@ internal sealed class ProviderAccessPolicyDecisionPoint(WardenGatewayOptions opt
             return request.Action == "llm.models" ? AllowListed : PolicyDecision.DefaultDeny("no provider");
         }
 
-        if (!options.Providers.TryGetValue(request.Provider, out var provider))
+        if (!registry.Options.Providers.TryGetValue(request.Provider, out var provider))
         {
             return PolicyDecision.DefaultDeny("unknown provider");
         }

@@ -32,7 +32,8 @@ internal sealed class ProviderClient : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(options.ConnectTimeoutSeconds);
         FirstByteTimeout = TimeSpan.FromSeconds(options.FirstByteTimeoutSeconds);
         TotalTimeout = TimeSpan.FromSeconds(options.TotalTimeoutSeconds);
-        _invoker = new HttpMessageInvoker(handlerOverride ?? CreateHandler(options, egressAllowlist), disposeHandler: true);
+        // An override handler belongs to whoever registered it (it outlives a configuration reload).
+        _invoker = new HttpMessageInvoker(handlerOverride ?? CreateHandler(options, egressAllowlist), disposeHandler: handlerOverride is null or EchoProviderHandler);
     }
 
     public string Name { get; }

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Warden.Gateway.Hosting;
 
 namespace Warden.Gateway.Providers;
@@ -6,108 +6,138 @@ namespace Warden.Gateway.Providers;
 /// <summary>
 /// The configured providers and model routing. A requested model resolves, in order, to: a model
 /// alias (with its ordered fallbacks); <c>provider/model</c>; or the first provider listing the model.
+/// Providers, model aliases and the egress allowlist hot-reload: <see cref="TryReload"/> validates the
+/// new snapshot whole and builds its clients before swapping it in, so a bad reload keeps the last good one.
 /// </summary>
-internal sealed class ProviderRegistry : IDisposable
+internal sealed partial class ProviderRegistry : IDisposable
 {
-    private const int MaxCachedRoutes = 4096;
-    private readonly Dictionary<string, ProviderClient> _providers = new(StringComparer.OrdinalIgnoreCase);
-    private readonly WardenGatewayOptions _options;
-    private readonly ConcurrentDictionary<string, RouteTarget[]> _routes = new(StringComparer.Ordinal);
+    private readonly ProviderKeyVault _vault;
+    private readonly IReadOnlyDictionary<string, HttpMessageHandler> _overrides;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Lock _reloadGate = new();
+    private ProviderRoutes _routes;
+    private bool _disposed;
 
-    public ProviderRegistry(WardenGatewayOptions options, ProviderKeyVault vault, IEnumerable<ProviderHandlerOverride> overrides)
+    public ProviderRegistry(
+        WardenGatewayOptions options,
+        ProviderKeyVault vault,
+        IEnumerable<ProviderHandlerOverride> overrides,
+        TimeProvider? time = null,
+        ILogger<ProviderRegistry>? logger = null)
     {
-        _options = options;
-        var handlerOverrides = overrides.ToDictionary(o => o.Provider, o => o.Handler, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, p) in options.Providers)
-        {
-            HttpMessageHandler? handler = p.Type == "echo" ? new EchoProviderHandler() : handlerOverrides.GetValueOrDefault(name);
-            _providers[name] = new ProviderClient(name, p, p.Type == "echo" ? null : vault.GetKey(name, p), options.EgressAllowlist, handler);
-        }
+        _vault = vault;
+        _overrides = overrides.ToDictionary(o => o.Provider, o => o.Handler, StringComparer.OrdinalIgnoreCase);
+        _time = time ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _routes = Build(options);
     }
 
-    public IReadOnlyDictionary<string, ProviderClient> Providers => _providers;
+    /// <summary>The configuration snapshot in force (restart-only settings keep their start-up values).</summary>
+    public WardenGatewayOptions Options => Volatile.Read(ref _routes).Options;
+
+    public IReadOnlyDictionary<string, ProviderClient> Providers => Volatile.Read(ref _routes).Providers;
 
     /// <summary>The targets for <paramref name="model"/> (optionally pinned to <paramref name="provider"/>), or null when unknown.</summary>
-    public RouteTarget[]? Resolve(string model, string? provider)
-    {
-        if (provider is not null)
-        {
-            return _providers.TryGetValue(provider, out var pinned) ? [new RouteTarget(pinned, model)] : null;
-        }
-
-        if (_routes.TryGetValue(model, out var cached))
-        {
-            return cached;
-        }
-
-        var resolved = ResolveUncached(model);
-        if (resolved is not null && _routes.Count < MaxCachedRoutes)
-        {
-            _routes[model] = resolved;
-        }
-
-        return resolved;
-    }
-
-    private RouteTarget[]? ResolveUncached(string model)
-    {
-        if (_options.Models.TryGetValue(model, out var alias) && _providers.TryGetValue(alias.Provider, out var primary))
-        {
-            var list = new List<RouteTarget> { new(primary, alias.Model ?? model) };
-            foreach (var f in alias.Fallbacks)
-            {
-                var slash = f.IndexOf('/', StringComparison.Ordinal);
-                if (_providers.TryGetValue(f[..slash], out var fp))
-                {
-                    list.Add(new RouteTarget(fp, f[(slash + 1)..]));
-                }
-            }
-
-            return [.. list];
-        }
-
-        var s = model.IndexOf('/', StringComparison.Ordinal);
-        if (s > 0 && s < model.Length - 1 && _providers.TryGetValue(model[..s], out var explicitProvider))
-        {
-            return [new RouteTarget(explicitProvider, model[(s + 1)..])];
-        }
-
-        foreach (var p in _providers.Values)
-        {
-            foreach (var m in p.Options.Models)
-            {
-                if (string.Equals(m, model, StringComparison.Ordinal))
-                {
-                    return [new RouteTarget(p, model)];
-                }
-            }
-        }
-
-        return null;
-    }
+    public RouteTarget[]? Resolve(string model, string? provider) => Volatile.Read(ref _routes).Resolve(model, provider);
 
     /// <summary>Every model name a caller can use (aliases and listed provider models).</summary>
-    public IEnumerable<(string Id, string Provider)> ListModels()
-    {
-        foreach (var (alias, m) in _options.Models)
-        {
-            yield return (alias, m.Provider);
-        }
+    public IEnumerable<(string Id, string Provider)> ListModels() => Volatile.Read(ref _routes).ListModels();
 
-        foreach (var p in _providers.Values)
+    /// <summary>
+    /// Applies <paramref name="next"/> (already validated) if its clients can be built; otherwise keeps the
+    /// current snapshot. Settings that need a restart keep their current values. Returns whether it applied.
+    /// </summary>
+    public bool TryReload(WardenGatewayOptions next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        lock (_reloadGate)
         {
-            foreach (var m in p.Options.Models)
+            if (_disposed)
             {
-                yield return (m, p.Name);
+                return false;
+            }
+
+            var current = Volatile.Read(ref _routes);
+            var (merged, ignored) = RestartOnlySettings.Keep(current.Options, next);
+            if (ignored.Count > 0)
+            {
+                Log.RestartRequired(_logger, string.Join(", ", ignored));
+            }
+
+            ProviderRoutes built;
+            try
+            {
+                built = Build(merged);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IOException or System.Security.Cryptography.CryptographicException)
+            {
+                Log.ReloadRejected(_logger, ex.GetType().Name);
+                return false;
+            }
+
+            Volatile.Write(ref _routes, built);
+            Log.Reloaded(_logger, built.Providers.Count, merged.Models.Count);
+            RetireLater(current);
+            return true;
+        }
+    }
+
+    private ProviderRoutes Build(WardenGatewayOptions options)
+    {
+        var providers = new Dictionary<string, ProviderClient>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var (name, p) in options.Providers)
+            {
+                var handler = p.Type == "echo" ? new EchoProviderHandler() : _overrides.GetValueOrDefault(name);
+                providers[name] = new ProviderClient(name, p, p.Type == "echo" ? null : _vault.GetKey(name, p), options.EgressAllowlist, handler);
             }
         }
+        catch
+        {
+            foreach (var c in providers.Values)
+            {
+                c.Dispose();
+            }
+
+            throw;
+        }
+
+        return new ProviderRoutes(options, providers);
+    }
+
+    /// <summary>Requests in flight may still hold the old clients: dispose them once the longest total timeout has passed.</summary>
+    private void RetireLater(ProviderRoutes old)
+    {
+        var grace = TimeSpan.FromSeconds(30);
+        foreach (var c in old.Providers.Values)
+        {
+            grace = c.TotalTimeout + TimeSpan.FromSeconds(30) > grace ? c.TotalTimeout + TimeSpan.FromSeconds(30) : grace;
+        }
+
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ => { old.Dispose(); timer?.Dispose(); }, null, grace, Timeout.InfiniteTimeSpan);
     }
 
     public void Dispose()
     {
-        foreach (var p in _providers.Values)
+        lock (_reloadGate)
         {
-            p.Dispose();
+            _disposed = true;
+            Volatile.Read(ref _routes).Dispose();
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Configuration reloaded: {Providers} providers, {Aliases} model aliases")]
+        public static partial void Reloaded(ILogger logger, int providers, int aliases);
+
+        [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Configuration reload rejected ({Reason}); the last good configuration stays in force")]
+        public static partial void ReloadRejected(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Configuration changes to {Settings} take effect only after a restart")]
+        public static partial void RestartRequired(ILogger logger, string settings);
     }
 }

@@ -58,6 +58,14 @@ public static partial class ScannerEndpoints
             return;
         }
 
+        if (await FirstRefusedTargetAsync(request, ct) is { } refused)
+        {
+            metrics.Scan("rejected");
+            await WardenErrors.WriteAsync(context, StatusCodes.Status403Forbidden, "target_not_allowed",
+                $"target '{Bounded(refused, 256)}' is outside the scanner's allowed networks (Warden:Scanner:AllowedNetworks; link-local and cloud metadata addresses are never scanned)");
+            return;
+        }
+
         if (!gate.TryEnter())
         {
             metrics.Scan("rejected");
@@ -221,6 +229,45 @@ public static partial class ScannerEndpoints
                 throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
             }
         }
+    }
+
+    /// <summary>The first target with a host the network policy refuses entirely (the scanner also checks every connect).</summary>
+    private static async Task<string?> FirstRefusedTargetAsync(ScanRequest request, CancellationToken ct)
+    {
+        var policy = request.Limits.Networks;
+        if (policy.IsUnrestricted)
+        {
+            return null;
+        }
+
+        var checkedHosts = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+        foreach (var target in request.Targets)
+        {
+            foreach (var candidate in target.Candidates)
+            {
+                var host = candidate.GatewayRoot.IdnHost;
+                if (!checkedHosts.TryGetValue(host, out var ok))
+                {
+                    try
+                    {
+                        ok = (await policy.AllowedAddressesAsync(host, ct)).Length > 0;
+                    }
+                    catch (System.Net.Sockets.SocketException)
+                    {
+                        ok = true; // unresolvable: nothing to reach; the scan reports it unreachable
+                    }
+
+                    checkedHosts[host] = ok;
+                }
+
+                if (!ok)
+                {
+                    return target.Input;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static TimeSpan Tighten(JsonElement root, string name, TimeSpan server) =>

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Gateway.Hosting;
 using Warden.Scanner;
+using Warden.Scanner.Targets;
 
 namespace Warden.Gateway.Scanner;
 
@@ -26,10 +28,29 @@ public static class ScannerServiceCollectionExtensions
 
     internal static ScannerEndpointOptions Bind(IConfigurationSection? section)
     {
-        var defaults = new ScanOptions();
+        var defaults = new ScanOptions { Networks = new TargetNetworkPolicy { Denied = TargetNetworkPolicy.MetadataAndLinkLocal } };
         if (section is null || !section.Exists())
         {
-            return new ScannerEndpointOptions();
+            return new ScannerEndpointOptions { Limits = defaults };
+        }
+
+        var networkErrors = new List<string>();
+        List<IPNetwork> Networks(string key)
+        {
+            var list = new List<IPNetwork>();
+            foreach (var child in section.GetSection(key).GetChildren())
+            {
+                if (IPNetwork.TryParse(child.Value ?? "", out var n))
+                {
+                    list.Add(n);
+                }
+                else
+                {
+                    networkErrors.Add($"{ScannerEndpointOptions.SectionName}:{key}:{child.Key} '{child.Value}' is not a CIDR range (e.g. 10.0.0.0/8)");
+                }
+            }
+
+            return list;
         }
 
         double? Num(string key)
@@ -52,6 +73,11 @@ public static class ScannerServiceCollectionExtensions
             MaxHosts = Num("MaxHosts") is { } h ? (int)h : defaults.MaxHosts,
             Deadline = Num("DeadlineSeconds") is { } d ? TimeSpan.FromSeconds(d) : defaults.Deadline,
             ProbesPerSecond = Num("ProbesPerSecond") ?? defaults.ProbesPerSecond,
+            Networks = new TargetNetworkPolicy
+            {
+                Allowed = Networks("AllowedNetworks"),
+                Denied = [.. TargetNetworkPolicy.MetadataAndLinkLocal, .. Networks("DeniedNetworks")],
+            },
         };
         if (limits.FirstFrameWait > limits.ProbeTimeout)
         {
@@ -59,7 +85,7 @@ public static class ScannerServiceCollectionExtensions
         }
 
         var maxScans = Num("MaxConcurrentScans") is { } m ? (int)m : 2;
-        var errors = limits.Validate().Select(e => $"{ScannerEndpointOptions.SectionName}: {e}").ToList();
+        var errors = limits.Validate().Select(e => $"{ScannerEndpointOptions.SectionName}: {e}").Concat(networkErrors).ToList();
         if (maxScans is < 1 or > 64)
         {
             errors.Add($"{ScannerEndpointOptions.SectionName}:MaxConcurrentScans must be between 1 and 64");

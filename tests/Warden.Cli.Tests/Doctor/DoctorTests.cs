@@ -89,6 +89,26 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task KeyRing_WithoutKek_Warns_WithKek_Passes()
+    {
+        await (await StartRealGatewayAsync()).DisposeAsync();
+        var results = await RunAsync(GoodConfig);
+        Assert.Equal(DoctorStatus.Warn, results["key-ring"].Status);
+        Assert.Contains("file permissions only", results["key-ring"].Message, StringComparison.Ordinal);
+
+        // Old keys in clear next to a KEK still warn; once only wrapped keys remain, the check passes.
+        var kek = Path.Combine(_dir, "kek");
+        await File.WriteAllTextAsync(kek, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var withKek = GoodConfig.Replace("\"}}", "\",\"KeyEncryptionKeyFile\":\"" + kek + "\"}}", StringComparison.Ordinal);
+        Assert.Equal(DoctorStatus.Warn, (await RunAsync(withKek))["key-ring"].Status);
+
+        Directory.Delete(WardenPaths.KeyRing(DataDir), recursive: true);
+        File.Delete(Path.Combine(DataDir, "keyring-probe"));
+        _ = Gateway.Providers.WardenDataProtection.Create(DataDir, kek);
+        Assert.Equal(DoctorStatus.Pass, (await RunAsync(withKek))["key-ring"].Status);
+    }
+
+    [Fact]
     public async Task TamperedAuditRecord_FailsAuditChain_NamingTheRecord()
     {
         await (await StartRealGatewayAsync()).DisposeAsync();

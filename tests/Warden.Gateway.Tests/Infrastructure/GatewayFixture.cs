@@ -43,7 +43,8 @@ public sealed class GatewayFixture : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
         Action<IEndpointRouteBuilder>? endpoints = null,
-        string? dataDirectory = null)
+        string? dataDirectory = null,
+        Action<IConfigurationBuilder>? configuration = null)
     {
         var dir = dataDirectory ?? Path.Combine(Path.GetTempPath(), "warden-gw-" + Guid.NewGuid().ToString("N"));
         var logs = new CapturingLoggerProvider();
@@ -63,6 +64,7 @@ public sealed class GatewayFixture : IAsyncDisposable
         var app = WardenGatewayHost.Create([], b =>
         {
             b.Configuration.AddInMemoryCollection(all);
+            configuration?.Invoke(b.Configuration);
             b.Logging.ClearProviders();
             b.Logging.SetMinimumLevel(LogLevel.Trace);
             b.Logging.AddProvider(logs);

@@ -128,6 +128,54 @@ public sealed class OpenClawScanEndpointTests
         Assert.Contains(reason, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("169.254.169.254", null)] // cloud metadata: never, whatever is configured
+    [InlineData("http://[fd00:ec2::254]/", "::/0")]
+    [InlineData("{fake}", "10.0.0.0/8")] // loopback fake outside the allowed range
+    [InlineData("{fake-localhost}", "10.0.0.0/8")] // a host name is judged by what it resolves to
+    public async Task TargetOutsideAllowedNetworks_Refused403_NothingProbedOrAudited(string target, string? allowed)
+    {
+        await using var fake = await FakeOpenClawGateway.StartAsync(FakeGatewayProfile.VulnerableOld);
+        var settings = new Dictionary<string, string?>(FastLimits);
+        if (allowed is not null)
+        {
+            settings["Warden:Scanner:AllowedNetworks:0"] = allowed;
+        }
+
+        var audit = new RecordingAuditTrail();
+        await using var gw = await GatewayFixture.StartAsync(settings, Services(audit));
+        using var client = gw.CreateClient(ScannerCredential);
+        target = target.Replace("{fake}", fake.BaseUri.ToString(), StringComparison.Ordinal)
+            .Replace("{fake-localhost}", new UriBuilder(fake.BaseUri) { Host = "localhost" }.Uri.ToString(), StringComparison.Ordinal);
+        using var response = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { target } }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("allowed networks", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(fake.Requests);
+        Assert.DoesNotContain(audit.Events, e => e.Type == "scanner.scan");
+    }
+
+    [Fact]
+    public async Task TargetInsideAllowedNetworks_Scanned()
+    {
+        await using var fake = await FakeOpenClawGateway.StartAsync(FakeGatewayProfile.VulnerableOld);
+        var settings = new Dictionary<string, string?>(FastLimits) { ["Warden:Scanner:AllowedNetworks:0"] = "127.0.0.0/8" };
+        await using var gw = await GatewayFixture.StartAsync(settings, Services(new RecordingAuditTrail()));
+        using var client = gw.CreateClient(ScannerCredential);
+        using var response = await client.PostAsync("api/openclaw-scan", Body(new { targets = new[] { fake.BaseUri.ToString() } }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEmpty(fake.Requests);
+    }
+
+    [Fact]
+    public async Task AllowedNetworks_NotACidr_StartRefused()
+    {
+        var settings = new Dictionary<string, string?>(FastLimits) { ["Warden:Scanner:AllowedNetworks:0"] = "ten-dot-something" };
+        var ex = await Assert.ThrowsAsync<Warden.Gateway.Hosting.WardenConfigurationException>(() => GatewayFixture.StartAsync(settings, Services(new RecordingAuditTrail())));
+        Assert.Contains("is not a CIDR range", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RequestCannotLoosenServerLimits()
     {
