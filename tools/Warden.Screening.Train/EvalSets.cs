@@ -16,12 +16,14 @@ internal sealed class EvalSets
     public List<(string Id, string Text, int Label)> BenignHoldout { get; } = [];
     public List<(string Id, string Text, int Label)> BenignDocsTrain { get; } = [];
     public List<(string Id, string Text, int Label)> BenignDocsHoldout { get; } = [];
+    public List<string> DocumentsTrain { get; } = [];
+    public List<string> DocumentsHoldout { get; } = [];
     public List<string> ContextsTrain { get; } = [];
     public List<string> ContextsHoldout { get; } = [];
     public List<string> AttacksTrain { get; } = [];
     public List<string> AttacksHoldout { get; } = [];
 
-    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath)
+    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath)
     {
         var s = new EvalSets();
         foreach (var r in ReadJsonl(Path.Combine(dataDir, "deepset_prompt_injections_train.jsonl")))
@@ -37,6 +39,11 @@ internal sealed class EvalSets
         foreach (var r in ReadJsonl(benignDocsPath))
         {
             (Bucket(r.Id, 4) == 0 ? s.BenignDocsHoldout : s.BenignDocsTrain).Add(r);
+        }
+
+        foreach (var r in ReadJsonl(documentsPath))
+        {
+            (Bucket(r.Id, 4) == 0 ? s.DocumentsHoldout : s.DocumentsTrain).Add(r.Text);
         }
 
         var k = 0;
@@ -159,6 +166,24 @@ internal sealed class EvalSets
         }
 
         return (int)(h % (uint)n);
+    }
+
+    /// <summary>Inserts <paramref name="attack"/> at the <paramref name="k"/>-th sentence boundary of <paramref name="context"/> (modulo their number).</summary>
+    public static (string Text, int Start) InsertAtBoundary(string context, string attack, int k, bool newline)
+    {
+        var boundaries = new List<int> { 0 };
+        for (var i = 0; i < context.Length - 1; i++)
+        {
+            if (context[i] is '.' or '!' or '?' or '\n' or '|' && char.IsWhiteSpace(context[i + 1]) || context[i] == '|')
+            {
+                boundaries.Add(i + 1);
+            }
+        }
+
+        boundaries.Add(context.Length);
+        var at = boundaries[k % boundaries.Count];
+        var sep = newline ? "\n" : " ";
+        return (context[..at] + sep + attack + sep + context[at..], at + sep.Length);
     }
 
     /// <summary>Segments of <paramref name="text"/> with whether they overlap [start, start+len).</summary>

@@ -7,7 +7,7 @@ namespace Warden.Benchmarks.Screening;
 /// <summary>
 /// Sanitizer + injection detector throughput on mixed HTML and text, at three sizes to show linear
 /// scaling and bounded allocation. One thread = one core.
-/// <c>dotnet run -c Release --project bench/Warden.Benchmarks -- --filter '*ScreeningBenchmarks*' --inProcess --strategy Monitoring --launchCount 1 --warmupCount 1 --iterationCount 5</c>
+/// <c>dotnet run -c Release --project bench/Warden.Benchmarks -- --filter '*ScreeningBenchmarks*' --job short --inProcess --memory --warmupCount 5 --iterationCount 7</c>
 /// </summary>
 [MemoryDiagnoser]
 public class ScreeningBenchmarks

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Warden.Core.Detection;
 using Warden.Core.Detection.Operators;
 using Warden.Core.Pseudonymization;
@@ -14,7 +15,7 @@ namespace Warden.Cli.Commands;
 /// </summary>
 internal sealed class ScrubCommand : ICliCommand
 {
-    private static readonly string[] ValueOptions = ["entities", "operator", "min-score", "key-env", "allow", "deny"];
+    private static readonly string[] ValueOptions = ["entities", "operator", "min-score", "key-env", "allow", "deny", "fakes", "config"];
     private static readonly string[] Flags = ["jsonl", "no-names", "help"];
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -29,6 +30,8 @@ internal sealed class ScrubCommand : ICliCommand
         {
             await context.Out.WriteLineAsync("usage: warden scrub [FILE] [--jsonl] [--entities T1,T2] [--operator redact|mask|hash|encrypt|pseudonymize]");
             await context.Out.WriteLineAsync("                    [--min-score 0.35] [--no-names] [--allow v1,v2] [--deny v1,v2] [--key-env VAR]");
+            await context.Out.WriteLineAsync("                    [--fakes T1,T2|all]  (pseudonymize: realistic fakes of the same shape for these types)");
+            await context.Out.WriteLineAsync("                    [--config FILE.json]  (Warden:Detection: custom recognizers, lists, min score; flags add to it)");
             await context.Out.WriteLineAsync("  hash/encrypt read a base64 32-byte key from $WARDEN_SCRUB_KEY (or --key-env VAR).");
             return 0;
         }
@@ -38,12 +41,13 @@ internal sealed class ScrubCommand : ICliCommand
             throw new CliUsageException("at most one input file");
         }
 
-        var options = new DetectionOptions
+        var configured = LoadConfigured(a.Get("config"));
+        var options = configured with
         {
-            NamedEntities = !a.Flag("no-names"),
-            MinScore = a.Has("min-score") ? ParseScore(a.Get("min-score")!) : 0.35,
-            AllowList = Split(a.Get("allow")),
-            DenyList = Split(a.Get("deny")),
+            NamedEntities = configured.NamedEntities && !a.Flag("no-names"),
+            MinScore = a.Has("min-score") ? ParseScore(a.Get("min-score")!) : configured.MinScore,
+            AllowList = [.. configured.AllowList, .. Split(a.Get("allow"))],
+            DenyList = [.. configured.DenyList, .. Split(a.Get("deny"))],
         };
         IReadOnlyCollection<string>? entities = a.Has("entities") ? Split(a.Get("entities")) : null;
         var engine = new DetectionEngine(options);
@@ -59,7 +63,19 @@ internal sealed class ScrubCommand : ICliCommand
         var op = ParseOperator(a.Get("operator") ?? "redact");
         var opOptions = new OperatorOptions { Operator = op, HashKey = KeyFor(op, a.Get("key-env")), EncryptionKey = KeyFor(op, a.Get("key-env")) };
         opOptions.Validate();
-        var pseudonymizer = op == ScrubOperator.Pseudonymize ? new Pseudonymizer(engine, TimeProvider.System) : null;
+        string[] fakes = a.Get("fakes") is { } f ? (f.Trim() is "all" or "*" ? [PseudonymizerOptions.AllTypes] : Split(f)) : [];
+        if (fakes.Length > 0 && op != ScrubOperator.Pseudonymize)
+        {
+            throw new CliUsageException("--fakes needs --operator pseudonymize");
+        }
+
+        var unknownFakes = fakes.Where(t => t != PseudonymizerOptions.AllTypes && !engine.SupportedTypes.Contains(t)).ToArray();
+        if (unknownFakes.Length > 0)
+        {
+            throw new CliUsageException($"unknown entity type(s) in --fakes: {string.Join(", ", unknownFakes)}");
+        }
+
+        var pseudonymizer = op == ScrubOperator.Pseudonymize ? new Pseudonymizer(engine, TimeProvider.System, new PseudonymizerOptions { FakeTypes = fakes }) : null;
         var scrubber = new Func<string, (IReadOnlyList<Finding> Findings, string Text)>(text =>
         {
             if (pseudonymizer is not null)
@@ -202,6 +218,34 @@ internal sealed class ScrubCommand : ICliCommand
         w.WriteEndArray();
         w.WriteString("text", scrubbed);
         w.WriteEndObject();
+    }
+
+    /// <summary>The <c>Warden:Detection</c> section of <paramref name="file"/> (validated whole), or the defaults.</summary>
+    private static DetectionOptions LoadConfigured(string? file)
+    {
+        if (file is null)
+        {
+            return new DetectionOptions();
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new CliUsageException($"config file '{file}' not found");
+        }
+
+        try
+        {
+            var configuration = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
+            return Gateway.Detection.DetectionConfiguration.Detection(configuration);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new CliUsageException($"config file '{file}' is not valid JSON ({ex.InnerException?.GetType().Name ?? ex.GetType().Name})");
+        }
+        catch (Gateway.Hosting.WardenConfigurationException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
     }
 
     private static double ParseScore(string s) =>

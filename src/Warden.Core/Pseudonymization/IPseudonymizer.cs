@@ -5,4 +5,12 @@ public interface IPseudonymizer
 {
     /// <summary>Opens (or resumes, by <paramref name="sessionId"/>) a session.</summary>
     IPseudonymizationSession OpenSession(string? sessionId = null, IReadOnlyCollection<string>? entityTypes = null);
+
+    /// <summary>
+    /// Opens (or resumes) a session in which <paramref name="fakeTypes"/> get realistic fakes of the same shape instead of
+    /// <c>&lt;TYPE_n&gt;</c> (null: the configured types; "*": every type). A resumed session keeps the choice it was opened with.
+    /// Implementations without fakes ignore the choice.
+    /// </summary>
+    IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes) =>
+        OpenSession(sessionId, entityTypes);
 }

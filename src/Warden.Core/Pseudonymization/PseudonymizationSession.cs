@@ -19,11 +19,15 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     private readonly TimeProvider _time;
     private readonly PseudonymizerOptions _options;
     private readonly IReadOnlyCollection<string>? _types;
+    private readonly HashSet<string> _fakeTypes;
+    private readonly FakeMatcher _fakes = new();
+    private readonly byte[] _fakeKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
     private long _lastUsed;
     private bool _forgotten;
 
-    public PseudonymizationSession(string id, DetectionEngine engine, TimeProvider time, PseudonymizerOptions options, IReadOnlyCollection<string>? entityTypes)
+    public PseudonymizationSession(string id, DetectionEngine engine, TimeProvider time, PseudonymizerOptions options, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes = null)
     {
+        _fakeTypes = new HashSet<string>(fakeTypes ?? options.FakeTypes, StringComparer.Ordinal);
         Id = id;
         _engine = engine;
         _time = time;
@@ -74,7 +78,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
                 }
 
                 sb.Append(text, pos, f.Start - pos);
-                sb.Append(SurrogateFor(f.Type, text.Substring(f.Start, f.Length)));
+                sb.Append(SurrogateFor(f.Type, text.Substring(f.Start, f.Length), text));
                 pos = f.End;
             }
         }
@@ -83,7 +87,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         return sb.ToString();
     }
 
-    private string SurrogateFor(string type, string value)
+    private string SurrogateFor(string type, string value, string text)
     {
         _counts[type] = _counts.GetValueOrDefault(type) + 1;
         if (_forward.TryGetValue((type, value), out var existing))
@@ -96,39 +100,101 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
             return $"<{type}>"; // fail closed: redact rather than keep growing
         }
 
-        var n = _next.GetValueOrDefault(type) + 1;
-        _next[type] = n;
-        var s = Surrogates.Format(type, n);
+        var s = WantsFake(type) ? NewFake(type, value, text) : null;
+        if (s is null)
+        {
+            var n = _next.GetValueOrDefault(type) + 1;
+            _next[type] = n;
+            s = Surrogates.Format(type, n);
+        }
+        else
+        {
+            _fakes.Add(s);
+        }
+
         _forward[(type, value)] = s;
         _reverse[s] = value;
         return s;
+    }
+
+    private bool WantsFake(string type) => _fakeTypes.Count > 0 && (_fakeTypes.Contains(type) || _fakeTypes.Contains(PseudonymizerOptions.AllTypes));
+
+    /// <summary>
+    /// A fake for <paramref name="value"/> that is not the value itself, does not occur in the text being protected, and
+    /// is no original or surrogate this session already holds; null (use a token) when eight attempts collide.
+    /// </summary>
+    private string? NewFake(string type, string value, string text)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var fake = FakeGenerator.Create(type, value, new FakeRandom(_fakeKey, type, value, attempt));
+            if (fake is null)
+            {
+                return null;
+            }
+
+            if (fake.Length > 0 && !string.Equals(fake, value, StringComparison.OrdinalIgnoreCase) && !text.Contains(fake, StringComparison.OrdinalIgnoreCase) &&
+                !_reverse.ContainsKey(fake) && !_forward.Keys.Any(k => string.Equals(k.Value, fake, StringComparison.OrdinalIgnoreCase)))
+            {
+                return fake;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where a streamed buffer may be cut so that no fake is split (the session's lock is taken).</summary>
+    internal int SafeCut(string buffer, int cut)
+    {
+        lock (_lock)
+        {
+            return _fakes.SafeCut(buffer, cut);
+        }
     }
 
     public string Restore(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         Touch();
-        var first = text.IndexOf('<', StringComparison.Ordinal);
-        if (first < 0)
-        {
-            return text;
-        }
-
-        var sb = new StringBuilder(text.Length);
-        sb.Append(text, 0, first);
-        var i = first;
         lock (_lock)
         {
+            var starts = _fakes.Starts;
+            var first = text.AsSpan().IndexOfAny(starts);
+            if (first < 0)
+            {
+                return text;
+            }
+
+            var sb = new StringBuilder(text.Length);
+            sb.Append(text, 0, first);
+            var i = first;
             while (i < text.Length)
             {
-                var lt = text.IndexOf('<', i);
-                if (lt < 0)
+                var rel = text.AsSpan(i).IndexOfAny(starts);
+                if (rel < 0)
                 {
                     sb.Append(text, i, text.Length - i);
                     break;
                 }
 
+                var lt = i + rel;
                 sb.Append(text, i, lt - i);
+                if (text[lt] != '<')
+                {
+                    if (_fakes.Count > 0 && _fakes.Match(text, lt) is { } fake && _reverse.TryGetValue(fake, out var real))
+                    {
+                        sb.Append(real);
+                        i = lt + fake.Length;
+                    }
+                    else
+                    {
+                        sb.Append(text[lt]);
+                        i = lt + 1;
+                    }
+
+                    continue;
+                }
+
                 var len = Surrogates.Match(text.AsSpan(lt));
                 if (len > 0 && _reverse.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text.AsSpan(lt, len), out var original))
                 {
@@ -141,9 +207,9 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
                     i = lt + 1;
                 }
             }
-        }
 
-        return sb.ToString();
+            return sb.ToString();
+        }
     }
 
     public IStreamingRestorer CreateStreamingRestorer() => new StreamingRestorer(this);
@@ -181,6 +247,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         {
             _forward.Clear();
             _reverse.Clear();
+            _fakes.Clear();
             _forgotten = true;
         }
     }

@@ -31,7 +31,10 @@ public sealed class Pseudonymizer : IPseudonymizer
     /// <summary>Sessions currently held (expired ones are dropped on the next open).</summary>
     public int SessionCount => _sessions.Count;
 
-    public IPseudonymizationSession OpenSession(string? sessionId = null, IReadOnlyCollection<string>? entityTypes = null)
+    public IPseudonymizationSession OpenSession(string? sessionId = null, IReadOnlyCollection<string>? entityTypes = null) =>
+        OpenSession(sessionId, entityTypes, null);
+
+    public IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes)
     {
         if (Interlocked.Increment(ref _opens) % 64 == 0 || _sessions.Count >= Options.MaxSessions)
         {
@@ -42,7 +45,7 @@ public sealed class Pseudonymizer : IPseudonymizer
         {
             // An anonymous session cannot be resumed, so it is not held in the vault: it lives as long as its request,
             // and a full vault can never evict it while the request still uses it.
-            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes);
+            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes, fakeTypes);
             anonymous.TryTouch();
             return anonymous;
         }
@@ -54,7 +57,7 @@ public sealed class Pseudonymizer : IPseudonymizer
 
         while (true)
         {
-            var session = _sessions.GetOrAdd(sessionId, id => new PseudonymizationSession(id, _engine, _time, Options, entityTypes));
+            var session = _sessions.GetOrAdd(sessionId, id => new PseudonymizationSession(id, _engine, _time, Options, entityTypes, fakeTypes));
             if (session.TryTouch())
             {
                 return session;

@@ -12,8 +12,19 @@ public sealed record PseudonymizerOptions
     /// <summary>Distinct originals per session; beyond this, new values are redacted (<c>&lt;TYPE&gt;</c>) rather than mapped.</summary>
     public int MaxEntriesPerSession { get; init; } = 10_000;
 
+    /// <summary>Entity types that get realistic fakes of the same shape instead of <c>&lt;TYPE_n&gt;</c> (<see cref="AllTypes"/>: every type that has a fake).</summary>
+    public IReadOnlyList<string> FakeTypes { get; init; } = [];
+
+    /// <summary>The <see cref="FakeTypes"/> entry that selects fakes for every type.</summary>
+    public const string AllTypes = "*";
+
     public void Validate()
     {
+        if (FakeTypes.Any(t => string.IsNullOrWhiteSpace(t) || (t != AllTypes && !t.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))))
+        {
+            throw new ArgumentException("pseudonymizer options: FakeTypes must be entity type names (UPPER_CASE) or \"*\"");
+        }
+
         if (Ttl <= TimeSpan.Zero || MaxSessions < 1 || MaxEntriesPerSession < 1)
         {
             throw new ArgumentException("pseudonymizer options: Ttl, MaxSessions and MaxEntriesPerSession must be positive");

@@ -4,7 +4,8 @@ namespace Warden.Core.Pseudonymization;
 
 /// <summary>
 /// Restores surrogates in streamed deltas. Only a tail that starts with the last '&lt;' and could still become a
-/// surrogate is held back (at most <see cref="Surrogates.MaxLength"/> characters); everything before it is emitted.
+/// surrogate is held back (at most <see cref="Surrogates.MaxLength"/> characters), or a tail that could still be a
+/// realistic fake (at most the longest fake's length); everything before it is emitted.
 /// </summary>
 internal sealed class StreamingRestorer(PseudonymizationSession session) : IStreamingRestorer
 {
@@ -29,6 +30,7 @@ internal sealed class StreamingRestorer(PseudonymizationSession session) : IStre
             cut = lt;
         }
 
+        cut = session.SafeCut(buffer, cut);
         _pending.Clear();
         _pending.Append(buffer, cut, buffer.Length - cut);
         return cut == 0 ? "" : session.Restore(buffer[..cut]);

@@ -15,6 +15,7 @@ public sealed class InjectionDetector
     private readonly InjectionDetectorOptions _options;
     private readonly LinearTextModel _direct;
     private readonly LinearTextModel _indirect;
+    private readonly float[] _pairs;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
     public InjectionDetector(InjectionDetectorOptions? options = null)
@@ -28,6 +29,7 @@ public sealed class InjectionDetector
         _options.Validate();
         _direct = direct;
         _indirect = indirect;
+        _pairs = LinearTextModel.Interleave(direct, indirect);
     }
 
     /// <summary>The decision threshold in use.</summary>
@@ -83,14 +85,41 @@ public sealed class InjectionDetector
             {
                 if (rule.TryMatch(text, out var index, out var length))
                 {
-                    notRule *= 1 - rule.Weight;
-                    signals.Add(new InjectionSignal(prefix + rule.Id, rule.Weight, hiddenKind is null ? index : -1, length));
+                    var weight = RuleWeight(rule.Weight, text, index, length, _options.UseClassifier ? clf : 1);
+                    notRule *= 1 - weight;
+                    signals.Add(new InjectionSignal(prefix + rule.Id, weight, hiddenKind is null ? index : -1, length));
                 }
             }
         }
 
         return 1 - ((1 - clf) * notRule);
     }
+
+    /// <summary>
+    /// The weight a rule hit counts with. A match inside quotation marks is a mention ("our deck quotes
+    /// 'ignore previous instructions'"), not a use, and counts half. A weak rule (weight below 0.5, one that
+    /// cannot decide alone) counts only as far as the classifier agrees: nothing up to a classifier
+    /// probability of 0.25, its full weight from 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip
+    /// an ordinary question over the threshold.
+    /// </summary>
+    internal static double RuleWeight(double weight, string text, int index, int length, double classifier)
+    {
+        if (IsQuoted(text, index, length))
+        {
+            weight *= 0.5;
+        }
+
+        return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - 0.25) / 0.35, 0, 1);
+    }
+
+    private static bool IsQuoted(string text, int index, int length)
+    {
+        var before = text.AsSpan(Math.Max(0, index - 3), Math.Min(3, index)).IndexOfAny(Quotes) >= 0;
+        var end = index + length;
+        return before && text.AsSpan(end, Math.Min(text.Length - end, 3)).IndexOfAny(Quotes) >= 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Quotes = System.Buffers.SearchValues.Create("\"'“”„‘’«»`");
 
     /// <summary>
     /// Classifier probability: the direct head on the whole text (when short) and on every segment, and the
@@ -125,7 +154,7 @@ public sealed class InjectionDetector
             float ld, li = float.NegativeInfinity;
             if (gate > 0)
             {
-                (ld, li) = LinearTextModel.Logits(seg, _direct, _indirect);
+                (ld, li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
             }
             else
             {

@@ -8,7 +8,8 @@ namespace Warden.Core.Screening;
 /// <param name="Weight">Probability-like weight; rules at 0.5 or above decide alone at the default threshold.</param>
 /// <param name="Pattern">The compiled pattern.</param>
 /// <param name="Anchors">Words one of which occurs near the start of every match; the pattern only runs on windows around them.</param>
-internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, SearchValues<string> Anchors)
+/// <param name="CharAnchors">Single-character anchors (e.g. <c>@</c>), searched separately: mixed into <paramref name="Anchors"/> they would push the string search off its vectorised path.</param>
+internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, SearchValues<string> Anchors, SearchValues<char>? CharAnchors = null)
 {
     /// <summary>How far before an anchor a match may start.</summary>
     public const int Before = 96;
@@ -25,28 +26,28 @@ internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, Sea
     {
         index = length = 0;
         var from = 0;
+        var charHit = -2; // next single-character anchor at or after `from` (-2: not searched yet, -1: none left)
         while (from < text.Length)
         {
-            var rel = text.AsSpan(from).IndexOfAny(Anchors);
-            if (rel < 0)
+            var hit = NextHit(text, from, ref charHit);
+            if (hit < 0)
             {
                 return false;
             }
 
-            var hit = from + rel;
             var start = Math.Max(0, hit - Before);
             var end = Math.Min(text.Length, hit + After);
 
             // Merge following hits into this window (bounded, so the window stays small).
             while (end < text.Length && end - start < 8 * After)
             {
-                var next = text.AsSpan(hit + 1, end - hit - 1).IndexOfAny(Anchors);
-                if (next < 0)
+                var next = NextHit(text, hit + 1, ref charHit);
+                if (next < 0 || next >= end)
                 {
                     break;
                 }
 
-                hit = hit + 1 + next;
+                hit = next;
                 end = Math.Min(text.Length, hit + After);
             }
 
@@ -61,5 +62,19 @@ internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, Sea
         }
 
         return false;
+    }
+
+    private int NextHit(string text, int from, ref int charHit)
+    {
+        if (CharAnchors is not null && charHit != -1 && charHit < from)
+        {
+            var c = text.AsSpan(from).IndexOfAny(CharAnchors);
+            charHit = c < 0 ? -1 : from + c;
+        }
+
+        // The string search stops at the next character hit: no character is scanned twice.
+        var limit = charHit >= 0 ? charHit : text.Length;
+        var rel = text.AsSpan(from, limit - from).IndexOfAny(Anchors);
+        return rel >= 0 ? from + rel : charHit >= 0 ? charHit : -1;
     }
 }

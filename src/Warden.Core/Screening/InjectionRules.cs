@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Warden.Core.Screening;
@@ -15,7 +16,7 @@ internal static class InjectionRules
 
     public static IReadOnlyList<InjectionRule> All { get; } =
     [
-        Rule("rule.ignore_previous", ["ignor", "disregard", "forget", "skip", "overrid", "bypass", "discard", "abandon", "aside", "behind", "vergiss", "vergessen", "missachte", "übergehe"], 0.92f,
+        Rule("rule.ignore_previous", ["ignor", "disregard", "forget", "skip", "overrid", "bypass", "discard", "abandon", "aside", "behind", "vergiss", "vergessen", "missachte", "bergehe"], 0.92f,
             @"\b(ignore|disregard|forget|skip|override|bypass|discard|abandon|set aside|leave behind)\s+((all|any|the|your|my|every|of|these|those|about)\s+)*(previous|prior|above|earlier|preceding|former|foregoing|original|initial|old|existing|system|safety|current)\s+(\w+\s+)?(instructions?|prompts?|rules|directions|directives|guidelines|orders|tasks|assignments|context|commands|messages|information|programming|constraints|restrictions)\b"
             + @"|\b(ignore|disregard|forget)\s+(all\s+|everything\s+)?(that\s+|what\s+)?(was\s+)?(said|written|told|stated|mentioned)?\s*(before|above|previously|so far)\b"
             + @"|\b(ignorier(e|en|t)?|vergiss|vergessen\s+sie|missachte|übergehe)\s+(\w+\s+){0,3}(anweisungen|instruktionen|befehle|aufgaben|vorgaben|regeln|informationen)\b"),
@@ -33,12 +34,12 @@ internal static class InjectionRules
             @"<\|(im_start|im_end|system|assistant|user|endoftext)\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(system|system_prompt|tool_call|function_call|tool_result|instructions?)\s*>"
             + @"|###\s*(system|instruction|new\s+instructions?)\b|\bbegin\s+(new\s+)?(system\s+)?(prompt|instructions)\b|""role""\s*:\s*""(system|tool)""|\bend\s+of\s+(the\s+)?(user\s+)?(input|prompt|document|email|context)\b"
             + @"|(^|\n)\s*\[?(system|assistant)\]?\s*:\s*(you|ignore|new|from|the\s+user)"),
-        Rule("rule.reveal_secrets", ["reveal", "show", "print", "output", "repeat", "display", "tell", "give", "leak", "dump", "list", "spell", "write", "prompt", "zeig", "nenne", "gib", "verrate"], 0.8f,
+        Rule("rule.reveal_secrets", ["prompt", "instruction", "system message", "configuration", "api key", "api-key", "secret", "credential", "above", "anweisung", "instruktion", "passw"], 0.8f,
             @"\b(reveal|show|print|output|repeat|display|tell|give|leak|dump|list|spell\s+out|write\s+down)\s+(me\s+|us\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(prompts?|prompt\s+texts?|instructions|system\s+message|configuration|api\s+keys?|secrets|credentials)\b"
             + @"|\b(reveal|show|print|output|repeat|display|leak|dump)\s+(me\s+)?(all\s+)?(of\s+)?the\s+(full\s+|entire\s+|complete\s+|original\s+|initial\s+|hidden\s+|exact\s+)*(system\s+prompt|prompt\s+texts?|hidden\s+instructions|initial\s+instructions|api\s+keys?)\b"
             + @"|\b(show|print|output|repeat)\s+(all\s+)?(your\s+|the\s+)?prompt\s+texts?\b|\bwhat\s+was\s+written\s+at\s+the\s+beginning\s+of\s+this\s+prompt\b|\b(repeat|print)\s+(the\s+)?(text|words)\s+above\b"
             + @"|\b(zeig|zeige|nenne|gib|verrate)\s+(mir\s+)?((alle|deine|den|die|alle deine)\s+)+(prompts?|prompt-texte|anweisungen|instruktionen|passw\w*)\b"),
-        Rule("rule.exfiltrate", ["@", "http", "url", "link", "image", "query", "conversation", "history", "messages", "user", "send", "sende", "schick", "leite"], 0.4f,
+        Rule("rule.exfiltrate", ["@", "http", "url", "link", "image", "query", "conversation", "history", "messages", "user"], 0.4f,
             @"\b(send|forward|e-?mail|post|upload|transmit|exfiltrate|leak)\s+[^.!?\n]{0,60}\s+to\s+([\w.+-]+@[\w-]+\.[a-z]{2,}|https?://)"
             + @"|\b(append|add|encode|include|embed|put)\b[^.!?\n]{0,60}\b(to|in|into)\s+(the\s+|a\s+|this\s+)?(url|link|image\s+url|query\s+string|markdown\s+image)\b"
             + @"|\b(include|attach|append)\s+(the\s+|all\s+|any\s+)?(conversation|chat\s+history|previous\s+messages|user'?s\s+(data|emails?|password|files))\b"
@@ -55,12 +56,24 @@ internal static class InjectionRules
         Rule("rule.urgent_imperative", ["urgent", "important", "attention", "achtung", "wichtig", "dringend", "stop", "must", "have", "to", "musst"], 0.5f,
             @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*(you\s+must|you\s+have\s+to|immediately|now|do\s+not|don't|ignore|forget|du\s+musst|sofort|vergiss)"
             + @"|\b(you\s+must|you\s+have\s+to|du\s+musst)\s+(now\s+|immediately\s+|jetzt\s+|sofort\s+)?((ignore|forget|disregard)\s+(all|your|any|every|previous|prior|the\s+(previous|above|prior))|obey|comply\s+with\s+(these|the\s+following)|alle\s+\w+\s+(ignorieren|vergessen))\b"),
-        Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschränkung", "zensur"], 0.5f,
+        Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschr", "zensur"], 0.5f,
             @"\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)\s+(apply|whatsoever|at\s+all)\b|\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
         Rule("rule.hide_from_user", ["user", "human", "recipient", "nutzer"], 0.8f,
             @"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|notify|alert)\s+(this\s+)?(to\s+)?(the\s+)?(user|human|recipient)\b|\bwithout\s+(telling|informing|notifying)\s+the\s+user\b|\bsag(e)?\s+(dem|der)\s+(nutzer|benutzer)\w*\s+nichts\b"),
     ];
 
-    private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern) =>
-        new(id, weight, new Regex(pattern, Options, Timeout), SearchValues.Create(anchors, StringComparison.OrdinalIgnoreCase));
+    private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern)
+    {
+        // Non-ASCII anchors, or one-character anchors mixed with words, push SearchValues off its vectorised
+        // path (≈ 30x slower scans): words and single characters are searched separately, and only ASCII.
+        if (anchors.Any(a => a.Length == 0 || !Ascii.IsValid(a)))
+        {
+            throw new InvalidOperationException($"rule {id}: anchors must be non-empty ASCII");
+        }
+
+        var words = anchors.Where(a => a.Length > 1).ToArray();
+        var chars = anchors.Where(a => a.Length == 1).Select(a => a[0]).ToArray();
+        return new(id, weight, new Regex(pattern, Options, Timeout), SearchValues.Create(words, StringComparison.OrdinalIgnoreCase),
+            chars.Length == 0 ? null : SearchValues.Create(chars));
+    }
 }

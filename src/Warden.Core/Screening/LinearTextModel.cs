@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Warden.Core.Screening;
 
@@ -13,7 +14,7 @@ internal sealed class LinearTextModel
     public const uint Magic = 0x4D4C5357;
 
     /// <summary>Format version.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Head scored on whole texts and segments: direct injections aimed at the model.</summary>
     public const string DirectHead = "injection-direct";
@@ -129,26 +130,40 @@ internal sealed class LinearTextModel
         return n == 0 ? Bias : Bias + (sink.Sum / MathF.Sqrt(n));
     }
 
-    /// <summary>Uncalibrated logits of two heads over one featurization pass.</summary>
-    public static (float First, float Second) Logits(ReadOnlySpan<char> text, LinearTextModel first, LinearTextModel second)
+    /// <summary>Uncalibrated logits of two heads over one featurization pass (see <see cref="Interleave"/>).</summary>
+    public static (float First, float Second) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second)
     {
-        var sink = new PairSum(first._weights, second._weights);
+        var sink = new PairSum(interleaved);
         var n = TextFeaturizer.Featurize(text, ref sink);
         var scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
         return (first.Bias + (sink.First * scale), second.Bias + (sink.Second * scale));
     }
 
+    /// <summary>The weights of two heads side by side (w1[0], w2[0], w1[1], …): one cache line per feature for both.</summary>
+    public static float[] Interleave(LinearTextModel first, LinearTextModel second)
+    {
+        var pairs = new float[2 * TextFeaturizer.Dimensions];
+        for (var i = 0; i < TextFeaturizer.Dimensions; i++)
+        {
+            pairs[2 * i] = first._weights[i];
+            pairs[(2 * i) + 1] = second._weights[i];
+        }
+
+        return pairs;
+    }
+
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
-    private struct PairSum(float[] first, float[] second) : IFeatureSink
+    private struct PairSum(float[] pairs) : IFeatureSink
     {
         public float First;
         public float Second;
 
         public void Add(int index)
         {
-            First += first[index];
-            Second += second[index];
+            ref var w = ref pairs[2 * index];
+            First += w;
+            Second += Unsafe.Add(ref w, 1);
         }
     }
 

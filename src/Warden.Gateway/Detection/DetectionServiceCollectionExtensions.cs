@@ -29,6 +29,13 @@ public static class DetectionServiceCollectionExtensions
         services.TryAddSingleton<IPseudonymizer>(sp => new Pseudonymizer(sp.GetRequiredService<DetectionEngine>(), sp.GetRequiredService<TimeProvider>(), vault));
         return services;
     }
+
+    /// <summary>Registers detection with the <c>Warden:Detection</c>, <c>Warden:Pseudonymization</c> and <c>Warden:Scrub</c> sections of <paramref name="configuration"/>.</summary>
+    public static IServiceCollection AddWardenDetection(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        services.AddWardenDetection(
+            DetectionConfiguration.Detection(configuration),
+            DetectionConfiguration.Scrub(configuration),
+            DetectionConfiguration.Pseudonymization(configuration));
 }
 
 /// <summary>Keys for the hash and encrypt operators of <c>/api/scrub</c> (random per process unless configured).</summary>

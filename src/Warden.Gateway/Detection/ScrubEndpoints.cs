@@ -38,7 +38,7 @@ public static class ScrubEndpoints
         IPseudonymizationSession? session = null;
         if (request.Operator == ScrubOperator.Pseudonymize)
         {
-            session = services.GetRequiredService<IPseudonymizer>().OpenSession(request.Session, request.Entities);
+            session = services.GetRequiredService<IPseudonymizer>().OpenSession(request.Session, request.Entities, request.Fakes);
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -7,7 +7,7 @@ using Warden.Gateway.Errors;
 namespace Warden.Gateway.Detection;
 
 /// <summary>A validated <c>/api/scrub</c> request: exactly one of <see cref="Text"/> or <see cref="Messages"/>.</summary>
-internal sealed record ScrubRequest(string? Text, IReadOnlyList<(string Role, string Content)>? Messages, IReadOnlyCollection<string>? Entities, ScrubOperator Operator, string? Session)
+internal sealed record ScrubRequest(string? Text, IReadOnlyList<(string Role, string Content)>? Messages, IReadOnlyCollection<string>? Entities, ScrubOperator Operator, string? Session, IReadOnlyCollection<string>? Fakes = null)
 {
     public static ScrubRequest From(JsonElement root, ScrubEndpointOptions limits, DetectionEngine engine)
     {
@@ -100,7 +100,27 @@ internal sealed record ScrubRequest(string? Text, IReadOnlyList<(string Role, st
             session = s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 and <= 128 } v ? v : throw Bad("\"session\" must be a string of 1..128 characters");
         }
 
-        return new ScrubRequest(text, messages, entities, op, session);
+        // "fakes": ["PERSON", "EMAIL_ADDRESS"] or "all": realistic fakes instead of <TYPE_n> (pseudonymize only).
+        List<string>? fakes = null;
+        if (root.TryGetProperty("fakes", out var fk) && fk.ValueKind != JsonValueKind.Null)
+        {
+            if (op != ScrubOperator.Pseudonymize)
+            {
+                throw Bad("\"fakes\" needs \"operator\": \"pseudonymize\"");
+            }
+
+            fakes = fk.ValueKind == JsonValueKind.String && fk.GetString() is "all" or "*" ? ["*"] : fk.ValueKind == JsonValueKind.Array ? [] : throw Bad("\"fakes\" must be \"all\" or an array of entity type names");
+            if (fk.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in fk.EnumerateArray())
+                {
+                    var name = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Bad("\"fakes\" must hold strings");
+                    fakes.Add(engine.SupportedTypes.Contains(name) ? name : throw Bad("unknown entity type in \"fakes\"; known: " + string.Join(", ", engine.SupportedTypes)));
+                }
+            }
+        }
+
+        return new ScrubRequest(text, messages, entities, op, session, fakes);
     }
 
     private static WardenHttpException Bad(string message) => new(StatusCodes.Status400BadRequest, "invalid_request", message);

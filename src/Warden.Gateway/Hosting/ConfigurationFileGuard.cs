@@ -10,6 +10,7 @@ namespace Warden.Gateway.Hosting;
 internal sealed class ConfigurationFileGuard
 {
     private int _failed;
+    private int _failures;
 
     /// <summary>Hooks every file source of <paramref name="configuration"/> (call after all sources are added).</summary>
     public static ConfigurationFileGuard Attach(IConfigurationBuilder configuration)
@@ -24,6 +25,7 @@ internal sealed class ConfigurationFileGuard
                 {
                     context.Ignore = true;
                     Interlocked.Exchange(ref guard._failed, 1);
+                    Interlocked.Increment(ref guard._failures);
                 }
             };
         }
@@ -33,6 +35,9 @@ internal sealed class ConfigurationFileGuard
 
     /// <summary>Set once the first configuration has been loaded and validated.</summary>
     public bool Started { get; set; }
+
+    /// <summary>How many reloads failed to parse so far (never cleared: several watchers can compare it).</summary>
+    public int FailureCount => Volatile.Read(ref _failures);
 
     /// <summary>Whether a file failed to load since the last call (and clears the mark).</summary>
     public bool TakeFailure() => Interlocked.Exchange(ref _failed, 0) == 1;

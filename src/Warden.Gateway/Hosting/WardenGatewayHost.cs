@@ -108,8 +108,8 @@ public static class WardenGatewayHost
     private static void AddEngines(IServiceCollection services, WardenGatewayOptions options, IConfiguration configuration)
     {
         services.AddWardenAudit(options);
-        services.AddWardenDetection();
-        services.AddWardenScreening();
+        services.AddWardenDetection(configuration);
+        services.AddWardenScreening(configuration);
         services.AddWardenIdentity(configuration).AddWardenPolicy().AddWardenRateLimiting();
     }
 

@@ -23,7 +23,8 @@ public static partial class ScreeningEndpoints
     private static async Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var options = services.GetRequiredService<ScreeningOptions>();
+        var engine = services.GetRequiredService<ScreeningEngineSource>().Current;
+        var options = engine.Options;
         ScreenRequest? request;
         try
         {
@@ -59,7 +60,7 @@ public static partial class ScreeningEndpoints
             _ => throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_request", "\"mode\" must be delimit or datamark"),
         };
 
-        var result = services.GetRequiredService<ContentScreener>().Screen(request.Content, type, mode, request.Source);
+        var result = engine.Screener.Screen(request.Content, type, mode, request.Source);
         services.GetRequiredService<ScreeningMetrics>().Record(result.Injection.Detected, result.Sanitized.Findings.Count);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Warden.Screening");
         LogScreened(logger, type, result.Injection.Score, result.Injection.Detected, result.Sanitized.Findings.Count);

@@ -35,6 +35,33 @@ public sealed class ScrubCommandTests
     }
 
     [Fact]
+    public async Task ConfigFile_CustomRecognizer_Applied_BadPatternRefused()
+    {
+        var dir = Directory.CreateTempSubdirectory("warden-scrub-config-").FullName;
+        try
+        {
+            var good = Path.Combine(dir, "good.json");
+            await File.WriteAllTextAsync(good, """
+                {"Warden":{"Detection":{"CustomRecognizers":[{"Name":"ticket","EntityType":"TICKET_ID","Pattern":"\\bTCK-[0-9]{5}\\b","Score":0.9}]}}}
+                """);
+            var (code, output, _) = await RunAsync("see TCK-48213 now", "--config", good);
+            Assert.Equal(0, code);
+            Assert.Equal("see <TICKET_ID> now", output.TrimEnd());
+
+            var bad = Path.Combine(dir, "bad.json");
+            await File.WriteAllTextAsync(bad, """{"Warden":{"Detection":{"CustomRecognizers":[{"Name":"x","EntityType":"X","Pattern":"(a)\\1"}]}}}""");
+            var (badCode, _, err) = await RunAsync("aa", "--config", bad);
+            Assert.Equal(2, badCode);
+            Assert.Contains("CustomRecognizers[0]", err, StringComparison.Ordinal);
+            Assert.Single(err.Trim().Split('\n'));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Plain_MaskOperatorAndEntityFilter_Applied()
     {
         var (code, output, _) = await RunAsync("card 4111 1111 1111 1111, bob@example.com", "--operator", "mask", "--entities", "CREDIT_CARD");
@@ -42,9 +69,20 @@ public sealed class ScrubCommandTests
         Assert.Equal("card **** **** **** 1111, bob@example.com", output);
     }
 
+    [Fact]
+    public async Task Pseudonymize_FakesAll_CardStaysACard()
+    {
+        var (code, output, _) = await RunAsync("card 4111 1111 1111 1111", "--operator", "pseudonymize", "--fakes", "all", "--no-names");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^card 41\d\d \d{4} \d{4} \d{4}$", output);
+        Assert.NotEqual("card 4111 1111 1111 1111", output);
+    }
+
     [Theory]
     [InlineData("--operator", "shred")]
     [InlineData("--entities", "NOPE")]
+    [InlineData("--fakes", "PERSON")]
+    [InlineData("--operator", "pseudonymize", "--fakes", "NOPE")]
     [InlineData("--operator", "hash", "--key-env", "WARDEN_TEST_KEY_THAT_IS_NOT_SET")]
     public async Task BadOptions_ExitNonZero_WithOneLineReason(params string[] args)
     {

@@ -104,6 +104,26 @@ public sealed class ScrubEndpointTests
     }
 
     [Fact]
+    public async Task Pseudonymize_Fakes_RealisticCardAndEmail_BadFakesRefused()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("scrubber"));
+
+        using var ok = await client.PostAsJsonAsync("api/scrub", new { text = $"mail {Email} card {Card}", @operator = "pseudonymize", fakes = new[] { "EMAIL_ADDRESS", "CREDIT_CARD" } });
+        using var wrongOperator = await client.PostAsJsonAsync("api/scrub", new { text = "x", @operator = "redact", fakes = "all" });
+        using var unknownType = await client.PostAsJsonAsync("api/scrub", new { text = "x", @operator = "pseudonymize", fakes = new[] { "NOPE" } });
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using var doc = JsonDocument.Parse(await ok.Content.ReadAsStringAsync());
+        var text = doc.RootElement.GetProperty("text").GetString()!;
+        Assert.Matches(@"^mail [^ <>]+@example\.(com|org|net) card 4\d{3} ?\d{4} ?\d{4} ?\d{4}$", text);
+        Assert.DoesNotContain(Email, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongOperator.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownType.StatusCode);
+    }
+
+    [Fact]
     public async Task Scrub_NeverLogsOrStoresTheScrubbedValues()
     {
         await using var gw = await GatewayFixture.StartAsync();

@@ -11,6 +11,11 @@ namespace Warden.Core.Detection.Names;
 /// </summary>
 internal sealed partial class AddressRecognizer : IRecognizer
 {
+    private static readonly System.Collections.Frozen.FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> StreetWords =
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(
+            ["street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd", "way", "court", "ct", "place", "pl", "square", "sq", "terrace", "circle", "parkway", "pkwy", "highway", "hwy", "alley", "crescent", "close", "row", "plaza", "trail", "mews", "grove", "gardens", "walk", "broadway", "esplanade", "quay", "wharf"],
+            StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private readonly Gazetteer _g;
 
     public AddressRecognizer(Gazetteer? gazetteer = null)
@@ -25,10 +30,10 @@ internal sealed partial class AddressRecognizer : IRecognizer
     public void Analyze(string text, List<Finding> results)
     {
         var spans = new List<(int Start, int End, double Score)>();
-        Collect(text, NumberedStreetWord(), 0.85, spans, checkWords: false);
-        Collect(text, NamedStreetWord(), 0.75, spans, checkWords: true);
-        Collect(text, PrefixStreet(), 0.8, spans, checkWords: false);
-        Collect(text, SuffixStreet(), 0.8, spans, checkWords: false);
+        Collect(text, NumberedStreetWord(), 0.85, spans, checkWords: false, dropLeading: true);
+        Collect(text, NamedStreetWord(), 0.75, spans, checkWords: true, dropLeading: false);
+        Collect(text, PrefixStreet(), 0.8, spans, checkWords: false, dropLeading: false);
+        Collect(text, SuffixStreet(), 0.8, spans, checkWords: false, dropLeading: true);
 
         foreach (var m in NumberedStreet().EnumerateMatches(text))
         {
@@ -37,6 +42,21 @@ internal sealed partial class AddressRecognizer : IRecognizer
             {
                 spans.Add((m.Index, m.Index + m.Length, 0.6));
             }
+        }
+
+        foreach (var m in Intersection().EnumerateMatches(text))
+        {
+            // "Neville and Democracia 4183": a name, "and", a street name and a house number.
+            var and = text.IndexOf(" and ", m.Index, m.Length, StringComparison.Ordinal);
+            if (PlausibleNumbered(text.AsSpan(and + 5, m.Index + m.Length - and - 5)))
+            {
+                spans.Add((m.Index, m.Index + m.Length, 0.6));
+            }
+        }
+
+        foreach (var m in CityStateZip().EnumerateMatches(text))
+        {
+            spans.Add((m.Index, m.Index + m.Length, 0.6));
         }
 
         foreach (var m in Unit().EnumerateMatches(text))
@@ -63,7 +83,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
         var curScore = 0.0;
         foreach (var (start, end, score) in spans)
         {
-            if (curStart >= 0 && (start <= Extend(text, curEnd) || AndGap(text, curEnd, start)))
+            if (curStart >= 0 && (start <= Extend(text, curEnd) || AndGap(text, curEnd, start) || SmallGap(text, curEnd, start)))
             {
                 curEnd = Math.Max(curEnd, end);
                 curScore = Math.Max(curScore, score);
@@ -83,16 +103,26 @@ internal sealed partial class AddressRecognizer : IRecognizer
         results.Add(new Finding(Detection.EntityTypes.Location, Lead(text, curStart), Extend(text, curEnd), curScore, Name));
     }
 
+    /// <summary>Only spaces, commas and at most one line break between two parts: one address.</summary>
+    private static bool SmallGap(string text, int end, int start) =>
+        start > end && start - end <= 4 && text.AsSpan(end, start - end).IndexOfAnyExcept(" ,\n\t") < 0 && text.AsSpan(end, start - end).Count('\n') <= 1;
+
     private static bool AndGap(string text, int end, int start) =>
         start > end && start - end <= 6 && text.AsSpan(end, start - end).Trim() is "and" or "&";
 
-    /// <summary>Pulls the start back over "the corner of " and a leading "Name and ".</summary>
-    private static int Lead(string text, int start)
+    /// <summary>
+    /// Pulls the start back over "the corner of …", a leading "Name and ", a street line right above a block that
+    /// starts a line ("02 30 N. Stadion⏎ Suite 256"), and uncommon words before a house number on the same line
+    /// ("Långlöt 44 Horký Street").
+    /// </summary>
+    private int Lead(string text, int start)
     {
         var before = text.AsSpan(0, start);
-        if (before.EndsWith("the corner of ", StringComparison.OrdinalIgnoreCase))
+        var window = before[Math.Max(0, start - 60)..];
+        var corner = window.LastIndexOf("the corner of ", StringComparison.OrdinalIgnoreCase);
+        if (corner >= 0 && window[(corner + 14)..].IndexOfAny('\n', ',', ';') < 0)
         {
-            return start - "the corner of ".Length;
+            return start - window.Length + corner;
         }
 
         if (before.EndsWith("the corner ", StringComparison.OrdinalIgnoreCase) && text.AsSpan(start).StartsWith("of ", StringComparison.OrdinalIgnoreCase))
@@ -115,23 +145,119 @@ internal sealed partial class AddressRecognizer : IRecognizer
             }
         }
 
+        var lineStart = start;
+        while (lineStart > 0 && text[lineStart - 1] is not '\n')
+        {
+            lineStart--;
+        }
+
+        var head = text.AsSpan(lineStart, start - lineStart);
+        var marker = head.IndexOfAnyExcept(LineMarkers);
+        if (marker < 0)
+        {
+            return lineStart > 0 ? PreviousStreetLine(text, lineStart - 1, start) : start;
+        }
+
+        var lead = head[marker..].TrimEnd();
+        if ((char.IsDigit(text[start]) && UncommonWords(lead)) || (lead.Length <= 5 && lead.IndexOfAnyExceptInRange('0', '9') < 0 && head.EndsWith(" ")))
+        {
+            return lineStart + marker; // "Långlöt 44 Horký Street", "43 p.o. box 178"
+        }
+
         return start;
     }
 
-    private void Collect(string text, Regex regex, double score, List<(int Start, int End, double Score)> spans, bool checkWords)
+    private static readonly System.Buffers.SearchValues<char> ZipRunChars = System.Buffers.SearchValues.Create("0123456789 -()");
+
+    private static readonly System.Buffers.SearchValues<char> LineMarkers = System.Buffers.SearchValues.Create(" \t>?*|-");
+
+    /// <summary>The line ending at <paramref name="newline"/> when it looks like a street line (a number and a few words).</summary>
+    private static int PreviousStreetLine(string text, int newline, int start)
+    {
+        var ls = text.LastIndexOf('\n', Math.Max(0, newline - 1)) + 1;
+        if (ls > newline)
+        {
+            return start;
+        }
+
+        var line = text.AsSpan(ls, newline - ls);
+        var marker = line.IndexOfAnyExcept(LineMarkers);
+        if (marker < 0)
+        {
+            return start;
+        }
+
+        var body = line[marker..].TrimEnd();
+        var digits = 0;
+        var letters = 0;
+        foreach (var ch in body)
+        {
+            if (char.IsAsciiDigit(ch))
+            {
+                digits++;
+            }
+            else if (char.IsLetter(ch))
+            {
+                letters++;
+            }
+        }
+
+        if (body.Length is < 4 or > 60 || !char.IsDigit(body[0]) || digits > 8 || letters < 2 || body.IndexOfAny('@', ':', ',') >= 0 || body.Count(' ') > 6 || (body[^1] == '.' && body.Length - body.LastIndexOf(' ') > 5))
+        {
+            return start;
+        }
+
+        return ls + marker;
+    }
+
+    /// <summary>One to four words, none of them a common English word (particles allowed).</summary>
+    private bool UncommonWords(ReadOnlySpan<char> s, int minRank = 2000)
+    {
+        if (s.IsEmpty || s.Length > 60)
+        {
+            return false;
+        }
+
+        Span<char> buffer = stackalloc char[64];
+        var words = 0;
+        foreach (var r in s.Split(' '))
+        {
+            var w = s[r];
+            if (w.Length == 0)
+            {
+                continue;
+            }
+
+            if (++words > 4 || !char.IsLetter(w[0]) || !char.IsLetter(w[^1]))
+            {
+                return false;
+            }
+
+            var lower = buffer[..w.Length];
+            w.ToLowerInvariant(lower);
+            if (_g.Rank(lower) < minRank && !NameLexicon.Particles.Contains(lower))
+            {
+                return false;
+            }
+        }
+
+        return words > 0;
+    }
+
+    private void Collect(string text, Regex regex, double score, List<(int Start, int End, double Score)> spans, bool checkWords, bool dropLeading)
     {
         Span<char> lower = stackalloc char[32];
         foreach (var m in regex.EnumerateMatches(text))
         {
             var start = m.Index;
             var end = m.Index + m.Length;
-            if ((start > 0 && char.IsLetterOrDigit(text[start - 1])) || (checkWords && !PlausibleNumbered(text.AsSpan(start, end - start), lastIsStreetWord: true)))
+            if (start > 0 && char.IsLetterOrDigit(text[start - 1]))
             {
                 continue;
             }
 
-            // Drop leading common words picked up by the optional word prefix ("add Lisa …").
-            while (start < end && char.IsLetter(text[start]))
+            // Drop leading common words picked up by the optional word prefix ("add Lisa …", "shows on X Street").
+            while (dropLeading && start < end && char.IsLetter(text[start]))
             {
                 var sp = text.IndexOf(' ', start, end - start);
                 if (sp < 0)
@@ -141,7 +267,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
 
                 var w = text.AsSpan(start, Math.Min(sp - start, 32));
                 w.ToLowerInvariant(lower);
-                if (_g.Rank(lower[..w.Length]) >= 2000)
+                if (_g.Rank(lower[..w.Length]) >= 2000 || StreetWords.Contains(w))
                 {
                     break;
                 }
@@ -149,18 +275,30 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 start = sp + 1;
             }
 
+            if (checkWords)
+            {
+                // Named streets: keep only the name words right before the street word ("shop on Wrzosowa Street").
+                start = NamedStart(text, start, end);
+                if (start < 0 || !PlausibleNamed(text.AsSpan(start, end - start)))
+                {
+                    continue;
+                }
+            }
+
             spans.Add((start, end, score));
         }
     }
 
-    private bool PlausibleNumbered(ReadOnlySpan<char> s, bool lastIsStreetWord = false)
+    private bool PlausibleNumbered(ReadOnlySpan<char> s)
     {
-        // "56 Canelones 2266": the words between the numbers must not be common English words.
+        // "56 Canelones 2266", "65 Alt Reinickendorf 86": at least one word is no common English word, and at most
+        // one is (and that one is not a function word).
         var words = 0;
+        var common = 0;
         Span<char> buffer = stackalloc char[64];
         foreach (var r in s.Split(' '))
         {
-            var w = s[r];
+            var w = s[r].TrimEnd('.');
             if (w.Length == 0 || char.IsDigit(w[0]))
             {
                 continue;
@@ -169,13 +307,87 @@ internal sealed partial class AddressRecognizer : IRecognizer
             words++;
             var lower = buffer[..Math.Min(w.Length, 64)];
             w[..lower.Length].ToLowerInvariant(lower);
-            if (_g.Rank(lower) < (lastIsStreetWord ? 1500 : 3000))
+            var rank = _g.Rank(lower);
+            if (rank < 300 && w.Length > 1)
             {
                 return false;
             }
+
+            if (rank < 3000)
+            {
+                common++;
+            }
         }
 
-        return words > 0;
+        return words > 0 && common < words && common <= 1;
+    }
+
+    /// <summary>"Salcido Street", "Old Spallumcheen Rd", "panković street": a name before the street word that is no common word.</summary>
+    /// <summary>Start of the words before the street word that can be a street's name (capitalised, or no common word); -1 when none.</summary>
+    private int NamedStart(string text, int start, int end)
+    {
+        var streetWord = text.LastIndexOf(' ', end - 1, end - start);
+        while (streetWord > start && char.IsDigit(text[streetWord + 1]))
+        {
+            streetWord = text.LastIndexOf(' ', streetWord - 1, streetWord - start); // "Harley Lane 5": skip the number
+        }
+
+        var best = -1;
+        var pos = streetWord;
+        Span<char> lower = stackalloc char[64];
+        while (pos > start)
+        {
+            var ws = text.LastIndexOf(' ', pos - 1, pos - start) + 1;
+            ws = Math.Max(ws, start);
+            var w = text.AsSpan(ws, pos - ws);
+            if (w.IsEmpty || w.Length > 64)
+            {
+                break;
+            }
+
+            w.ToLowerInvariant(lower);
+            var rank = _g.Rank(lower[..w.Length]);
+            if (!(rank == int.MaxValue || (char.IsUpper(w[0]) && rank >= 100)))
+            {
+                break;
+            }
+
+            best = ws;
+            pos = ws - 1;
+        }
+
+        return best;
+    }
+
+    private bool PlausibleNamed(ReadOnlySpan<char> s)
+    {
+        Span<char> buffer = stackalloc char[64];
+        var named = 0;
+        var words = 0;
+        foreach (var r in s.Split(' '))
+        {
+            var w = s[r].TrimEnd('.');
+            if (w.Length == 0 || char.IsDigit(w[0]) || StreetWords.Contains(w))
+            {
+                continue;
+            }
+
+            words++;
+            var lower = buffer[..Math.Min(w.Length, 64)];
+            w[..lower.Length].ToLowerInvariant(lower);
+            var rank = _g.Rank(lower);
+            if (rank < 100 || (char.IsLower(w[0]) && rank != int.MaxValue))
+            {
+                return false;
+            }
+
+            if (rank >= 1500)
+            {
+                named++;
+            }
+        }
+
+        return named > 0 && named >= words - 1;
     }
 
     /// <summary>Extends an address end over following lines or comma parts that look like city/state/country/zip.</summary>
@@ -208,7 +420,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
                 return pos;
             }
 
-            var partEnd = AddressPart(text, p);
+            var partEnd = AddressPart(text, p, separated: breaks > 0 || text.AsSpan(sepStart, p - sepStart).Contains(','));
             if (partEnd <= p)
             {
                 return pos;
@@ -221,7 +433,7 @@ internal sealed partial class AddressRecognizer : IRecognizer
     }
 
     /// <summary>Length of a city/state/country/zip part at <paramref name="p"/> (words up to the line end or comma), or p.</summary>
-    private int AddressPart(string text, int p)
+    private int AddressPart(string text, int p, bool separated)
     {
         if (p >= text.Length || !char.IsLetterOrDigit(text[p]))
         {
@@ -243,6 +455,48 @@ internal sealed partial class AddressRecognizer : IRecognizer
         if (s.IsEmpty)
         {
             return p;
+        }
+
+        if (char.IsDigit(s[0]))
+        {
+            // A zip code ("56139", "1234 AB", "02134-1234"), then the sentence may go on ("56139 for post mail").
+            var run = s.IndexOfAnyExcept(ZipRunChars);
+            var lead = run < 0 ? s : s[..run];
+            if (lead.Length - lead.Count(' ') - lead.Count('-') - lead.Count('(') - lead.Count(')') > 6)
+            {
+                return p; // a phone number, not a zip
+            }
+
+            var z = s.IndexOf(' ');
+            if (z > 0 && z + 3 <= s.Length && char.IsUpper(s[z + 1]) && char.IsUpper(s[z + 2]) && (z + 3 == s.Length || s[z + 3] == ' '))
+            {
+                z += 3;
+            }
+
+            s = z > 0 ? s[..z] : s;
+        }
+        else if (char.IsUpper(s[0]))
+        {
+            // Capitalised words only: "Cite Presidentielle Papua New Guinea in case of an issue" stops before "in".
+            var cut = s.Length;
+            var at = 0;
+            foreach (var r in s.Split(' '))
+            {
+                var w = s[r];
+                if (w.Length > 0 && char.IsLower(w[0]) && !NameLexicon.Particles.Contains(w) && w is not ("and" or "of" or "the" or "nan"))
+                {
+                    cut = at;
+                    break;
+                }
+
+                at = r.End.Value + 1;
+            }
+
+            s = s[..Math.Min(cut, s.Length)].TrimEnd();
+            if (s.IsEmpty)
+            {
+                return p;
+            }
         }
 
         // Digits (zip) or capitalised words (city / country / state) only; stop at sentences and phone numbers.
@@ -268,9 +522,11 @@ internal sealed partial class AddressRecognizer : IRecognizer
         var firstUpper = char.IsUpper(s[0]) || char.IsDigit(s[0]) || s.StartsWith("nan");
         if (!firstUpper)
         {
-            Span<char> lower = stackalloc char[Math.Min(s.Length, 80)];
-            s[..lower.Length].ToLowerInvariant(lower);
-            if (!_g.Countries.Contains(lower) && _g.CityPopulation(lower) < 0)
+            // Lower-case text: a country or city (optionally followed by a zip), or a short line of uncommon words.
+            var core = s.TrimEnd("0123456789- ");
+            Span<char> lower = stackalloc char[Math.Min(core.Length, 80)];
+            core[..lower.Length].ToLowerInvariant(lower);
+            if (!_g.Countries.Contains(lower) && !_g.States.Contains(lower) && _g.CityPopulation(lower) < 0 && !(separated && UncommonWords(core, 5000)))
             {
                 return p;
             }
@@ -290,23 +546,30 @@ internal sealed partial class AddressRecognizer : IRecognizer
     private static partial Regex NumberedStreetWord();
 
     /// <summary>Capitalised words then a street word, no number: "Salcido Street", "St Marys Rd".</summary>
-    [GeneratedRegex(@"(?:\p{Lu}[\p{L}\p{M}'\-]*\s){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Walk|Broadway|Esplanade|Quay|Wharf)\b(?:\s\d{1,5}[A-Za-z]?)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:\p{L}[\p{L}\p{M}'\-]* ){1,3}(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Terrace|Circle|Parkway|Pkwy|Highway|Hwy|Alley|Crescent|Close|Row|Plaza|Trail|Mews|Grove|Gardens|Walk|Broadway|Esplanade|Quay|Wharf)\b(?:\s\d{1,5}[A-Za-z]?)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex NamedStreetWord();
 
     /// <summary>Street-type word first: "Rua Graciliano Ramos 1950", "Via Capo le Case 143", "Avenue des Tuileries".</summary>
-    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\d{1,5}\s)?(?:Rua|R\.?|Avenida|Av\.|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|C/|Carrer|Carretera|Camino|Paseo|Plaza|Pasaje|Ronda|Travesía|Rue|Avenue|Boulevard|Bd|Chemin|Impasse|Allée|Quai|Route|Place|Ulica|ul\.|Strada|Travessa|Alameda|Praça|Vila|Rodovia|Estrada|Λεωφ\.|Οδός)\s(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,6}(?:\d{1,5}[A-Za-z]?\b|\p{L}[\p{L}\p{M}'.\-]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\b\d{1,5}\s)?(?:\d{1,5}\s)?\b(?:Rua|Rúa|R\.?|Avenida|Av\.|Avda\.|Ctra\.|Cours|Λ\.|Αγ\.|Via|Viale|Vicolo|Piazza|Piazzale|Corso|Largo|Calle|C/|Carrer|Carretera|Camino|Paseo|Plaza|Pasaje|Ronda|Travesía|Rue|Avenue|Boulevard|Bd|Chemin|Impasse|Allée|Quai|Route|Place|Ulica|ul\.|Strada|Travessa|Alameda|Praça|Vila|Rodovia|Estrada|Λεωφ\.|Οδός)\s(?:\p{L}[\p{L}\p{M}'.\-]*\s){0,6}(?:\d{1,5}[A-Za-z]?\b|\p{L}[\p{L}\p{M}'.\-]*)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex PrefixStreet();
 
     /// <summary>Street suffix glued to a name or as a word: "Eskelundsvej 15", "Grolmanstraße 25", "Király u. 23.", "Dózsa György út 78."</summary>
-    [GeneratedRegex(@"(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:straße|strasse|straat|laan|gatan|veien|vegen|vägen|allee|gasse|plein|gracht|steenweg|singel|torget|stræde|plads|gränd|vägen|kuja|katu)\b(?:\s\d{1,5}[A-Za-z]?\.?)?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}[A-Za-z]?\.?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){1,2}(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}\.?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:straße|strasse|straat|laan|gatan|veien|vegen|vägen|allee|gasse|plein|gracht|steenweg|singel|torget|stræde|plads|gränd|vägen|kuja|katu)\b(?:\s\d{1,5}[A-Za-z]?\.?)?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s)?\p{L}[\p{L}\p{M}'\-]*(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}[A-Za-z]?\.?|(?:\d{1,5}\s)?(?:\p{L}[\p{L}\p{M}'.\-]*\s){1,2}(?:gade|vej|weg|tie|gata|dijk|lei|väg|kade|str\.|utca|u\.|út|tér|körút|sor|köz|rakpart|sétány)\s\d{1,5}\.?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SuffixStreet();
 
     /// <summary>"56 Canelones 2266", "63 Tylova 42": number, one to three names, number.</summary>
-    [GeneratedRegex(@"\d{1,5}\s\p{L}[\p{L}\p{M}'\-]{2,30}(?:\s\p{L}[\p{L}\p{M}'\-]{1,30}){0,2}\s\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b\d{1,5} (?:\p{L}{1,3}\. )?\p{L}[\p{L}\p{M}'\-]{2,30}(?: \p{L}[\p{L}\p{M}'.\-]{1,30}){0,2} \d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
     private static partial Regex NumberedStreet();
 
     [GeneratedRegex(@"\b(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room|Floor|apt|suite|unit)\.?\s#?\d{1,6}[A-Za-z]?(?:\sBox\s\d{1,6})?|P\.?\s?O\.?\sBox\s\d{1,6}|PSC\s\d{1,6},\sBox\s\d{1,6}|(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5}|(?:USNS|USNV|USS|USCGC)\s\p{L}[\p{L}\p{M}'\-]+)", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Unit();
+
+    [GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'\-]+ and (?:\p{L}[\p{L}\p{M}'.\-]* ){1,3}\d{1,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex Intersection();
+
+    /// <summary>"Springfield, IL 62704", "KÖPMANHOLMEN⏎, nan⏎ 40402": a place, a two-letter state (or a missing one), a zip.</summary>
+    [GeneratedRegex(@"\b\p{Lu}[\p{L}\p{M}'.\-]+(?: \p{L}[\p{L}\p{M}'.\-]+){0,3}[ \t]*\n?[ \t]*, ?(?:[A-Z]{2}|nan)[ \t]*\n?[ \t]*\d{4,5}\b", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]
+    private static partial Regex CityStateZip();
 
     [GeneratedRegex(@"(?:zip|postal|post)\s?code(?:\sis)?:?\s\d{4,5}(?:-\d{4})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ZipCue();

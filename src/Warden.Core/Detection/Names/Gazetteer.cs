@@ -19,6 +19,7 @@ internal sealed class Gazetteer
     private readonly HashSet<string> _states;
     private readonly Dictionary<string, int> _cities;
     private readonly Dictionary<string, int> _commonRank;
+    private readonly Dictionary<string, WordInfo> _words;
 
     private Gazetteer(HashSet<string> first, HashSet<string> last, HashSet<string> human, HashSet<string> countries, HashSet<string> states, Dictionary<string, int> cities, Dictionary<string, int> commonRank)
     {
@@ -36,7 +37,24 @@ internal sealed class Gazetteer
         States = states.GetAlternateLookup<ReadOnlySpan<char>>();
         Cities = cities.GetAlternateLookup<ReadOnlySpan<char>>();
         CommonRank = commonRank.GetAlternateLookup<ReadOnlySpan<char>>();
+        _words = BuildWords();
+        Words = _words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // The common words (most tokens of any prompt) also sit in a small frozen table: faster hashing, cache friendly.
+        _hot = System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(_words.Where(kv => kv.Value.Rank < 30_000), StringComparer.Ordinal);
+        Hot = _hot.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    private readonly System.Collections.Frozen.FrozenDictionary<string, WordInfo> _hot;
+
+    private System.Collections.Frozen.FrozenDictionary<string, WordInfo>.AlternateLookup<ReadOnlySpan<char>> Hot { get; }
+
+    /// <summary>Everything the lists know about one lower-case word, in one lookup.</summary>
+    public Dictionary<string, WordInfo>.AlternateLookup<ReadOnlySpan<char>> Words { get; }
+
+    /// <summary>The facts about a single word (rank, name lists, place kind, how many words places starting with it have).</summary>
+    public WordInfo Info(ReadOnlySpan<char> lower) =>
+        Hot.TryGetValue(lower, out var info) || Words.TryGetValue(lower, out info) ? info : WordInfo.Unknown;
 
     public static Gazetteer Shared => Instance.Value;
 
@@ -66,6 +84,80 @@ internal sealed class Gazetteer
     public bool IsAnyName(ReadOnlySpan<char> lower) => First.Contains(lower) || Last.Contains(lower) || Human.Contains(lower);
 
     public int CityPopulation(ReadOnlySpan<char> lower) => Cities.TryGetValue(lower, out var p) ? p : -1;
+
+    private Dictionary<string, WordInfo> BuildWords()
+    {
+        var words = new Dictionary<string, WordInfo>(_commonRank.Count + _human.Count + _cities.Count, StringComparer.Ordinal);
+        void Add(string w, WordFlags flag, int rank = int.MaxValue, int population = -1)
+        {
+            var space = w.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0)
+            {
+                // Multi-word place: remember on its first word how many words to try.
+                var head = w[..space];
+                var n = (byte)Math.Min(6, w.Count(ch => ch == ' ') + 1);
+                ref var h = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(words, head, out var existsHead);
+                if (!existsHead)
+                {
+                    h = WordInfo.Unknown;
+                }
+
+                h = h with { MaxPlaceWords = Math.Max(h.MaxPlaceWords, n) };
+                return;
+            }
+
+            ref var info = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(words, w, out var exists);
+            if (!exists)
+            {
+                info = WordInfo.Unknown;
+            }
+
+            info = info with
+            {
+                Flags = info.Flags | flag,
+                Rank = Math.Min(info.Rank, rank),
+                Population = Math.Max(info.Population, population),
+            };
+        }
+
+        foreach (var (w, r) in _commonRank)
+        {
+            Add(w, WordFlags.None, r);
+        }
+
+        foreach (var w in _first)
+        {
+            Add(w, WordFlags.Given);
+        }
+
+        foreach (var w in _last)
+        {
+            Add(w, WordFlags.Surname);
+        }
+
+        foreach (var w in _human)
+        {
+            Add(w, WordFlags.Human);
+        }
+
+        foreach (var w in _countries)
+        {
+            Add(w, WordFlags.Country);
+        }
+
+        foreach (var w in _states)
+        {
+            Add(w, WordFlags.State);
+        }
+
+        foreach (var (w, p) in _cities)
+        {
+            Add(w, WordFlags.City, population: p);
+        }
+
+        words.TrimExcess();
+        return words;
+    }
 
     private static Gazetteer Load()
     {
@@ -111,4 +203,24 @@ internal sealed class Gazetteer
             }
         }
     }
+}
+
+/// <summary>Which lists a word is in.</summary>
+[Flags]
+internal enum WordFlags : byte
+{
+    None = 0,
+    Given = 1,
+    Surname = 2,
+    Human = 4,
+    Country = 8,
+    State = 16,
+    City = 32,
+    AnyName = Given | Surname | Human,
+}
+
+/// <summary>One word's facts: frequency rank (int.MaxValue when not a common word), lists, city population (-1: none), and the longest place that starts with it.</summary>
+internal readonly record struct WordInfo(int Rank, int Population, WordFlags Flags, byte MaxPlaceWords)
+{
+    public static readonly WordInfo Unknown = new(int.MaxValue, -1, WordFlags.None, 1);
 }

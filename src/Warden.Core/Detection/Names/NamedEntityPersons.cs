@@ -6,17 +6,17 @@ internal sealed partial class NamedEntityRecognizer
     private static int NameStrength(Ctx c, int i)
     {
         var w = c.Word(i);
-        if (w.Length < 2 || NameLexicon.NotNames.Contains(w.ToString()))
+        if (w.Length < 2 || c.Is(i, Lex.NotName))
         {
             return 0;
         }
 
-        var given = c.G.IsGivenName(w);
-        var sur = c.G.IsSurname(w);
-        var human = c.G.Human.Contains(w);
+        var given = c.Given(i);
+        var sur = c.Surname(i);
+        var human = (c.Info[i].Flags & WordFlags.Human) != 0;
         var rank = c.Rank(i);
         var t = c.Tokens[i];
-        var knownCommonName = NameLexicon.CommonGivenNames.Contains(w.ToString());
+        var knownCommonName = c.Is(i, Lex.CommonGiven);
         switch (t.Shape)
         {
             case Shape.Lower:
@@ -92,15 +92,22 @@ internal sealed partial class NamedEntityRecognizer
                     continue;
                 }
 
-                if (NameLexicon.Particles.Contains(c.Word(next).ToString()) && next + 1 < c.N && c.Joined(next) && strength[next + 1] > 0)
+                // Particles (van der, de la) inside a name, followed by a name word.
+                var after = next;
+                while (after < c.N && after - next < 3 && c.Is(after, Lex.Particle) && c.Joined(after))
                 {
-                    j = next + 1;
+                    after++;
+                }
+
+                if (after > next && after < c.N && c.Label[after] == None && (strength[after] > 0 || (Cap(c.Tokens[after]) && c.Rank(after) > 5000)))
+                {
+                    j = after;
                     best = Math.Max(best, strength[j]);
                     continue;
                 }
 
                 // An unknown word after a given name is a surname (Richard Bryndísardóttir, michael košelnik).
-                if (SameCase(c, j, next) && c.G.IsGivenName(c.Word(j)) && c.Rank(next) > 5000 && places[next].Kind != Country && !NameLexicon.NotNames.Contains(c.Word(next).ToString()))
+                if (SameCase(c, j, next) && c.Given(j) && c.Rank(next) > 5000 && places[next].Kind != Country && !c.Is(next, Lex.NotName))
                 {
                     j = next;
                     best = 2;
@@ -112,7 +119,7 @@ internal sealed partial class NamedEntityRecognizer
 
             // An unknown capitalised word before a known surname (Koumura James is rarer; we only take given + surname).
             var multi = j > i;
-            var cued = i > 0 && NameLexicon.PersonCues.Contains(c.Word(i - 1).ToString());
+            var cued = i > 0 && c.Is(i - 1, Lex.PersonCue);
             if (!(best == 2 || (multi && best >= 1) || (cued && best >= 1 && Cap(c.Tokens[i]))))
             {
                 i = j;
@@ -190,26 +197,25 @@ internal sealed partial class NamedEntityRecognizer
     /// <summary>A word that is both a name and a place: context and size decide.</summary>
     private static bool PreferPlace(Ctx c, int i, in Place p)
     {
-        var w = c.Word(i);
-        var prev = i > 0 ? c.Word(i - 1).ToString() : "";
+        var prev = i > 0 ? c.Word(i - 1) : default;
         if (prev is "in" or "from" or "near" or "visit" or "visiting" or "into" or "via")
         {
-            return p.Kind != City || p.Population >= 50_000 || !c.G.IsGivenName(w);
+            return p.Kind != City || p.Population >= 50_000 || !c.Given(i);
         }
 
         if (prev is "to" or "at" or "of")
         {
-            return p.Kind != City || p.Population >= 500_000 || !c.G.IsAnyName(w);
+            return p.Kind != City || p.Population >= 500_000 || !c.AnyName(i);
         }
 
-        if (i > 0 && NameLexicon.PersonCues.Contains(prev))
+        if (i > 0 && c.Is(i - 1, Lex.PersonCue))
         {
             return false;
         }
 
-        if (c.G.IsGivenName(w))
+        if (c.Given(i))
         {
-            return p.Kind == Country && p.Population == 0 && !c.G.IsGivenName(w);
+            return false;
         }
 
         return p.Kind == Country || p.Kind == State || p.Population >= 100_000;

@@ -13,10 +13,10 @@ internal sealed partial class NamedEntityRecognizer
     private static Place[] LocationCandidates(Ctx c)
     {
         var places = new Place[c.N];
-        Span<char> key = stackalloc char[96];
         for (var i = 0; i < c.N; i++)
         {
-            for (var len = Math.Min(6, c.N - i); len >= 1; len--)
+            // Multi-word places only when some place starts with this word (one flag per token, no extra lookups).
+            for (var len = Math.Min(c.Info[i].MaxPlaceWords, c.N - i); len >= 2; len--)
             {
                 var last = i + len - 1;
                 var ok = true;
@@ -35,7 +35,7 @@ internal sealed partial class NamedEntityRecognizer
                 }
 
                 var span = c.Lower.AsSpan(c.Tokens[i].Start, c.CoreEnd(last) - c.Tokens[i].Start);
-                if (span.Length > key.Length)
+                if (span.Length > 96)
                 {
                     continue;
                 }
@@ -59,6 +59,23 @@ internal sealed partial class NamedEntityRecognizer
                     break;
                 }
             }
+
+            if (places[i].Length == 0)
+            {
+                var info = c.Info[i];
+                if ((info.Flags & WordFlags.Country) != 0)
+                {
+                    places[i] = new Place(1, Country, 0);
+                }
+                else if ((info.Flags & WordFlags.State) != 0)
+                {
+                    places[i] = new Place(1, State, 0);
+                }
+                else if ((info.Flags & WordFlags.City) != 0)
+                {
+                    places[i] = new Place(1, City, info.Population);
+                }
+            }
         }
 
         return places;
@@ -69,8 +86,8 @@ internal sealed partial class NamedEntityRecognizer
     {
         var t = c.Tokens[i];
         var rank = p.Length == 1 ? c.Rank(i) : int.MaxValue;
-        var cue = i > 0 && NameLexicon.LocationCues.Contains(c.Word(i - 1).ToString());
-        if (p.Length == 1 && NameLexicon.NotNames.Contains(c.Word(i).ToString()))
+        var cue = i > 0 && c.Is(i - 1, Lex.LocationCue);
+        if (p.Length == 1 && c.Is(i, Lex.NotName))
         {
             return false;
         }
@@ -128,7 +145,7 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 1; i < c.N; i++)
         {
-            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 3000 || c.G.IsGivenName(c.Word(i)))
+            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 3000 || c.Given(i))
             {
                 continue;
             }
@@ -143,7 +160,7 @@ internal sealed partial class NamedEntityRecognizer
 
             var j = i;
             while (j + 1 < c.N && j - i < 3 && c.Joined(j) && c.Label[j + 1] == None &&
-                   (Cap(c.Tokens[j + 1]) || (NameLexicon.Particles.Contains(c.Word(j + 1).ToString()) && j + 2 < c.N && Cap(c.Tokens[j + 2]))))
+                   (Cap(c.Tokens[j + 1]) || (c.Is(j + 1, Lex.Particle) && j + 2 < c.N && Cap(c.Tokens[j + 2]))))
             {
                 j++;
             }
@@ -154,7 +171,7 @@ internal sealed partial class NamedEntityRecognizer
             }
 
             // A capitalised run followed by an organisation word is not a place ("in Acme Labs").
-            if (NameLexicon.OrgSuffixes.Contains(c.Word(j).ToString()))
+            if (c.Is(j, Lex.OrgSuffix))
             {
                 continue;
             }

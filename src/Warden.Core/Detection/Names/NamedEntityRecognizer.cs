@@ -50,6 +50,10 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
         Locations(ctx, places);
         CueLocations(ctx);
         CueOrganizations(ctx);
+        Letterheads(ctx);
+        LowerCaseOrganizations(ctx);
+        ListedOrganizations(ctx);
+        UnknownProperNouns(ctx);
         Emit(ctx, results);
     }
 
@@ -73,7 +77,14 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
 
             var start = c.Tokens[i].Start;
             var end = c.CoreEnd(j);
-            if (label == Org && end < c.Text.Length && c.Text[end] == '.' && NameLexicon.OrgSuffixes.Contains(c.Word(j).ToString()))
+            if (label == Per && j + 1 < c.N && c.Tokens[j + 1].Start - c.Tokens[j].End is 1 or 2 && c.Text[c.Tokens[j].End] is ' ' or ',' &&
+                c.Is(j + 1, Lex.PersonSuffix) && c.Tokens[j + 1].Shape != Shape.Lower)
+            {
+                // "Keith Bult Jr.", "Margaret Ćosić PhD"
+                end = c.Tokens[j + 1].End + (c.Tokens[j + 1].End < c.Text.Length && c.Text[c.Tokens[j + 1].End] == '.' ? 1 : 0);
+            }
+
+            if (label == Org && end < c.Text.Length && c.Text[end] == '.' && c.Is(j, Lex.OrgSuffix))
             {
                 end++;
             }
@@ -106,13 +117,32 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
             Score = new double[N];
             LineFirst = new int[N];
             NewlineBefore = new bool[N];
+            Info = new WordInfo[N];
+            LexOf = new Lex[N];
             for (var i = 0; i < N; i++)
             {
                 var gapStart = i == 0 ? 0 : tokens[i - 1].End;
                 NewlineBefore[i] = i == 0 || text.AsSpan(gapStart, tokens[i].Start - gapStart).Contains('\n');
                 LineFirst[i] = NewlineBefore[i] ? i : LineFirst[i - 1];
+                var w = Word(i);
+                Info[i] = g.Info(w);
+                LexOf[i] = NameLexicon.Flags.TryGetValue(w, out var lex) ? lex : Lex.None;
             }
         }
+
+        /// <summary>Gazetteer facts per token (one lookup each, done once).</summary>
+        public WordInfo[] Info { get; }
+
+        /// <summary>Closed-list membership per token.</summary>
+        public Lex[] LexOf { get; }
+
+        public bool Is(int i, Lex flag) => (LexOf[i] & flag) != 0;
+
+        public bool Given(int i) => (Info[i].Flags & WordFlags.Given) != 0;
+
+        public bool Surname(int i) => (Info[i].Flags & WordFlags.Surname) != 0;
+
+        public bool AnyName(int i) => (Info[i].Flags & WordFlags.AnyName) != 0;
 
         /// <summary>Index of the first token on token i's line.</summary>
         public int[] LineFirst { get; }
@@ -152,7 +182,7 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
 
         public ReadOnlySpan<char> Word(int i) => Lower.AsSpan(Tokens[i].Start, CoreEnd(i) - Tokens[i].Start);
 
-        public int Rank(int i) => G.Rank(Word(i));
+        public int Rank(int i) => Info[i].Rank;
 
         /// <summary>True when tokens i and i+1 are separated by exactly one space (or nothing) and i is not possessive.</summary>
         public bool Joined(int i)
@@ -166,11 +196,11 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
             return gap == 0 || (gap == 1 && Text[Tokens[i].End] == ' ');
         }
 
-        public bool PrevIs(int i, IReadOnlySet<string> words, int window = 1)
+        public bool PrevIs(int i, WordSet words, int window = 1)
         {
             for (var k = i - 1; k >= 0 && k >= i - window; k--)
             {
-                if (words.Contains(Word(k).ToString()))
+                if (words.Contains(Word(k)))
                 {
                     return true;
                 }

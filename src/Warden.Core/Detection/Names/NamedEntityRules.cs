@@ -11,8 +11,8 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 0; i < c.N - 1; i++)
         {
-            var w = c.Word(i).ToString();
-            var titled = NameLexicon.Titles.Contains(w) && (c.Tokens[i].Shape != Shape.Lower || w.Length > 3 || (c.Tokens[i].End < c.Text.Length && c.Text[c.Tokens[i].End] == '.'));
+            var w = c.Word(i);
+            var titled = c.Is(i, Lex.Title) && (c.Tokens[i].Shape != Shape.Lower || w.Length > 3 || (c.Tokens[i].End < c.Text.Length && c.Text[c.Tokens[i].End] == '.'));
             var named = (w is "name" or "named" or "called") && c.Tokens[i + 1].Start - c.Tokens[i].End <= 5
                 || (w == "is" && i > 0 && c.Word(i - 1) is "name");
             if (!titled && !named)
@@ -32,7 +32,7 @@ internal sealed partial class NamedEntityRecognizer
             }
 
             var k = j;
-            while (k < c.N && k - j < 4 && (Cap(c.Tokens[k]) || c.G.IsAnyName(c.Word(k))) && !NameLexicon.NotNames.Contains(c.Word(k).ToString()))
+            while (k < c.N && k - j < 4 && (Cap(c.Tokens[k]) || c.AnyName(k)) && !c.Is(k, Lex.NotName))
             {
                 if (!c.Joined(k))
                 {
@@ -57,9 +57,10 @@ internal sealed partial class NamedEntityRecognizer
         for (var i = 1; i < c.N; i++)
         {
             var t = c.Tokens[i];
-            if (!Cap(t) || !NameLexicon.OrgSuffixes.Contains(c.Word(i).ToString()))
+            if (!Cap(t) || !c.Is(i, Lex.OrgSuffix) ||
+                (i + 1 < c.N && c.Joined(i) && Cap(c.Tokens[i + 1]) && c.Is(i + 1, Lex.OrgSuffix)))
             {
-                continue;
+                continue; // "Boston Consulting Group": the last trade word ends the name
             }
 
             // Walk back over capitalised words joined by spaces, '&', ',' or "and".
@@ -69,7 +70,7 @@ internal sealed partial class NamedEntityRecognizer
                 var prev = c.Tokens[j - 1];
                 var gap = c.Text.AsSpan(prev.End, c.Tokens[j].Start - prev.End);
                 var w = c.Word(j - 1);
-                var joinable = gap is " " or " & " or "&" or ", " or " + " || (gap is ". " && prev.Length == 1);
+                var joinable = gap is " " or " & " or "&" or " + " || (gap is ", " && c.Surname(j - 1)) || (gap is ". " && prev.Length == 1);
                 if (!joinable || !(Cap(prev) || w is "and") || (Cap(prev) && c.Rank(j - 1) < 60))
                 {
                     break;
@@ -87,9 +88,11 @@ internal sealed partial class NamedEntityRecognizer
         // "Last, Last and Last" and "Last-Last" built from surnames.
         for (var i = 0; i + 4 < c.N; i++)
         {
-            if (c.Label[i] == None && Cap(c.Tokens[i]) && c.G.IsSurname(c.Word(i)) &&
-                c.Text.AsSpan(c.Tokens[i].End, c.Tokens[i + 1].Start - c.Tokens[i].End) is ", " &&
-                Cap(c.Tokens[i + 1]) && c.G.IsSurname(c.Word(i + 1)) && c.Word(i + 2) is "and" && Cap(c.Tokens[i + 3]) && c.G.IsSurname(c.Word(i + 3)) && c.Free(i, i + 3))
+            if (c.Label[i] == None && c.AnyName(i) &&
+                Gap(c, i, i + 1) is ", " && c.Word(i + 2) is "and" && Gap(c, i + 2, i + 3) is " " &&
+                SameCase(c, i, i + 1) && SameCase(c, i, i + 3) && c.AnyName(i + 1) && c.AnyName(i + 3) &&
+                (c.Surname(i) ? 1 : 0) + (c.Surname(i + 1) ? 1 : 0) + (c.Surname(i + 3) ? 1 : 0) >= 2 &&
+                c.Free(i, i + 3) && (i == 0 || Gap(c, i - 1, i) is not ", "))
             {
                 c.Set(i, i + 3, Org, 0.75);
             }
@@ -104,7 +107,7 @@ internal sealed partial class NamedEntityRecognizer
                 continue;
             }
 
-            var prevGiven = i > 0 && c.Joined(i - 1) && c.G.IsGivenName(c.Word(i - 1)) && Cap(c.Tokens[i - 1]);
+            var prevGiven = i > 0 && c.Joined(i - 1) && c.Given(i - 1) && Cap(c.Tokens[i - 1]);
             if (!prevGiven && c.G.IsSurname(w[..dash]) && c.G.IsSurname(w[(dash + 1)..]))
             {
                 c.Set(i, i, Org, 0.6);
@@ -121,15 +124,26 @@ internal sealed partial class NamedEntityRecognizer
     {
         for (var i = 0; i < c.N; i++)
         {
-            if (c.Label[i] != None || !Cap(c.Tokens[i]) || c.Rank(i) < 200 || NameLexicon.NotNames.Contains(c.Word(i).ToString()))
+            if (c.Label[i] != None || c.Rank(i) < 200 || c.Is(i, Lex.NotName))
             {
+                continue;
+            }
+
+            if (!Cap(c.Tokens[i]))
+            {
+                // "the datamyne office is at …": a lower-case word no list knows, before "office".
+                if (c.Rank(i) == int.MaxValue && i + 1 < c.N && c.Word(i + 1) is "office" or "offices" && i > 0 && c.Word(i - 1) is "the" && !c.AnyName(i))
+                {
+                    c.Set(i, i, Org, 0.5);
+                }
+
                 continue;
             }
 
             var cue = false;
             for (var k = i - 1; k >= 0 && k >= i - 3; k--)
             {
-                if (NameLexicon.OrgCues.Contains(c.Word(k).ToString()))
+                if (c.Is(k, Lex.OrgCue))
                 {
                     cue = true;
                     break;
@@ -156,7 +170,7 @@ internal sealed partial class NamedEntityRecognizer
             var after = j + 1 < c.N ? c.Word(j + 1) : default;
             var officeCue = after is "office" or "offices" or "headquarters" or "hq" or "invested" or "announced" || (after is "is" && j + 3 < c.N && c.Word(j + 3) is "brainchild");
             var prep = i > 0 && c.Word(i - 1) is "at" or "for" or "from" or "with" or "joined" or "became";
-            var unknownWord = j == i && c.Rank(i) == int.MaxValue && !c.G.IsAnyName(c.Word(i));
+            var unknownWord = j == i && c.Rank(i) == int.MaxValue && !c.AnyName(i);
             var beforeAddress = j + 1 < c.N && c.Label[j + 1] == Loc && c.Group[j + 1] < 0 && c.CoreEnd(j) < c.Text.Length && c.Text[c.CoreEnd(j)] == ',';
             if (cue || officeCue || (prep && (unknownWord || beforeAddress)) || SignatureCompanyLine(c, i, j))
             {
@@ -172,6 +186,12 @@ internal sealed partial class NamedEntityRecognizer
         if (!LineAlone(c, i, j) || i == 0)
         {
             return false;
+        }
+
+        // A letterhead: the line right above a street address ("Mapquest⏎⏎39 Laugarvegur 77 …").
+        if (j + 1 < c.N && c.Label[j + 1] == Loc && c.Group[j + 1] < 0 && c.Tokens[j].Length > 2)
+        {
+            return true;
         }
 
         // The previous line must end with a person, or be a free job-title line right after a person line.
@@ -197,7 +217,7 @@ internal sealed partial class NamedEntityRecognizer
 
     private static bool LineAlone(Ctx c, int i, int j)
     {
-        if (!c.NewlineBefore[i] || (j + 1 < c.N && !c.NewlineBefore[j + 1]) || c.Tokens[i].Start == 0)
+        if (!c.NewlineBefore[i] || (j + 1 < c.N && !c.NewlineBefore[j + 1]))
         {
             return false;
         }

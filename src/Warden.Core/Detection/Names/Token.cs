@@ -25,7 +25,7 @@ internal static class Tokenizer
         while (i < text.Length)
         {
             var c = text[i];
-            if (!char.IsLetter(c))
+            if (!(char.IsAsciiLetter(c) || (c > 0x7f && char.IsLetter(c))))
             {
                 if (c is '.' or '!' or '?' or '\n' or ':' or '"' or '(' or ';')
                 {
@@ -48,7 +48,7 @@ internal static class Tokenizer
             while (i < text.Length)
             {
                 var ch = text[i];
-                if (char.IsLetter(ch) || char.GetUnicodeCategory(ch) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark)
+                if (char.IsAsciiLetter(ch) || (ch > 0x7f && (char.IsLetter(ch) || char.GetUnicodeCategory(ch) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark)))
                 {
                     i++;
                 }
