@@ -3,6 +3,9 @@
 # fake upstream, nginx (thin-proxy floor), Portkey, and two Warden targets in ONE run:
 #   warden        authentication (agent key), policy decision, audit hook on; no scrubbing
 #   warden-scrub  the same plus PII/secret scrubbing of the 2 KB body (provider requires scrub)
+#   warden-noaudit the "warden" target with the audit trail OFF (Warden:Audit:UnsafeDisableForBenchmark, a
+#                 benchmark-only switch): its p99 against "warden"'s is issue 5's "audit on vs off" goal
+# NOAUDIT=0 drops the third target.
 # Usage: bench/peer/run.sh            (ROUNDS, DURATION ... are passed through to the shared run.sh)
 # Output: the shared script's table; raw runs under /tmp/peer-bench/runs/<timestamp>/.
 set -euo pipefail
@@ -12,6 +15,7 @@ PEER=${PEER:-$ROOT/../shared/bench/peer-proxy}
 UPSTREAM_PORT=${UPSTREAM_PORT:-9100}
 W1=${WARDEN_PORT:-8080}
 W2=${WARDEN_SCRUB_PORT:-8081}
+W3=${WARDEN_NOAUDIT_PORT:-8082}
 WORK=$(mktemp -d /tmp/warden-peer.XXXXXX)
 log() { printf '[warden-peer %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -23,8 +27,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-start_warden() { # name port requireScrub
-  local name=$1 port=$2 scrub=$3 dir=$WORK/$1
+start_warden() { # name port requireScrub auditOff
+  local name=$1 port=$2 scrub=$3 auditoff=${4:-false} dir=$WORK/$1
   mkdir -p "$dir"
   cat > "$dir/warden.json" <<JSON
 {
@@ -34,7 +38,8 @@ start_warden() { # name port requireScrub
       "mock": { "Type": "openai-compatible", "BaseUrl": "http://127.0.0.1:$UPSTREAM_PORT/v1",
                 "ApiKey": "sk-bench-provider-key", "Models": ["gpt-4o-mini", "gpt-4o"], "Agents": ["*"],
                 "RequireScrub": $scrub }
-    }
+    },
+    "Audit": { "UnsafeDisableForBenchmark": $auditoff }
   },
   "Logging": { "LogLevel": { "Default": "Warning" } }
 }
@@ -52,7 +57,13 @@ start_warden warden "$W1" false
 start_warden warden-scrub "$W2" true
 K1=$(cat "$WORK/warden/agent.key")
 K2=$(cat "$WORK/warden-scrub/agent.key")
-log "Warden targets up on :$W1 and :$W2"
+TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|x-api-key: $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|x-api-key: $K2"
+if [ "${NOAUDIT:-1}" != 0 ]; then
+  start_warden warden-noaudit "$W3" false true
+  grep -q "AUDIT TRAIL IS DISABLED" "$WORK/warden-noaudit/serve.log" || { log "warden-noaudit did not announce that its audit trail is off"; exit 1; }
+  TARGETS="$TARGETS;warden-noaudit=http://127.0.0.1:$W3/v1/chat/completions|x-api-key: $(cat "$WORK/warden-noaudit/agent.key")"
+fi
+log "Warden targets up"
 
-EXTRA_TARGETS="warden=http://127.0.0.1:$W1/v1/chat/completions|x-api-key: $K1;warden-scrub=http://127.0.0.1:$W2/v1/chat/completions|x-api-key: $K2" \
+EXTRA_TARGETS="$TARGETS" \
   UPSTREAM_PORT=$UPSTREAM_PORT bash "$PEER/run.sh"

@@ -19,12 +19,16 @@ internal static class AuditCanonicalJson
         DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     /// <summary>The canonical UTF-8 JSON of a record.</summary>
-    public static byte[] Encode(long sequence, DateTimeOffset timestamp, string previousHash, AuditEvent e)
+    public static byte[] Encode(long sequence, DateTimeOffset timestamp, string previousHash, AuditEvent e) =>
+        Encode(sequence, FormatTimestamp(timestamp), previousHash, e);
+
+    /// <summary>The canonical UTF-8 JSON of a record whose timestamp is already formatted (one per batch).</summary>
+    public static byte[] Encode(long sequence, string timestamp, string previousHash, AuditEvent e)
     {
         var dto = new CanonicalAuditRecord
         {
             Sequence = sequence,
-            Timestamp = FormatTimestamp(timestamp),
+            Timestamp = timestamp,
             PreviousHash = previousHash,
             Type = e.Type,
             PrincipalId = e.PrincipalId,

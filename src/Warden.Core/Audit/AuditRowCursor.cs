@@ -1,18 +1,33 @@
+using System.Security.Cryptography;
+
 namespace Warden.Core.Audit;
 
-/// <summary>Pages through a store's rows in sequence order, with one row of look-ahead.</summary>
+/// <summary>
+/// Pages through a store's rows in sequence order, with one row of look-ahead. The next page is read and
+/// SHA-256-hashed on another thread while the caller checks the current one (the verifier's pipeline: on two
+/// cores reading + hashing and the chain checks overlap); <see cref="CurrentHash"/> is the hash of the row the
+/// last <see cref="NextAsync"/> returned, computed over its stored bytes.
+/// </summary>
 internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
 {
-    private IReadOnlyList<AuditRow> _page = [];
+    private const int HashSize = 32;
+    private static readonly Page Empty = new([], []);
+    private Page _page = Empty;
+    private Task<Page>? _prefetch;
     private int _index;
+    private int _current = -1;
     private long _nextFrom = long.MinValue;
     private bool _end;
+
+    /// <summary>SHA-256 of the stored body of the row the last <see cref="NextAsync"/> returned.</summary>
+    public ReadOnlySpan<byte> CurrentHash => _page.Hashes.AsSpan(_current * HashSize, HashSize);
 
     public async ValueTask<AuditRow?> NextAsync(CancellationToken cancellationToken)
     {
         var row = await PeekAsync(cancellationToken);
         if (row is not null)
         {
+            _current = _index;
             _index++;
         }
 
@@ -21,9 +36,9 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
 
     public async ValueTask<AuditRow?> PeekAsync(CancellationToken cancellationToken)
     {
-        if (_index < _page.Count)
+        if (_index < _page.Rows.Count)
         {
-            return _page[_index];
+            return _page.Rows[_index];
         }
 
         if (_end)
@@ -31,25 +46,30 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
             return null;
         }
 
-        _page = await store.ReadRangeAsync(_nextFrom, pageSize, cancellationToken);
+        var page = await (_prefetch ?? LoadAsync(_nextFrom, cancellationToken));
+        _prefetch = null;
+        _page = page;
         _index = 0;
-        if (_page.Count == 0)
+        _current = -1;
+        if (page.Rows.Count == 0)
         {
             _end = true;
             return null;
         }
 
-        _nextFrom = _page[^1].Sequence + 1;
-        return _page[0];
+        _nextFrom = page.Rows[^1].Sequence + 1;
+        var from = _nextFrom;
+        _prefetch = Task.Run(() => LoadAsync(from, cancellationToken), cancellationToken);
+        return page.Rows[0];
     }
 
     /// <summary>Whether a row not yet consumed carries header sequence <paramref name="sequence"/> (diagnostics only).</summary>
     public async Task<bool> ContainsLaterAsync(long sequence, CancellationToken cancellationToken)
     {
         var prev = new byte[32];
-        for (var i = _index; i < _page.Count; i++)
+        for (var i = _index; i < _page.Rows.Count; i++)
         {
-            if (AuditCanonicalJson.TryReadHeader(_page[i].Body, out var s, prev) && s == sequence)
+            if (AuditCanonicalJson.TryReadHeader(_page.Rows[i].Body, out var s, prev) && s == sequence)
             {
                 return true;
             }
@@ -77,4 +97,20 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
 
         return false;
     }
+
+    private async Task<Page> LoadAsync(long from, CancellationToken cancellationToken)
+    {
+        var rows = await store.ReadRangeAsync(from, pageSize, cancellationToken).ConfigureAwait(false);
+        var hashes = new byte[rows.Count * HashSize];
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            sha.AppendData(rows[i].Body);
+            sha.GetHashAndReset(hashes.AsSpan(i * HashSize, HashSize));
+        }
+
+        return new Page(rows, hashes);
+    }
+
+    private sealed record Page(IReadOnlyList<AuditRow> Rows, byte[] Hashes);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Warden.Core.Audit;
@@ -27,7 +26,7 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
 
         while (await cursor.NextAsync(cancellationToken) is { } row)
         {
-            SHA256.HashData(row.Body, computed);
+            cursor.CurrentHash.CopyTo(computed); // SHA-256 of the stored bytes, computed while the previous page was checked
             if (!computed.AsSpan().SequenceEqual(row.Hash))
             {
                 return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {row.Sequence} was changed: its stored hash does not match its content");

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Threading.Channels;
 
 namespace Warden.Core.Audit;
@@ -21,6 +22,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly Channel<Pending> _queue;
     private readonly Task _writer;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer task only
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head;
     private long _batches;
@@ -93,6 +95,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         {
             await _stopping.CancelAsync();
             _stopping.Dispose();
+            _sha256.Dispose();
         }
     }
 
@@ -207,11 +210,13 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         var seq = head.Sequence;
         var prev = head.Hash;
         var ts = _time.GetUtcNow();
+        var formatted = AuditCanonicalJson.FormatTimestamp(ts);
         foreach (var p in batch)
         {
             seq++;
-            var body = AuditCanonicalJson.Encode(seq, ts, Convert.ToHexStringLower(prev), p.Event);
-            var hash = AuditCanonicalJson.Hash(body);
+            var body = AuditCanonicalJson.Encode(seq, formatted, Convert.ToHexStringLower(prev), p.Event);
+            _sha256.AppendData(body);
+            var hash = _sha256.GetHashAndReset();
             records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
             prev = hash;
         }

@@ -32,6 +32,25 @@ public sealed class RateLimitEnforcer
         _options = options;
     }
 
+    /// <summary>
+    /// Whether any limit that applies to <paramref name="principal"/> counts prompt tokens; when none does, the
+    /// caller can skip tokenizing the prompt (<see cref="CheckAsync"/> ignores the count then anyway).
+    /// </summary>
+    public bool CountsPromptTokens(WardenPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        foreach (var (_, s) in Subjects(principal))
+        {
+            // A spend budget prices prompt tokens too, when the provider's answer reports no usage.
+            if (s.PromptTokensPerMinute > 0 || s.SpendMicrosPerPeriod > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Checks and counts one request with <paramref name="promptTokens"/> prompt tokens.</summary>
     public async ValueTask<RateLimitDecision> CheckAsync(WardenPrincipal principal, long promptTokens, CancellationToken cancellationToken)
     {

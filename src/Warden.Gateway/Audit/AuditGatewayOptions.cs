@@ -19,6 +19,16 @@ public sealed record AuditGatewayOptions
     /// <summary>Trail settings (checkpoint cadence, batch size).</summary>
     public AuditTrailOptions Trail { get; init; } = new();
 
+    /// <summary>When an append counts as durable (SQLite): <c>Process</c> (default) or <c>PowerLoss</c>. See docs/audit.md.</summary>
+    public AuditDurability Durability { get; init; } = AuditDurability.Process;
+
+    /// <summary>
+    /// BENCHMARKING ONLY: records nothing (<c>Warden:Audit:UnsafeDisableForBenchmark=true</c>), so the
+    /// gateway's latency can be compared with the trail on and off in one run. Off by default; when on, the
+    /// gateway logs a critical warning (event 5030) when the trail is created.
+    /// </summary>
+    public bool UnsafeDisableForBenchmark { get; init; }
+
     /// <summary>Emit each committed record (non-sensitive fields only) as a log record for OpenTelemetry/SIEM export.</summary>
     public bool ExportLogs { get; init; } = true;
 
@@ -50,6 +60,8 @@ public sealed record AuditGatewayOptions
         {
             PostgresConnectionString = string.IsNullOrWhiteSpace(s["PostgresConnectionString"]) ? null : s["PostgresConnectionString"],
             Trail = trail,
+            Durability = ParseDurability(s["Durability"]),
+            UnsafeDisableForBenchmark = string.Equals(s["UnsafeDisableForBenchmark"], "true", StringComparison.OrdinalIgnoreCase),
             ExportLogs = !string.Equals(s["ExportLogs"], "false", StringComparison.OrdinalIgnoreCase),
             Capture = capture,
         };
@@ -65,6 +77,14 @@ public sealed record AuditGatewayOptions
 
         return options;
     }
+
+    private static AuditDurability ParseDurability(string? value) => value switch
+    {
+        null or "" => AuditDurability.Process,
+        _ when string.Equals(value, "Process", StringComparison.OrdinalIgnoreCase) => AuditDurability.Process,
+        _ when string.Equals(value, "PowerLoss", StringComparison.OrdinalIgnoreCase) => AuditDurability.PowerLoss,
+        _ => throw new InvalidOperationException($"{SectionName}:Durability must be 'Process' or 'PowerLoss'"),
+    };
 
     private static int Int(IConfiguration section, string key, int fallback)
     {

@@ -26,7 +26,7 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
         }
         else
         {
-            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)));
+            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)), options.Durability);
             Store = _sqlite;
             Content = _sqlite;
         }

@@ -37,7 +37,9 @@ public static class WardenAuditServiceCollectionExtensions
         // hash chain is the trail and writes gateway.start / gateway.stop.
         if (!services.Any(d => d.ServiceType == typeof(IAuditTrail)))
         {
-            services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<HashChainAuditTrail>());
+            services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<AuditGatewayOptions>().UnsafeDisableForBenchmark
+                ? ActivatorUtilities.CreateInstance<BenchmarkDisabledAuditTrail>(sp)
+                : sp.GetRequiredService<HashChainAuditTrail>());
             services.AddHostedService<AuditLifecycleService>();
         }
 

@@ -5,6 +5,8 @@ using Warden.Core.Identity;
 using Warden.Core.RateLimiting;
 using Warden.Gateway.Authentication;
 using Warden.Gateway.Errors;
+using Warden.Gateway.Hosting;
+using Warden.Gateway.Proxy;
 
 namespace Warden.Gateway.RateLimiting;
 
@@ -13,12 +15,11 @@ namespace Warden.Gateway.RateLimiting;
 /// every <c>/v1/*</c> request of an agent or user, plus completion-token and spend budgets recorded by the
 /// proxy through <see cref="RateLimitEnforcer.RecordAsync"/>. Refusals are 429 with <c>Retry-After</c>.
 /// </summary>
-internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, RateLimitEnforcer enforcer, PromptTokenCounter counter, ILogger<WardenRateLimitMiddleware> logger)
+internal sealed partial class WardenRateLimitMiddleware(
+    RequestDelegate next, RateLimitEnforcer enforcer, PromptTokenCounter counter, WardenGatewayOptions options, ILogger<WardenRateLimitMiddleware> logger)
 {
     /// <summary><c>HttpContext.Items</c> key of the prompt tokens counted here (the proxy prices them when the provider reports none).</summary>
     public const string PromptTokensItem = "warden.prompt_tokens";
-
-    private const int MaxCountedBodyBytes = 4 * 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,16 +32,24 @@ internal sealed partial class WardenRateLimitMiddleware(RequestDelegate next, Ra
 
         long promptTokens = 0;
         var request = context.Request;
-        if (HttpMethods.IsPost(request.Method) && request.ContentLength is > 0 and <= MaxCountedBodyBytes
-            && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        // Tokenizing the prompt is the costly part of this middleware: only done when a prompt-token limit applies.
+        // Every JSON body is counted, chunked ones (no Content-Length) included; one over the size limit is left
+        // to the proxy, which refuses it (413) before anything is forwarded.
+        if (HttpMethods.IsPost(request.Method) && request.ContentLength is null or > 0
+            && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
+            && enforcer.CountsPromptTokens(principal))
         {
-            request.EnableBuffering();
-            var buffer = new byte[(int)request.ContentLength.Value];
-            await request.Body.ReadExactlyAsync(buffer, context.RequestAborted);
+            // Kept in memory (never spilled to a temp file: prompt text must not reach the disk).
+            request.EnableBuffering(bufferThreshold: (int)Math.Min(options.MaxRequestBodyBytes + 1, int.MaxValue));
+            using var body = new PooledBuffer((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBodyBytes));
+            var complete = await body.ReadFromAsync(request.Body, options.MaxRequestBodyBytes, context.RequestAborted);
             request.Body.Position = 0;
-            var (model, text) = PromptTextExtractor.Extract(buffer);
-            promptTokens = counter.Count(model, text);
-            context.Items[PromptTokensItem] = promptTokens;
+            if (complete)
+            {
+                var (model, text) = PromptTextExtractor.Extract(body.Memory);
+                promptTokens = counter.Count(model, text);
+                context.Items[PromptTokensItem] = promptTokens;
+            }
         }
 
         var decision = await enforcer.CheckAsync(principal, promptTokens, context.RequestAborted);

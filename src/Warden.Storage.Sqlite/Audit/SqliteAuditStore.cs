@@ -1,25 +1,37 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Warden.Core.Audit;
 
 namespace Warden.Storage.Sqlite.Audit;
 
 /// <summary>
-/// The embedded audit store: WAL mode, one long-lived writer connection with
-/// <c>synchronous=FULL</c> (a committed batch survives power loss, not only a crash), one
-/// transaction per group commit with prepared statements.
+/// The embedded audit store: WAL mode, one long-lived writer connection, one transaction per group
+/// commit through statements prepared once per connection. <see cref="AuditDurability.Process"/>
+/// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
+/// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit).
 /// </summary>
 public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
+    private WriterStatements? _statements;
 
-    public SqliteAuditStore(SqliteDatabase database)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process)
     {
         ArgumentNullException.ThrowIfNull(database);
+        if (!Enum.IsDefined(durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(durability));
+        }
+
         _database = database;
+        Durability = durability;
     }
+
+    /// <summary>When a committed batch counts as durable.</summary>
+    public AuditDurability Durability { get; }
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -34,39 +46,13 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
         try
         {
             var connection = Writer();
+            var st = _statements!;
             using var tx = connection.BeginTransaction(deferred: false);
             try
             {
-                if (records.Count > 0)
+                foreach (var r in records)
                 {
-                    using var insert = connection.CreateCommand();
-                    insert.Transaction = tx;
-                    insert.CommandText = "INSERT INTO audit_records (seq, ts_ms, type, agent_id, user_id, task_id, decision, provider, hash, body) VALUES ($seq, $ts, $type, $agent, $user, $task, $decision, $provider, $hash, $body)";
-                    var pSeq = insert.Parameters.Add("$seq", SqliteType.Integer);
-                    var pTs = insert.Parameters.Add("$ts", SqliteType.Integer);
-                    var pType = insert.Parameters.Add("$type", SqliteType.Text);
-                    var pAgent = insert.Parameters.Add("$agent", SqliteType.Text);
-                    var pUser = insert.Parameters.Add("$user", SqliteType.Text);
-                    var pTask = insert.Parameters.Add("$task", SqliteType.Text);
-                    var pDecision = insert.Parameters.Add("$decision", SqliteType.Text);
-                    var pProvider = insert.Parameters.Add("$provider", SqliteType.Text);
-                    var pHash = insert.Parameters.Add("$hash", SqliteType.Blob);
-                    var pBody = insert.Parameters.Add("$body", SqliteType.Blob);
-                    insert.Prepare();
-                    foreach (var r in records)
-                    {
-                        pSeq.Value = r.Sequence;
-                        pTs.Value = r.Timestamp.ToUnixTimeMilliseconds();
-                        pType.Value = r.Event.Type;
-                        pAgent.Value = (object?)r.Event.AgentId ?? DBNull.Value;
-                        pUser.Value = (object?)r.Event.OnBehalfOf ?? DBNull.Value;
-                        pTask.Value = (object?)r.Event.TaskId ?? DBNull.Value;
-                        pDecision.Value = (object?)r.Event.Decision ?? DBNull.Value;
-                        pProvider.Value = (object?)r.Event.Provider ?? DBNull.Value;
-                        pHash.Value = r.Hash;
-                        pBody.Value = r.Body;
-                        insert.ExecuteNonQuery();
-                    }
+                    st.Insert(connection, r);
                 }
 
                 if (checkpoint is not null)
@@ -133,11 +119,26 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
     public Task<IReadOnlyList<AuditRow>> ReadRangeAsync(long fromSequence, int limit, CancellationToken cancellationToken)
     {
         using var connection = _database.Open();
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT seq, hash, body FROM audit_records WHERE seq >= $from ORDER BY seq LIMIT $limit";
-        cmd.Parameters.AddWithValue("$from", fromSequence);
-        cmd.Parameters.AddWithValue("$limit", limit);
-        return Task.FromResult<IReadOnlyList<AuditRow>>(ReadRows(cmd));
+        // The verifier's bulk read: SQLite's own API (no per-row reader, value boxing or type lookups).
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
+        using (stmt)
+        {
+            Check(connection, rc);
+            raw.sqlite3_bind_int64(stmt, 1, fromSequence);
+            raw.sqlite3_bind_int64(stmt, 2, limit);
+            var rows = new List<AuditRow>(Math.Min(limit, 8192));
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                rows.Add(new AuditRow(raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_blob(stmt, 1).ToArray(), raw.sqlite3_column_blob(stmt, 2).ToArray()));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(connection, rc);
+            }
+
+            return Task.FromResult<IReadOnlyList<AuditRow>>(rows);
+        }
     }
 
     public Task<IReadOnlyList<AuditCheckpointRow>> ReadCheckpointsAsync(CancellationToken cancellationToken)
@@ -244,9 +245,22 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
         if (_writer is null)
         {
             var connection = _database.Open();
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=FULL;";
-            cmd.ExecuteNonQuery();
+            try
+            {
+                using (var cmd = connection.CreateCommand())
+                {
+                    cmd.CommandText = Durability == AuditDurability.PowerLoss ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+                    cmd.ExecuteNonQuery();
+                }
+
+                _statements = new WriterStatements(connection);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+
             _writer = connection;
         }
 
@@ -255,8 +269,19 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
 
     private void DropWriter()
     {
+        _statements?.Dispose();
+        _statements = null;
         _writer?.Dispose();
         _writer = null;
+    }
+
+    private static void Check(SqliteConnection connection, int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            var db = connection.Handle;
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
+        }
     }
 
     private static void Filter(SqliteCommand cmd, StringBuilder sql, string column, string parameter, string? value)
@@ -287,4 +312,65 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
             string s => Encoding.UTF8.GetBytes(s),
             _ => [],
         };
+
+    /// <summary>
+    /// The record INSERT, prepared once per writer connection through SQLite's own API (bound by index, no
+    /// per-row command, reader or parameter lookups) and reset after every row.
+    /// </summary>
+    private sealed class WriterStatements : IDisposable
+    {
+        private readonly sqlite3_stmt _insert;
+
+        public WriterStatements(SqliteConnection connection)
+        {
+            var rc = raw.sqlite3_prepare_v2(connection.Handle,
+                "INSERT INTO audit_records (seq, ts_ms, type, agent_id, user_id, task_id, decision, provider, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                out _insert);
+            Check(connection, rc);
+        }
+
+        public void Insert(SqliteConnection connection, AuditRecordToStore r)
+        {
+            var e = r.Event;
+            try
+            {
+                raw.sqlite3_bind_int64(_insert, 1, r.Sequence);
+                raw.sqlite3_bind_int64(_insert, 2, r.Timestamp.ToUnixTimeMilliseconds());
+                Text(3, e.Type);
+                Text(4, e.AgentId);
+                Text(5, e.OnBehalfOf);
+                Text(6, e.TaskId);
+                Text(7, e.Decision);
+                Text(8, e.Provider);
+                raw.sqlite3_bind_blob(_insert, 9, r.Hash);
+                raw.sqlite3_bind_blob(_insert, 10, r.Body);
+                var rc = raw.sqlite3_step(_insert);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(connection, rc);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(_insert);
+                raw.sqlite3_clear_bindings(_insert);
+            }
+        }
+
+        public void Dispose() => _insert.Dispose();
+
+        private static void Check(SqliteConnection connection, int rc) => SqliteAuditStore.Check(connection, rc);
+
+        private void Text(int index, string? value)
+        {
+            if (value is null)
+            {
+                raw.sqlite3_bind_null(_insert, index);
+            }
+            else
+            {
+                raw.sqlite3_bind_text(_insert, index, value);
+            }
+        }
+    }
 }

@@ -60,6 +60,17 @@ public sealed class RateLimitEnforcerTests
     }
 
     [Fact]
+    public void CountsPromptTokens_OnlyWhenAPromptLimitApplies()
+    {
+        Assert.False(Create(new RateLimitOptions { Agent = new() { RequestsPerMinute = 5, CompletionTokensPerMinute = 10 } }).Enforcer.CountsPromptTokens(TaskAgent));
+        Assert.True(Create(new RateLimitOptions { Task = new() { PromptTokensPerMinute = 1000 } }).Enforcer.CountsPromptTokens(TaskAgent));
+        Assert.True(Create(new RateLimitOptions { User = new() { PromptTokensPerMinute = 1000 } }).Enforcer.CountsPromptTokens(TaskAgent));
+        var overrides = new RateLimitOptions { Overrides = new Dictionary<string, RateLimitSettings> { ["agent:agt_1"] = new() { PromptTokensPerMinute = 50 } } };
+        Assert.True(Create(overrides).Enforcer.CountsPromptTokens(TaskAgent));
+        Assert.False(Create(overrides).Enforcer.CountsPromptTokens(TaskAgent with { Id = "agt_2", OnBehalfOf = null, TaskId = null }));
+    }
+
+    [Fact]
     public async Task CompletionTokens_RecordedAfter_BlockNextRequest()
     {
         var (e, time) = Create(new RateLimitOptions { Agent = new() { CompletionTokensPerMinute = 100 } });
