@@ -18,7 +18,7 @@ internal static class TokenEndpoints
     public static IEndpointRouteBuilder MapWardenTokenEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // The token endpoint authenticates with the form's subject_token and actor_token, not a header.
-        endpoints.MapPost("/oauth/token", ExchangeAsync).AllowWardenAnonymous().ExcludeFromDescription();
+        endpoints.MapPost("/oauth/token", ExchangeAsync).AllowWardenAnonymous().ExcludeFromDescription().AddEndpointFilter(TokenEndpointThrottle.FilterAsync);
         endpoints.MapGet("/.well-known/jwks.json", JwksAsync).AllowWardenAnonymous().ExcludeFromDescription();
         return endpoints;
     }

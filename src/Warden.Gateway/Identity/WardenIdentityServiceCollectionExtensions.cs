@@ -26,6 +26,7 @@ public static class WardenIdentityServiceCollectionExtensions
         var settings = WardenIdentitySettings.Load(configuration);
         services.AddSingleton(settings);
         services.AddSingleton(settings.TaskTokens);
+        services.AddSingleton(new TokenEndpointThrottle(settings.TokenRequestsPerMinute));
         services.TryAddSingleton(TimeProvider.System);
         if (settings.Redis is not null)
         {

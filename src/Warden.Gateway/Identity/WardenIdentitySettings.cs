@@ -35,6 +35,9 @@ public sealed record WardenIdentitySettings
     /// <summary>StackExchange.Redis configuration (<c>Warden:Redis</c>); when set, revocations and limits are shared by replicas.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>Token-exchange requests each client address may make per minute (<c>Warden:Identity:TokenRequestsPerMinute</c>).</summary>
+    public int TokenRequestsPerMinute { get; init; } = 120;
+
     /// <summary>Reads and validates; throws <see cref="WardenConfigurationException"/> listing every error.</summary>
     public static WardenIdentitySettings Load(IConfiguration configuration)
     {
@@ -93,6 +96,13 @@ public sealed record WardenIdentitySettings
             errors.Add("Warden:Policy:RefreshInterval: a time span between 00:00:00 and 00:10:00");
         }
 
+        var tokenRate = 120;
+        if (configuration["Warden:Identity:TokenRequestsPerMinute"] is { Length: > 0 } rateText
+            && (!int.TryParse(rateText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out tokenRate) || tokenRate is < 1 or > 1_000_000))
+        {
+            errors.Add("Warden:Identity:TokenRequestsPerMinute: a whole number between 1 and 1000000");
+        }
+
         if (errors.Count > 0)
         {
             throw new WardenConfigurationException(errors);
@@ -100,6 +110,7 @@ public sealed record WardenIdentitySettings
 
         return new WardenIdentitySettings
         {
+            TokenRequestsPerMinute = tokenRate,
             TaskTokens = tokens,
             Oidc = oidc,
             PolicyPath = string.IsNullOrEmpty(policyPath) ? null : policyPath,

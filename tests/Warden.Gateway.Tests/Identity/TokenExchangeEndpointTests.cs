@@ -47,6 +47,24 @@ public sealed class TokenExchangeEndpointTests
     }
 
     [Fact]
+    public async Task TokenEndpoint_FloodFromOneAddress_429WithRetryAfter_AfterTheBucket()
+    {
+        await using var gw = await IdentityGateway.StartAsync(extra: new Dictionary<string, string?> { ["Warden:Identity:TokenRequestsPerMinute"] = "3" });
+        var (agentKey, _, userKey, _) = await IdentityGateway.SetUpAsync(gw, ["llm:openai/*"], ["llm:openai/*"]);
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 5; i++)
+        {
+            last = await IdentityGateway.ExchangeAsync(gw, userKey, agentKey, "llm:openai/gpt-4o", "task-" + i);
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal("slow_down", (await last.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task Exchange_ScopeBeyondCeiling_400NamesRefusedScope()
     {
         await using var gw = await IdentityGateway.StartAsync();
