@@ -15,10 +15,12 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TimeProvider _time;
     private SqliteConnection? _writer;
     private WriterStatements? _statements;
+    private SqliteWalCheckpointer? _checkpointer;
 
-    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!Enum.IsDefined(durability))
@@ -28,6 +30,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
 
         _database = database;
         Durability = durability;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>When a committed batch counts as durable.</summary>
@@ -237,6 +240,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
     public void Dispose()
     {
         DropWriter();
+        _checkpointer?.Dispose();
         _writeLock.Dispose();
     }
 
@@ -249,9 +253,13 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
             {
                 using (var cmd = connection.CreateCommand())
                 {
-                    cmd.CommandText = Durability == AuditDurability.PowerLoss ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+                    // Checkpoints run on SqliteWalCheckpointer's connection, never inside a commit.
+                    cmd.CommandText = (Durability == AuditDurability.PowerLoss ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;")
+                        + " PRAGMA wal_autocheckpoint=0;";
                     cmd.ExecuteNonQuery();
                 }
+
+                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1));
 
                 _statements = new WriterStatements(connection);
             }

@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using Warden.Core.Audit;
+using Warden.Storage.Sqlite;
+using Warden.Storage.Sqlite.Audit;
+
+namespace Warden.Storage.Tests.Audit;
+
+/// <summary>Commits never run SQLite's checkpoint themselves; the background checkpointer folds the WAL in.</summary>
+public sealed class SqliteWalCheckpointTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("warden-wal-").FullName;
+
+    [Fact]
+    public async Task Appends_BeyondAutoCheckpointSize_WalFoldedOnlyByTheTimer()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var store = new SqliteAuditStore(db, AuditDurability.Process, time);
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        var mainBefore = new FileInfo(db.Path).Length;
+
+        // ≈ 8 MB of records: far past SQLite's 1,000-page automatic checkpoint.
+        var body = new byte[4096];
+        for (var batch = 0; batch < 40; batch++)
+        {
+            var records = Enumerable.Range(batch * 50, 50)
+                .Select(i => new AuditRecordToStore(i + 1, time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], body))
+                .ToList();
+            await store.AppendAsync(records, null, CancellationToken.None);
+        }
+
+        var wal = new FileInfo(db.Path + "-wal").Length;
+        Assert.True(wal > 4 * 1024 * 1024, $"the WAL holds the commits ({wal} bytes)");
+        Assert.True(new FileInfo(db.Path).Length < mainBefore + (1024 * 1024), "no commit checkpointed into the database file");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(new FileInfo(db.Path).Length > 4 * 1024 * 1024, "the timer's passive checkpoint copied the WAL into the database file");
+        Assert.Equal(2000, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
