@@ -1,0 +1,175 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace Warden.Core.Detection.Recognizers;
+
+/// <summary>Values assigned to secret-looking names (<c>password=…</c>, <c>api_key: "…"</c>) and how credential-like a value is.</summary>
+internal sealed partial class SecretRecognizer
+{
+    /// <summary>
+    /// Assignments to secret-looking names: the pattern runs only from just before each name stem ("pass", "pw",
+    /// "secret", "token", "key", "credential") to the end of the line where the value can start, windows merged.
+    /// </summary>
+    private void FindAssignments(string text, List<Finding> results)
+    {
+        var span = text.AsSpan();
+        var pos = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOfAny(AssignmentStems);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var stem = pos + rel;
+            var from = Math.Max(pos, stem - StemLead);
+            var to = LineEndAfter(span, stem + StemToValue);
+            var next = stem + 1;
+            while (next < to)
+            {
+                // A later stem in the window may reach past it: extend the window to cover its value.
+                var r2 = span[next..to].IndexOfAny(AssignmentStems);
+                if (r2 < 0)
+                {
+                    break;
+                }
+
+                // Only a value that can start at or past the window end moves it: the line end is searched from there on,
+                // so the window grows left to right and each character is searched once (1 MB of names stays linear).
+                var reach = next + r2 + StemToValue;
+                if (reach >= to)
+                {
+                    to = LineEndAfter(span, reach);
+                }
+
+                next += r2 + 1;
+            }
+
+            MatchAssignments(text, from, to, results);
+            pos = to;
+        }
+    }
+
+    private static int LineEndAfter(ReadOnlySpan<char> text, int at)
+    {
+        if (at >= text.Length)
+        {
+            return text.Length;
+        }
+
+        var i = text[at..].IndexOfAny('\r', '\n');
+        return i < 0 ? text.Length : at + i;
+    }
+
+    internal void MatchAssignments(string text, int from, int to, List<Finding> results, Regex? pattern = null)
+    {
+        foreach (var w in (pattern ?? SecretPatterns.Assignment()).EnumerateMatches(text.AsSpan(from, to - from)))
+        {
+            var m = (Index: from + w.Index, w.Length);
+            var span = text.AsSpan(m.Index, m.Length);
+            var (valueStart, valueLength) = ValueOf(span);
+            if (valueLength <= 0)
+            {
+                continue;
+            }
+
+            var value = span.Slice(valueStart, valueLength);
+            var score = CredentialScore(value);
+            if (score <= 0)
+            {
+                continue;
+            }
+
+            // "Server=db;User Id=app;Password=…;" — a key=value list separated by ';' is a connection string.
+            var valueEnd = m.Index + valueStart + valueLength;
+            var kind = (m.Index > 0 && text[m.Index - 1] == ';') || (valueEnd < text.Length && text[valueEnd] == ';')
+                ? "connection_string"
+                : "credential_assignment";
+            results.Add(new Finding(Detection.EntityTypes.Secret, m.Index + valueStart, m.Index + valueStart + valueLength, score, Name, kind));
+        }
+    }
+
+    /// <summary>Finds the value after the name and separator; strips quotes.</summary>
+    private static (int Start, int Length) ValueOf(ReadOnlySpan<char> m)
+    {
+        var i = m.Length - 1;
+        if (m[i] is '"' or '\'')
+        {
+            var q = m[i];
+            var open = m[..i].LastIndexOf(q);
+            if (open < 0)
+            {
+                return (0, 0);
+            }
+
+            return (open + 1, i - open - 1);
+        }
+
+        // Bare value: back up to the separator.
+        var sep = m.LastIndexOfAny("=: \t");
+        return (sep + 1, m.Length - sep - 1);
+    }
+
+    /// <summary>
+    /// How much a value assigned to a secret-looking name looks like a real credential: not a variable
+    /// reference or placeholder, not plain words, long enough and mixed enough. 0 means "not a secret".
+    /// A format placeholder such as <c>{db_password}</c> is reported at a low score: the assembled
+    /// string will carry the credential.
+    /// </summary>
+    internal static double CredentialScore(ReadOnlySpan<char> v)
+    {
+        if (v.Length >= 2 && v[0] == '{' && v[^1] == '}' && v[1..^1].IndexOfAnyExcept(TokenChars) < 0 && v[1..^1].IndexOf('-') < 0)
+        {
+            return 0.4;
+        }
+
+        if (v.Length < 8 || v[0] is '$' or '%' or '<' or '{' or '[' || v.Contains("%s", StringComparison.Ordinal) || v.Contains("${", StringComparison.Ordinal) || v.Contains("{{", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        if (v.IndexOfAny(' ', '\t') >= 0 || v.Contains("xxxx", StringComparison.OrdinalIgnoreCase) || v.Contains("****", StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        if (IsUuid(v) || v.Contains("here", StringComparison.OrdinalIgnoreCase) || v.Contains("example", StringComparison.OrdinalIgnoreCase) || v.Contains("placeholder", StringComparison.OrdinalIgnoreCase))
+        {
+            return 0;
+        }
+
+        int lower = 0, upper = 0, digit = 0, symbol = 0;
+        foreach (var c in v)
+        {
+            if (char.IsAsciiLetterLower(c))
+            {
+                lower = 1;
+            }
+            else if (char.IsAsciiLetterUpper(c))
+            {
+                upper = 1;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                digit = 1;
+            }
+            else if (c is not ('-' or '_' or '.'))
+            {
+                symbol = 1;
+            }
+        }
+
+        var classes = lower + upper + digit + symbol;
+        var entropy = Checksums.Entropy(v);
+        if (classes >= 3 || (classes == 2 && v.Length >= 12 && entropy >= 3.0) || (v.Length >= 20 && entropy >= 3.5))
+        {
+            return Math.Min(0.9, 0.5 + (entropy / 10));
+        }
+
+        return 0;
+    }
+
+    private static bool IsUuid(ReadOnlySpan<char> v) =>
+        v.Length == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' && v.IndexOfAnyExcept(UuidChars) < 0;
+}
