@@ -9,7 +9,6 @@ namespace Warden.Gateway.Hosting;
 /// </summary>
 internal sealed class ConfigurationFileGuard
 {
-    private int _failed;
     private int _failures;
 
     /// <summary>Hooks every file source of <paramref name="configuration"/> (call after all sources are added).</summary>
@@ -21,10 +20,9 @@ internal sealed class ConfigurationFileGuard
             source.OnLoadException = context =>
             {
                 // At start-up a broken file must stop the gateway; on reload it must not blank the configuration.
-                if (context.Provider is not null && guard.Started)
+                if (guard.Started)
                 {
                     context.Ignore = true;
-                    Interlocked.Exchange(ref guard._failed, 1);
                     Interlocked.Increment(ref guard._failures);
                 }
             };
@@ -36,9 +34,6 @@ internal sealed class ConfigurationFileGuard
     /// <summary>Set once the first configuration has been loaded and validated.</summary>
     public bool Started { get; set; }
 
-    /// <summary>How many reloads failed to parse so far (never cleared: several watchers can compare it).</summary>
+    /// <summary>How many reloads failed to parse so far (never cleared: each watcher compares it with the count it last saw).</summary>
     public int FailureCount => Volatile.Read(ref _failures);
-
-    /// <summary>Whether a file failed to load since the last call (and clears the mark).</summary>
-    public bool TakeFailure() => Interlocked.Exchange(ref _failed, 0) == 1;
 }

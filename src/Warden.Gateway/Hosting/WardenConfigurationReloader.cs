@@ -15,6 +15,7 @@ internal sealed partial class WardenConfigurationReloader(IConfiguration configu
     : IHostedService, IDisposable
 {
     private IDisposable? _subscription;
+    private int _seenFailures = guard.FailureCount;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,7 +32,8 @@ internal sealed partial class WardenConfigurationReloader(IConfiguration configu
     /// <summary>Loads, validates and applies the current configuration; returns whether it was applied.</summary>
     public bool Reload()
     {
-        if (guard.TakeFailure())
+        var failures = guard.FailureCount;
+        if (failures != Interlocked.Exchange(ref _seenFailures, failures))
         {
             Log.Invalid(logger, "a configuration file could not be parsed");
             return false;

@@ -110,12 +110,8 @@ internal sealed partial class ProviderRegistry : IDisposable
     /// <summary>Requests in flight may still hold the old clients: dispose them once the longest total timeout has passed.</summary>
     private void RetireLater(ProviderRoutes old)
     {
-        var grace = TimeSpan.FromSeconds(30);
-        foreach (var c in old.Providers.Values)
-        {
-            grace = c.TotalTimeout + TimeSpan.FromSeconds(30) > grace ? c.TotalTimeout + TimeSpan.FromSeconds(30) : grace;
-        }
-
+        var longest = old.Providers.Values.Select(c => c.TotalTimeout).DefaultIfEmpty(TimeSpan.Zero).Max();
+        var grace = longest + TimeSpan.FromSeconds(30);
         ITimer? timer = null;
         timer = _time.CreateTimer(_ => { old.Dispose(); timer?.Dispose(); }, null, grace, Timeout.InfiniteTimeSpan);
     }

@@ -6,10 +6,9 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCardRecognizer", EntityTypes.CreditCard, 0.7,
     ["card", "credit", "debit", "visa", "mastercard", "amex", "cc", "pan"])
 {
-    private static readonly System.Buffers.SearchValues<char> CardAnchors = DigitAnchors;
     private static readonly CharClass CardAlphabet = CharClass.Of("0123456789 -");
 
-    protected override System.Buffers.SearchValues<char> Anchors => CardAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => CardAlphabet;
 

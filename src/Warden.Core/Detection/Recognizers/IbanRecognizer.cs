@@ -6,10 +6,9 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>IBAN_CODE: country code, check digits, BBAN; per-country length and ISO 7064 mod 97-10.</summary>
 internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer", EntityTypes.IbanCode, 0.9, ["iban", "bank", "account"])
 {
-    private static readonly System.Buffers.SearchValues<char> IbanAnchors = DigitAnchors;
     private static readonly CharClass IbanAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -_");
 
-    protected override System.Buffers.SearchValues<char> Anchors => IbanAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => IbanAlphabet;
 

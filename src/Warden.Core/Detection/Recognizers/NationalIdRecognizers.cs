@@ -6,10 +6,9 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsDriverLicenseRecognizer", EntityTypes.UsDriverLicense, 0.5,
     ["driver", "driver's", "drivers", "license", "licence", "dl", "dln", "driving"])
 {
-    private static readonly System.Buffers.SearchValues<char> DlAnchors = DigitAnchors;
     private static readonly CharClass DlAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -");
 
-    protected override System.Buffers.SearchValues<char> Anchors => DlAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => DlAlphabet;
 
@@ -37,10 +36,9 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
 /// <summary>US_PASSPORT: nine digits or a letter and eight digits (next-generation books), context required.</summary>
 internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPassportRecognizer", EntityTypes.UsPassport, 0.4, ["passport", "travel document"])
 {
-    private static readonly System.Buffers.SearchValues<char> PassportAnchors = DigitAnchors;
     private static readonly CharClass PassportAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 
-    protected override System.Buffers.SearchValues<char> Anchors => PassportAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => PassportAlphabet;
 
@@ -62,10 +60,9 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
 /// <summary>UK_NHS: ten digits (3-3-4), mod-11 check digit.</summary>
 internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecognizer", EntityTypes.UkNhs, 0.5, ["nhs", "health", "patient", "medical"])
 {
-    private static readonly System.Buffers.SearchValues<char> NhsAnchors = DigitAnchors;
     private static readonly CharClass NhsAlphabet = CharClass.Of("0123456789 -");
 
-    protected override System.Buffers.SearchValues<char> Anchors => NhsAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => NhsAlphabet;
 
@@ -96,10 +93,9 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
 /// <summary>UK_NINO: two prefix letters (excluding D, F, I, Q, U, V and invalid pairs), six digits, suffix A–D.</summary>
 internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecognizer", EntityTypes.UkNino, 0.7, ["national insurance", "nino", "ni number", "insurance"])
 {
-    private static readonly System.Buffers.SearchValues<char> NinoAnchors = DigitAnchors;
     private static readonly CharClass NinoAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 ");
 
-    protected override System.Buffers.SearchValues<char> Anchors => NinoAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => NinoAlphabet;
 
@@ -130,10 +126,9 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
 /// <summary>ES_NIF: Spanish DNI (8 digits + letter) and NIE (X/Y/Z + 7 digits + letter), mod-23 check letter.</summary>
 internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecognizer", EntityTypes.EsNif, 0.75, ["dni", "nif", "nie", "documento"])
 {
-    private static readonly System.Buffers.SearchValues<char> NifAnchors = DigitAnchors;
     private static readonly CharClass NifAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
 
-    protected override System.Buffers.SearchValues<char> Anchors => NifAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => NifAlphabet;
 
@@ -171,10 +166,9 @@ internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecogniz
 /// <summary>IT_FISCAL_CODE: 16-character codice fiscale with its check letter.</summary>
 internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFiscalCodeRecognizer", EntityTypes.ItFiscalCode, 0.8, ["codice fiscale", "cf", "fiscal"])
 {
-    private static readonly System.Buffers.SearchValues<char> CfAnchors = DigitAnchors;
     private static readonly CharClass CfAlphabet = CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 
-    protected override System.Buffers.SearchValues<char> Anchors => CfAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => CfAlphabet;
 
@@ -195,10 +189,9 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
 /// <summary>PL_PESEL: 11 digits with a weighted check digit and a plausible birth date; context raises the score.</summary>
 internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselRecognizer", EntityTypes.PlPesel, 0.4, ["pesel"])
 {
-    private static readonly System.Buffers.SearchValues<char> PeselAnchors = DigitAnchors;
     private static readonly CharClass PeselAlphabet = CharClass.Of("0123456789");
 
-    protected override System.Buffers.SearchValues<char> Anchors => PeselAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => PeselAlphabet;
 

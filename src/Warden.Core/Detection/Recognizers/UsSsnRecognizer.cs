@@ -9,10 +9,9 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecognizer", EntityTypes.UsSsn, 0.6,
     ["ssn", "social security", "social", "ssns", "ss#", "ssid"])
 {
-    private static readonly System.Buffers.SearchValues<char> SsnAnchors = DigitAnchors;
     private static readonly CharClass SsnAlphabet = CharClass.Of("0123456789- .");
 
-    protected override System.Buffers.SearchValues<char> Anchors => SsnAnchors;
+    protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
 
     protected override CharClass Alphabet => SsnAlphabet;
 
