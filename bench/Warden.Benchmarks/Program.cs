@@ -8,6 +8,26 @@ if (args is ["detection-cpu"])
     return;
 }
 
+if (args is ["detection-cpu", "loop", var seconds])
+{
+    // For profilers (dotnet-trace): the engine on 1 MB of prompt text for the given CPU seconds.
+    var engine = new Warden.Core.Detection.DetectionEngine(new Warden.Core.Detection.DetectionOptions { NamedEntities = false });
+    var text = PromptCorpus.Build(1_048_576);
+    var until = System.Diagnostics.Stopwatch.StartNew();
+    while (until.Elapsed.TotalSeconds < double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
+    {
+        engine.Analyze(text);
+    }
+
+    return;
+}
+
+if (args is ["detection-cpu", "recognizers", ..])
+{
+    DetectionCpuProbe.RunPerRecognizer(args[2..]);
+    return;
+}
+
 if (args is ["audit-cpu", ..])
 {
     await AuditCpuProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);

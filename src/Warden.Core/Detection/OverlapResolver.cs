@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace Warden.Core.Detection;
 
@@ -9,72 +10,118 @@ namespace Warden.Core.Detection;
 /// </summary>
 internal static class OverlapResolver
 {
-    private static readonly Comparison<Finding> Priority = (a, b) =>
+    /// <summary>
+    /// A finding's place in the priority order, as integer keys: the sort over <see cref="IComparable{T}"/> structs is
+    /// specialised and inlined (a delegate comparison of the 40-byte findings was a tenth of the engine's time on PII-dense
+    /// text).
+    /// </summary>
+    private readonly struct Ranked(in Finding f, int index) : IComparable<Ranked>
     {
-        var c = b.Score.CompareTo(a.Score);
-        if (c != 0)
+        private readonly ulong _score = DescendingKey(f.Score);
+        private readonly ulong _lengthStart = ((ulong)(uint)(~f.Length ^ int.MinValue) << 32) | (uint)(f.Start ^ int.MinValue);
+        private readonly string _type = f.Type;
+        private readonly string _recognizer = f.Recognizer;
+
+        public int Index { get; } = index;
+
+        public int CompareTo(Ranked other)
         {
-            return c;
+            var c = _score.CompareTo(other._score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = _lengthStart.CompareTo(other._lengthStart);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = string.CompareOrdinal(_type, other._type);
+            return c != 0 ? c : string.CompareOrdinal(_recognizer, other._recognizer);
         }
 
-        c = b.Length.CompareTo(a.Length);
-        if (c != 0)
+        /// <summary>Higher scores get smaller keys, in the order of <see cref="double.CompareTo(double)"/> (NaN last).</summary>
+        private static ulong DescendingKey(double score)
         {
-            return c;
-        }
+            if (double.IsNaN(score))
+            {
+                return ulong.MaxValue;
+            }
 
-        c = a.Start.CompareTo(b.Start);
-        if (c != 0)
-        {
-            return c;
+            var bits = (ulong)BitConverter.DoubleToInt64Bits(score == 0 ? 0.0 : score);
+            var ascending = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            return ~ascending;
         }
-
-        c = string.CompareOrdinal(a.Type, b.Type);
-        return c != 0 ? c : string.CompareOrdinal(a.Recognizer, b.Recognizer);
-    };
+    }
 
     public static List<Finding> Resolve(List<Finding> findings)
     {
-        if (findings.Count <= 1)
+        var n = findings.Count;
+        if (n <= 1)
         {
             return findings;
         }
 
-        findings.Sort(Priority);
-        var min = int.MaxValue;
-        var max = 0;
-        foreach (var f in findings)
-        {
-            min = Math.Min(min, f.Start);
-            max = Math.Max(max, f.End);
-        }
-
-        // Characters covered by kept findings, one bit each: a candidate is kept when none of its characters is covered.
-        // Checking and marking work on 64-bit words, so the cost is linear in the total length of the candidates (each
-        // recognizer's candidates are mostly disjoint), not quadratic in their number.
-        var words = ((max - min) >> 6) + 1;
-        var covered = ArrayPool<ulong>.Shared.Rent(words);
+        var all = CollectionsMarshal.AsSpan(findings);
+        var ranked = ArrayPool<Ranked>.Shared.Rent(n);
+        var keptIndex = ArrayPool<int>.Shared.Rent(n);
+        var starts = ArrayPool<int>.Shared.Rent(n);
+        ulong[]? covered = null;
         try
         {
-            Array.Clear(covered, 0, words);
-            var kept = new List<Finding>(findings.Count);
-            foreach (var f in findings)
+            var min = int.MaxValue;
+            var max = 0;
+            for (var i = 0; i < n; i++)
             {
+                ranked[i] = new Ranked(all[i], i);
+                min = Math.Min(min, all[i].Start);
+                max = Math.Max(max, all[i].End);
+            }
+
+            ranked.AsSpan(0, n).Sort();
+
+            // Characters covered by kept findings, one bit each: a candidate is kept when none of its characters is covered.
+            // Checking and marking work on 64-bit words, so the cost is linear in the total length of the candidates (each
+            // recognizer's candidates are mostly disjoint), not quadratic in their number.
+            var words = ((max - min) >> 6) + 1;
+            covered = ArrayPool<ulong>.Shared.Rent(words);
+            Array.Clear(covered, 0, words);
+            var count = 0;
+            for (var i = 0; i < n; i++)
+            {
+                ref readonly var f = ref all[ranked[i].Index];
                 if (f.Length <= 0 || AnySet(covered, f.Start - min, f.End - min))
                 {
                     continue;
                 }
 
                 SetRange(covered, f.Start - min, f.End - min);
-                kept.Add(f);
+                keptIndex[count] = ranked[i].Index;
+                starts[count] = f.Start;
+                count++;
             }
 
-            kept.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+            // Kept findings are disjoint and not empty: their starts are distinct.
+            Array.Sort(starts, keptIndex, 0, count);
+            var kept = new List<Finding>(count);
+            for (var i = 0; i < count; i++)
+            {
+                kept.Add(all[keptIndex[i]]);
+            }
+
             return kept;
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(covered);
+            ArrayPool<Ranked>.Shared.Return(ranked, clearArray: true);
+            ArrayPool<int>.Shared.Return(keptIndex);
+            ArrayPool<int>.Shared.Return(starts);
+            if (covered is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(covered);
+            }
         }
     }
 

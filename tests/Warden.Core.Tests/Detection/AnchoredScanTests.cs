@@ -189,6 +189,32 @@ public sealed class AnchoredScanTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void WeekdayScan_GeneratedText_FindsWhatTheDaySuffixScanFound(int seed)
+    {
+        var rng = new Random(seed);
+        string[] parts = ["monday", "Tuesday", "WEDNESDAY", "thursDay", "friday", "saturday", "sunday", "day", "days", "today", "Sundays",
+            "mondayday", "ſunday", "frıday", "FRİDAY", "tuesdaY", "sun", "x", " ", "\n", "-", "Ü", "thursdays"];
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 80); i > 0; i--)
+        {
+            sb.Append(parts[rng.Next(parts.Length)]);
+            if (rng.Next(3) == 0)
+            {
+                sb.Append(' ');
+            }
+        }
+
+        var text = sb.ToString();
+        var recognizer = new DateTimeRecognizer();
+        var expected = new List<Finding>();
+        var actual = new List<Finding>();
+        recognizer.ScanWeekdaysReference(text, expected);
+        recognizer.ScanWeekdaysForTests(text, actual);
+        Assert.True(Describe(expected, text).SequenceEqual(Describe(actual, text)), $"seed {seed}: {text}");
+    }
+
+    [Theory]
     [InlineData("at")]
     [InlineData("digits")]
     [InlineData("dots")]

@@ -30,26 +30,26 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// </summary>
     private static readonly SecretRule[] Rules =
     [
-        new("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95, 20, "A", CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")),
-        new("github_token", SecretPatterns.GitHub(), 0.95, 40, "_", UnderscoreClass),
-        new("gitlab_token", SecretPatterns.GitLab(), 0.9, 25, "-G", DashClass),
-        new("slack_token", SecretPatterns.Slack(), 0.95, 15, "-:", CharClass.Of(Alnum + "_-/:.")),
-        new("stripe_key", SecretPatterns.Stripe(), 0.95, 24, "_", UnderscoreClass),
-        new("anthropic_api_key", SecretPatterns.Anthropic(), 0.98, 45, "-", DashClass),
-        new("openai_api_key", SecretPatterns.OpenAi(), 0.95, 19, "-", DashClass),
-        new("google_api_key", SecretPatterns.GoogleApiKey(), 0.9, 39, "A", DashClass),
-        new("jwt", SecretPatterns.Jwt(), 0.9, 11, ".", DottedClass),
-        new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ":", CharClass.NotWhiteSpaceOr("\"'`<>")),
-        new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, "=", CharClass.Of(Alnum + "+/%=")),
-        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass),
-        new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, "-", CharClass.Of("0123456789abcdefus-")),
-        new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ".", DottedClass),
-        new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, "AS", AlnumClass),
-        new("telegram_bot_token", SecretPatterns.Telegram(), 0.9, 43, ":", CharClass.Of(Alnum + "_-:")),
+        new("aws_access_key_id", SecretPatterns.AwsAccessKeyId(), 0.95, 20, "A", CharClass.Of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"), ["AKIA", "ABIA", "ACCA", "ASIA", "A3T"]),
+        new("github_token", SecretPatterns.GitHub(), 0.95, 40, "_", UnderscoreClass, ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        new("gitlab_token", SecretPatterns.GitLab(), 0.9, 25, "-G", DashClass, ["glpat-", "gldt-", "glsoat-", "glcbt-", "glimt-", "glptt-", "glagent-", "gloas-", "glrt-", "glft-", "glffct-", "gltst-", "GR1348941"]),
+        new("slack_token", SecretPatterns.Slack(), 0.95, 15, "-:", CharClass.Of(Alnum + "_-/:."), ["xoxa-", "xoxb-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-", "https://hooks.slack.com/services/"]),
+        new("stripe_key", SecretPatterns.Stripe(), 0.95, 24, "_", UnderscoreClass, ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"]),
+        new("anthropic_api_key", SecretPatterns.Anthropic(), 0.98, 45, "-", DashClass, ["sk-ant-"]),
+        new("openai_api_key", SecretPatterns.OpenAi(), 0.95, 19, "-", DashClass, ["sk-"], ["T3BlbkFJ", "sk-proj-"]),
+        new("google_api_key", SecretPatterns.GoogleApiKey(), 0.9, 39, "A", DashClass, ["AIza"]),
+        new("jwt", SecretPatterns.Jwt(), 0.9, 11, ".", DottedClass, [".eyJ"]),
+        new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ":", CharClass.NotWhiteSpaceOr("\"'`<>"), ["://"]),
+        new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, "=", CharClass.Of(Alnum + "+/%="), ["AccountKey=", "SharedAccessKey=", "SharedAccessSignature=", "sig="]),
+        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass, ["AKC", "AP0", "AP1", "AP2", "AP3", "AP4", "AP5", "AP6", "AP7", "AP8", "AP9", "APA", "APB", "APC", "APD", "APE", "APF"]),
+        new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, "-", CharClass.Of("0123456789abcdefus-"), ["-us"]),
+        new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ".", DottedClass, ["SG."]),
+        new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, "AS", AlnumClass, ["AC", "SK"]),
+        new("telegram_bot_token", SecretPatterns.Telegram(), 0.9, 43, ":", CharClass.Of(Alnum + "_-:"), [":AA"]),
         new("discord_bot_token", SecretPatterns.Discord(), 0.85, 58, ".", DottedClass),
-        new("pypi_token", SecretPatterns.PyPi(), 0.95, 108, "-", DashClass),
-        new("npm_token", SecretPatterns.Npm(), 0.95, 40, "_", UnderscoreClass),
-        new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, "_", UnderscoreClass),
+        new("pypi_token", SecretPatterns.PyPi(), 0.95, 108, "-", DashClass, ["pypi-AgE"]),
+        new("npm_token", SecretPatterns.Npm(), 0.95, 40, "_", UnderscoreClass, ["npm_"]),
+        new("huggingface_token", SecretPatterns.HuggingFace(), 0.95, 37, "_", UnderscoreClass, ["hf_"]),
     ];
 
     /// <summary>The provider rules (for differential tests).</summary>
@@ -118,7 +118,7 @@ internal sealed partial class SecretRecognizer : IRecognizer
 
                 var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
                 covered[ruleIndex] = to;
-                if (to - from < rule.MinLength)
+                if (to - from < rule.MinLength || !rule.RunMayMatch(span[from..to]))
                 {
                     continue;
                 }
