@@ -76,6 +76,7 @@ public sealed class DetectionEngine
         // Taken, not shared: a recognizer that calls the engine again gets a list of its own.
         var raw = t_candidates ?? new List<Finding>(64);
         t_candidates = null;
+        var outerDigitRuns = DigitRuns.BeginShare(text);
         try
         {
             foreach (var r in _recognizers)
@@ -116,6 +117,7 @@ public sealed class DetectionEngine
         }
         finally
         {
+            DigitRuns.EndShare(outerDigitRuns);
             raw.Clear();
             if (raw.Capacity <= MaxPooledCandidates)
             {

@@ -12,8 +12,10 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
 
     protected override CharClass Alphabet => CardAlphabet;
 
-    /// <summary>Validation needs 13 to 19 digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 13);
+    /// <summary>Validation needs 13 to 19 digits; the pattern starts with four.</summary>
+    protected override int MinDigits => 13;
+
+    protected override int MinDigitRun => 4;
 
     protected override int MinLength => 8;
 

@@ -26,35 +26,33 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     /// </summary>
     protected override void Scan(string text, List<Finding> results)
     {
-        foreach (var (start, end) in new AnchorRuns(text, DigitAnchors, NumericAlphabet))
+        // The runs of date characters around digits (as AnchorRuns over digits), from the shared digit-run list.
+        var runs = DigitRuns.For(text);
+        var floor = 0;
+        var k = 0;
+        while (k < runs.Count)
         {
-            if (end - start >= 6 && HasDigits(text.AsSpan(start, end - start), 4))
+            var (start, end) = NumericAlphabet.RunAround(text, runs.Start(k), floor);
+            floor = end;
+            k = runs.Stats(k, end, out var digits, out _);
+            if (end - start >= 6 && digits >= 4)
             {
                 MatchIn(text, start, end, results);
             }
         }
 
-        ScanMonthDates(text, results);
+        ScanMonthDates(text, runs, results);
         ScanWeekdays(text, results);
     }
 
-    private void ScanMonthDates(string text, List<Finding> results)
+    private void ScanMonthDates(string text, DigitRuns runs, List<Finding> results)
     {
         var span = text.AsSpan();
-        var pos = 0;
         var windowEnd = 0;
-        while (pos < span.Length)
+        for (var k = 0; k < runs.Count; k++)
         {
-            var rel = span[pos..].IndexOfAnyInRange('0', '9');
-            if (rel < 0)
-            {
-                return;
-            }
-
-            var p = pos + rel;
-            var runEnd = span[p..].IndexOfAnyExceptInRange('0', '9') is var r and >= 0 ? p + r : span.Length;
-            pos = runEnd;
-            if (runEnd - p < 4 || p == 0 || !char.IsWhiteSpace(span[p - 1]))
+            var p = runs.Start(k);
+            if (runs.End(k) - p < 4 || p == 0 || !char.IsWhiteSpace(span[p - 1]))
             {
                 continue;
             }

@@ -12,7 +12,12 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer
 
     protected override CharClass Alphabet => IbanAlphabet;
 
-    protected override int MinLength => 15; // the shortest IBAN (Norway); validation needs the exact country length
+    protected override int MinLength => 15;
+
+    /// <summary>The check digits: two in a row.</summary>
+    protected override int MinDigits => 2;
+
+    protected override int MinDigitRun => 2; // the shortest IBAN (Norway); validation needs the exact country length
 
     private static readonly FrozenDictionary<string, int> Lengths = new Dictionary<string, int>
     {

@@ -13,7 +13,9 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
     protected override CharClass Alphabet => DlAlphabet;
 
     /// <summary>Validation needs six digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 6);
+    protected override int MinDigits => 6;
+
+    protected override int MinDigitRun => 3;
 
     protected override int MinLength => 6;
 
@@ -43,7 +45,9 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
     protected override CharClass Alphabet => PassportAlphabet;
 
     /// <summary>Every shape has eight digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 8);
+    protected override int MinDigits => 8;
+
+    protected override int MinDigitRun => 8;
 
     protected override int MinLength => 9;
 
@@ -67,7 +71,9 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
     protected override CharClass Alphabet => NhsAlphabet;
 
     /// <summary>Validation needs ten digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 10);
+    protected override int MinDigits => 10;
+
+    protected override int MinDigitRun => 3;
 
     protected override int MinLength => 10;
 
@@ -100,7 +106,9 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
     protected override CharClass Alphabet => NinoAlphabet;
 
     /// <summary>Every match has six digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 6);
+    protected override int MinDigits => 6;
+
+    protected override int MinDigitRun => 2;
 
     protected override int MinLength => 9;
 
@@ -133,7 +141,9 @@ internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecogniz
     protected override CharClass Alphabet => NifAlphabet;
 
     /// <summary>Every match has seven digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 7);
+    protected override int MinDigits => 7;
+
+    protected override int MinDigitRun => 7;
 
     protected override int MinLength => 8;
 
@@ -173,7 +183,9 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
     protected override CharClass Alphabet => CfAlphabet;
 
     /// <summary>Every match has seven digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 7);
+    protected override int MinDigits => 7;
+
+    protected override int MinDigitRun => 3;
 
     protected override int MinLength => 16;
 
@@ -196,7 +208,9 @@ internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselReco
     protected override CharClass Alphabet => PeselAlphabet;
 
     /// <summary>Every match has eleven digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 11);
+    protected override int MinDigits => 11;
+
+    protected override int MinDigitRun => 11;
 
     protected override int MinLength => 11;
 

@@ -66,9 +66,44 @@ internal abstract class RegexRecognizer : IRecognizer
             return;
         }
 
+        if (ReferenceEquals(anchors, DigitAnchors))
+        {
+            ScanDigitAnchored(text, alphabet, results);
+            return;
+        }
+
         foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed))
         {
             if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+    }
+
+    /// <summary>Every match holds at least this many ASCII digits.</summary>
+    protected virtual int MinDigits => 1;
+
+    /// <summary>Every match holds a run of at least this many consecutive ASCII digits.</summary>
+    protected virtual int MinDigitRun => 1;
+
+    /// <summary>
+    /// The digit-anchored form of <see cref="AnchorRuns"/>: the alphabet runs around the text's digit runs, from the list
+    /// shared by every digit-anchored recognizer (<see cref="DigitRuns"/>). The same runs as <c>new AnchorRuns(text,
+    /// DigitAnchors, alphabet)</c> (digits are in every such alphabet, so no run ends inside a digit run), with each run's
+    /// digit count and longest digit run known before its characters are looked at.
+    /// </summary>
+    private void ScanDigitAnchored(string text, CharClass alphabet, List<Finding> results)
+    {
+        var runs = DigitRuns.For(text);
+        var floor = 0;
+        var k = 0;
+        while (k < runs.Count)
+        {
+            var (start, end) = alphabet.RunAround(text, runs.Start(k), floor);
+            floor = end;
+            k = runs.Stats(k, end, out var digits, out var longest);
+            if (end - start >= MinLength && digits >= MinDigits && longest >= MinDigitRun && RunMayMatch(text.AsSpan(start, end - start)))
             {
                 MatchIn(text, start, end, results);
             }
@@ -127,20 +162,6 @@ internal abstract class RegexRecognizer : IRecognizer
 
     /// <summary>ASCII digits, the anchor of most numeric recognizers.</summary>
     protected static SearchValues<char> DigitAnchors { get; } = SearchValues.Create("0123456789");
-
-    /// <summary>True when <paramref name="run"/> holds at least <paramref name="count"/> ASCII digits.</summary>
-    protected static bool HasDigits(ReadOnlySpan<char> run, int count)
-    {
-        var i = run.IndexOfAnyInRange('0', '9');
-        while (i >= 0 && count > 0)
-        {
-            count--;
-            run = run[(i + 1)..];
-            i = run.IndexOfAnyInRange('0', '9');
-        }
-
-        return count <= 0;
-    }
 
     /// <summary>Copies the ASCII digits of a span into <paramref name="buffer"/>; returns how many.</summary>
     protected static int Digits(ReadOnlySpan<char> s, Span<char> buffer)

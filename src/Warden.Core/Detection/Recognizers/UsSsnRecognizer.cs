@@ -15,8 +15,10 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
 
     protected override CharClass Alphabet => SsnAlphabet;
 
-    /// <summary>Validation needs nine digits.</summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run) => HasDigits(run, 9);
+    /// <summary>Validation needs nine digits; the pattern starts with three.</summary>
+    protected override int MinDigits => 9;
+
+    protected override int MinDigitRun => 3;
 
     protected override int MinLength => 9;
 
