@@ -55,10 +55,17 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>The provider rules (for differential tests).</summary>
     internal static IReadOnlyList<SecretRule> ProviderRules => Rules;
 
-    /// <summary>Every anchor character of every rule, for one vectorized search.</summary>
-    private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Select(r => r.Anchors)));
+    /// <summary>Every literal (key prefix) of every rule that has them, for one vectorized multi-string search.</summary>
+    private static readonly SearchValues<string> LiteralSearch =
+        SearchValues.Create([.. Rules.Where(r => r.Literals is not null).SelectMany(r => r.Literals!).Distinct(StringComparer.Ordinal)], StringComparison.Ordinal);
 
-    /// <summary>For each ASCII anchor character: the indexes of the rules it anchors.</summary>
+    /// <summary>For each ASCII first character of a literal: the literals that start with it and the rules they belong to.</summary>
+    private static readonly (string Literal, int Rule)[][] ByLiteralStart = BuildLiteralDispatch();
+
+    /// <summary>Every anchor character of the rules without literals, for one vectorized search.</summary>
+    private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Where(r => r.Literals is null).Select(r => r.Anchors)));
+
+    /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
     private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
@@ -85,18 +92,57 @@ internal sealed partial class SecretRecognizer : IRecognizer
         var table = new int[128][];
         for (var c = 0; c < table.Length; c++)
         {
-            table[c] = [.. Enumerable.Range(0, Rules.Length).Where(i => Rules[i].Anchors.Contains((char)c, StringComparison.Ordinal))];
+            table[c] = [.. Enumerable.Range(0, Rules.Length).Where(i => Rules[i].Literals is null && Rules[i].Anchors.Contains((char)c, StringComparison.Ordinal))];
         }
 
         return table;
     }
 
+    private static (string Literal, int Rule)[][] BuildLiteralDispatch()
+    {
+        var table = new (string Literal, int Rule)[128][];
+        for (var c = 0; c < table.Length; c++)
+        {
+            table[c] = [.. Enumerable.Range(0, Rules.Length).SelectMany(i => (Rules[i].Literals ?? []).Where(l => l[0] == c).Select(l => (l, i)))];
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// Provider keys. Rules with literals (key prefixes such as "ghp_", "sk-", "AKIA") are anchored on them: one
+    /// multi-string search finds every literal, and the rules it belongs to run over the run of their token characters
+    /// around it (once per run). Every match contains one of its rule's literals, and every run that holds one also holds
+    /// the anchor character the scan used before (the one followed by more of the key), so the same runs are matched,
+    /// while prose full of '.', '-', '_' and capital letters no longer costs a run per anchor. The rule without
+    /// literals (Discord) keeps its anchor character.
+    /// </summary>
     private void FindProviderKeys(string text, List<Finding> results)
     {
         var span = text.AsSpan();
-        // Per rule: where its last run ended; a later anchor inside that run was already covered.
+        // Per rule: where its last run ended; a later literal or anchor inside that run was already covered.
         Span<int> covered = stackalloc int[Rules.Length];
         var pos = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOfAny(LiteralSearch);
+            if (rel < 0)
+            {
+                break;
+            }
+
+            var at = pos + rel;
+            pos = at + 1;
+            foreach (var (literal, ruleIndex) in ByLiteralStart[span[at]])
+            {
+                if (at >= covered[ruleIndex] && span[at..].StartsWith(literal, StringComparison.Ordinal))
+                {
+                    MatchRun(text, ruleIndex, at, covered, results);
+                }
+            }
+        }
+
+        pos = 0;
         while (pos < span.Length)
         {
             var rel = span[pos..].IndexOfAny(AnchorChars);
@@ -109,29 +155,34 @@ internal sealed partial class SecretRecognizer : IRecognizer
             pos = at + 1;
             foreach (var ruleIndex in ByAnchor[span[at]])
             {
-                var rule = Rules[ruleIndex];
-                // Every anchor is followed by more of the key ("sk-" then the body): skip sentence dots and word dashes.
-                if (at < covered[ruleIndex] || at + 1 == span.Length || !rule.Alphabet.Contains(span[at + 1]))
+                // Every anchor is followed by more of the key: skip sentence dots and word dashes.
+                if (at >= covered[ruleIndex] && at + 1 < span.Length && Rules[ruleIndex].Alphabet.Contains(span[at + 1]))
                 {
-                    continue;
+                    MatchRun(text, ruleIndex, at, covered, results);
                 }
+            }
+        }
+    }
 
-                var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
-                covered[ruleIndex] = to;
-                if (to - from < rule.MinLength || !rule.RunMayMatch(span[from..to]))
-                {
-                    continue;
-                }
+    /// <summary>Runs one rule's pattern over the run of its characters around <paramref name="at"/>.</summary>
+    private void MatchRun(string text, int ruleIndex, int at, Span<int> covered, List<Finding> results)
+    {
+        var span = text.AsSpan();
+        var rule = Rules[ruleIndex];
+        var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
+        covered[ruleIndex] = to;
+        if (to - from < rule.MinLength || !rule.RunMayMatch(span[from..to]))
+        {
+            return;
+        }
 
-                foreach (var m in rule.Pattern.EnumerateMatches(span[from..to]))
-                {
-                    var start = from + m.Index;
-                    var end = start + m.Length;
-                    if (Accept(rule.Kind, text, ref start, ref end))
-                    {
-                        results.Add(new Finding(Detection.EntityTypes.Secret, start, end, rule.Score, Name, rule.Kind));
-                    }
-                }
+        foreach (var m in rule.Pattern.EnumerateMatches(span[from..to]))
+        {
+            var start = from + m.Index;
+            var end = start + m.Length;
+            if (Accept(rule.Kind, text, ref start, ref end))
+            {
+                results.Add(new Finding(Detection.EntityTypes.Secret, start, end, rule.Score, Name, rule.Kind));
             }
         }
     }
