@@ -188,7 +188,9 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
             return false;
         }
 
-        var candidate = span.ToString();
+        // libphonenumber strips punctuation itself, at a cost (StringBuilder removals, regexes): hand it only the '+' and the
+        // digits of the number, plus the extension as written.
+        var candidate = Normalized(main, n, digits, extAt > 0 ? span[extAt..] : []);
         try
         {
             if (main.StartsWith("+"))
@@ -216,6 +218,22 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         }
 
         return false;
+    }
+
+    private static string Normalized(ReadOnlySpan<char> main, int count, ReadOnlySpan<char> digits, ReadOnlySpan<char> extension)
+    {
+        var plus = main.StartsWith("+") ? 1 : 0;
+        Span<char> buffer = stackalloc char[64];
+        var length = plus + count + extension.Length;
+        var chars = length <= buffer.Length ? buffer[..length] : new char[length];
+        if (plus == 1)
+        {
+            chars[0] = '+';
+        }
+
+        digits[..count].CopyTo(chars[plus..]);
+        extension.CopyTo(chars[(plus + count)..]);
+        return new string(chars);
     }
 
     private static bool SetScore(ref double score, double value)
