@@ -215,6 +215,69 @@ public sealed class AnchoredScanTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void DigitRunScan_UnicodeDigitsSeparatorsAndLongRuns_FindsWhatAnchorRunScanFound(int seed)
+    {
+        // Digit-anchored recognizers walk the shared list of ASCII digit runs (with digit-count and longest-run checks); they
+        // must find what the per-recognizer anchor scan found, also next to other scripts' digits (which \d matches but no
+        // alphabet holds, so the whole-text pattern is no oracle here), separators and long digit runs.
+        string[] parts = ["٤١١١ ١١١١ ١١١١ ١١١١", "４１１１１１１１１１１１１１１１", "4111 1111 1111 1111", "308-63-0237", "308.63.0237", "123 45 6789",
+            "943 476 5919", "44051401359", "A12345678", "12345678Z", "RSSMRA85T10A562S", "AB 12 34 56 C", "DE89370400440532013000",
+            "1٢3-45-6789", "5/18/1956", "12-12-12", new string('7', 40), "1-2-3-4-5-6-7-8-9-0-1-2-3", "- -", " ", "\n", "x", "٣"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 60); i > 0; i--)
+        {
+            sb.Append(parts[rng.Next(parts.Length)]);
+            sb.Append(rng.Next(4) switch { 0 => " ", 1 => "", 2 => "-", _ => ". " });
+        }
+
+        var text = sb.ToString();
+        foreach (var r in RunRecognizers())
+        {
+            var anchored = new List<Finding>();
+            var whole = new List<Finding>();
+            ((IRecognizer)r).Analyze(text, anchored);
+            r.AnalyzeWithAnchorRuns(text, whole);
+            Assert.True(Describe(whole, text).SequenceEqual(Describe(anchored, text)), $"{r.Name} differs on seed {seed}: {text}");
+        }
+    }
+
+    [Fact]
+    public void Engine_RecognizerAnalysingAnotherText_KeepsEachTextsDigitRuns()
+    {
+        // The engine shares one digit-run list per call; a recognizer that runs another analysis inside must not see it.
+        var inner = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        var outer = new DetectionEngine(new DetectionOptions { NamedEntities = false }, [new NestedAnalysis(inner, "card 5555 5555 5555 4444 ssn 219-09-9998")]);
+        const string text = "SSN 078-05-1121? no: 536-22-1234, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00.";
+        var alone = inner.Analyze(text).Select(f => (f.Type, text[f.Start..f.End])).ToArray();
+        var nested = outer.Analyze(text).Select(f => (f.Type, text[f.Start..f.End])).ToArray();
+        Assert.Contains((EntityTypes.CreditCard, "4111 1111 1111 1111"), alone);
+        Assert.Equal(alone, nested);
+    }
+
+    private sealed class NestedAnalysis(DetectionEngine engine, string other) : IRecognizer
+    {
+        public string Name => "Nested";
+
+        public IReadOnlyCollection<string> EntityTypes => ["NESTED"];
+
+        public void Analyze(string text, List<Finding> results) => Assert.NotEmpty(engine.Analyze(other));
+    }
+
+    [Fact]
+    public void ProviderSecrets_WallOfPrefixesThenAKey_FindsTheKey()
+    {
+        var key = "sk-" + new string('f', 20) + "T3BlbkFJ" + new string('g', 20);
+        var text = string.Concat(Enumerable.Repeat("sk-", 20_000)) + " " + key + " " + string.Concat(Enumerable.Repeat("ghp_", 10_000));
+        var found = new List<Finding>();
+        new SecretRecognizer().Analyze(text, found);
+        var f = Assert.Single(found);
+        Assert.Equal(key, text[f.Start..f.End]);
+        Assert.Equal("openai_api_key", f.Kind);
+    }
+
+    [Theory]
     [InlineData("at")]
     [InlineData("digits")]
     [InlineData("dots")]

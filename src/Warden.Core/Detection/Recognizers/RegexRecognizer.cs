@@ -110,6 +110,33 @@ internal abstract class RegexRecognizer : IRecognizer
         }
     }
 
+    /// <summary>
+    /// The scan before the shared digit-run list (for differential tests): <see cref="AnchorRuns"/> over the anchors, with
+    /// the digit count checked by looking at the run.
+    /// </summary>
+    internal void AnalyzeWithAnchorRuns(string text, List<Finding> results)
+    {
+        foreach (var (start, end) in new AnchorRuns(text, Anchors!, Alphabet!, AnchorFollowed))
+        {
+            var run = text.AsSpan(start, end - start);
+            if (end - start >= MinLength && CountDigits(run) >= MinDigits && RunMayMatch(run))
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> run)
+    {
+        var n = 0;
+        foreach (var c in run)
+        {
+            n += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        return n;
+    }
+
     /// <summary>The pattern (for differential tests).</summary>
     internal Regex PatternForTests => Pattern;
 

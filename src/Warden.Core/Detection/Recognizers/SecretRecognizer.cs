@@ -41,7 +41,7 @@ internal sealed partial class SecretRecognizer : IRecognizer
         new("jwt", SecretPatterns.Jwt(), 0.9, 11, ".", DottedClass, [".eyJ"]),
         new("url_credentials", SecretPatterns.UrlCredentials(), 0.9, 10, ":", CharClass.NotWhiteSpaceOr("\"'`<>"), ["://"]),
         new("azure_storage_key", SecretPatterns.Azure(), 0.9, 34, "=", CharClass.Of(Alnum + "+/%="), ["AccountKey=", "SharedAccessKey=", "SharedAccessSignature=", "sig="]),
-        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass, ["AKC", "AP0", "AP1", "AP2", "AP3", "AP4", "AP5", "AP6", "AP7", "AP8", "AP9", "APA", "APB", "APC", "APD", "APE", "APF"]),
+        new("artifactory_token", SecretPatterns.Artifactory(), 0.75, 11, "A", AlnumClass, ["AKC", "AP"]),
         new("mailchimp_api_key", SecretPatterns.Mailchimp(), 0.9, 36, "-", CharClass.Of("0123456789abcdefus-"), ["-us"]),
         new("sendgrid_api_key", SecretPatterns.SendGrid(), 0.95, 69, ".", DottedClass, ["SG."]),
         new("twilio_key", SecretPatterns.Twilio(), 0.7, 34, "AS", AlnumClass, ["AC", "SK"]),
@@ -54,13 +54,6 @@ internal sealed partial class SecretRecognizer : IRecognizer
 
     /// <summary>The provider rules (for differential tests).</summary>
     internal static IReadOnlyList<SecretRule> ProviderRules => Rules;
-
-    /// <summary>Every literal (key prefix) of every rule that has them, for one vectorized multi-string search.</summary>
-    private static readonly SearchValues<string> LiteralSearch =
-        SearchValues.Create([.. Rules.Where(r => r.Literals is not null).SelectMany(r => r.Literals!).Distinct(StringComparer.Ordinal)], StringComparison.Ordinal);
-
-    /// <summary>For each ASCII first character of a literal: the literals that start with it and the rules they belong to.</summary>
-    private static readonly (string Literal, int Rule)[][] ByLiteralStart = BuildLiteralDispatch();
 
     /// <summary>Every anchor character of the rules without literals, for one vectorized search.</summary>
     private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Where(r => r.Literals is null).Select(r => r.Anchors)));
@@ -98,64 +91,54 @@ internal sealed partial class SecretRecognizer : IRecognizer
         return table;
     }
 
-    private static (string Literal, int Rule)[][] BuildLiteralDispatch()
-    {
-        var table = new (string Literal, int Rule)[128][];
-        for (var c = 0; c < table.Length; c++)
-        {
-            table[c] = [.. Enumerable.Range(0, Rules.Length).SelectMany(i => (Rules[i].Literals ?? []).Where(l => l[0] == c).Select(l => (l, i)))];
-        }
-
-        return table;
-    }
-
     /// <summary>
-    /// Provider keys. Rules with literals (key prefixes such as "ghp_", "sk-", "AKIA") are anchored on them: one
-    /// multi-string search finds every literal, and the rules it belongs to run over the run of their token characters
-    /// around it (once per run). Every match contains one of its rule's literals, and every run that holds one also holds
-    /// the anchor character the scan used before (the one followed by more of the key), so the same runs are matched,
-    /// while prose full of '.', '-', '_' and capital letters no longer costs a run per anchor. The rule without
-    /// literals (Discord) keeps its anchor character.
+    /// Provider keys. A rule with literals (key prefixes such as "ghp_", "sk-", "AKIA") searches for them with its own
+    /// vectorized multi-string search and runs its pattern over the run of its token characters around each occurrence,
+    /// once per run (the search resumes after the run): every match contains a literal, so these are exactly the runs that
+    /// can hold a match, prose full of '.', '-', '_' and capitals costs one vectorized pass per rule, and a wall of one
+    /// prefix ("sk-sk-sk-…") is one run. The rule without literals (Discord) runs at anchors followed by more of a key.
     /// </summary>
     private void FindProviderKeys(string text, List<Finding> results)
     {
         var span = text.AsSpan();
-        // Per rule: where its last run ended; a later literal or anchor inside that run was already covered.
+        // Per rule: where its last run ended; a later occurrence inside that run was already covered.
         Span<int> covered = stackalloc int[Rules.Length];
-        var pos = 0;
-        while (pos < span.Length)
+        for (var ruleIndex = 0; ruleIndex < Rules.Length; ruleIndex++)
         {
-            var rel = span[pos..].IndexOfAny(LiteralSearch);
-            if (rel < 0)
+            if (Rules[ruleIndex].LiteralSearch is not { } literals)
             {
-                break;
+                continue;
             }
 
-            var at = pos + rel;
-            pos = at + 1;
-            foreach (var (literal, ruleIndex) in ByLiteralStart[span[at]])
+            var pos = 0;
+            while (pos < span.Length)
             {
-                if (at >= covered[ruleIndex] && span[at..].StartsWith(literal, StringComparison.Ordinal))
+                var rel = span[pos..].IndexOfAny(literals);
+                if (rel < 0)
                 {
-                    MatchRun(text, ruleIndex, at, covered, results);
+                    break;
                 }
+
+                var at = pos + rel;
+                MatchRun(text, ruleIndex, at, covered, results);
+                pos = Math.Max(at + 1, covered[ruleIndex]);
             }
         }
 
-        pos = 0;
-        while (pos < span.Length)
+        var p = 0;
+        while (p < span.Length)
         {
-            var rel = span[pos..].IndexOfAny(AnchorChars);
+            var rel = span[p..].IndexOfAny(AnchorChars);
             if (rel < 0)
             {
                 break;
             }
 
-            var at = pos + rel;
-            pos = at + 1;
+            var at = p + rel;
+            p = at + 1;
             foreach (var ruleIndex in ByAnchor[span[at]])
             {
-                // Every anchor is followed by more of the key: skip sentence dots and word dashes.
+                // Every anchor is followed by more of the key: sentence dots are skipped.
                 if (at >= covered[ruleIndex] && at + 1 < span.Length && Rules[ruleIndex].Alphabet.Contains(span[at + 1]))
                 {
                     MatchRun(text, ruleIndex, at, covered, results);

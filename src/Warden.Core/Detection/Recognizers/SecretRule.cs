@@ -11,10 +11,11 @@ namespace Warden.Core.Detection.Recognizers;
 /// </summary>
 internal sealed record SecretRule(string Kind, Regex Pattern, double Score, int MinLength, string Anchors, CharClass Alphabet, string[]? Literals = null, string[]? AcceptLiterals = null)
 {
-    private readonly SearchValues<string>? _literals = Literals is null ? null : SearchValues.Create(Literals, StringComparison.Ordinal);
+    /// <summary>One vectorized search for the rule's literals (null when it has none).</summary>
+    public SearchValues<string>? LiteralSearch { get; } = Literals is null ? null : SearchValues.Create(Literals, StringComparison.Ordinal);
     private readonly SearchValues<string>? _acceptLiterals = AcceptLiterals is null ? null : SearchValues.Create(AcceptLiterals, StringComparison.Ordinal);
 
     /// <summary>A necessary condition for an accepted match in <paramref name="run"/>: it holds a literal (and an accept literal).</summary>
     public bool RunMayMatch(ReadOnlySpan<char> run) =>
-        (_literals is null || run.IndexOfAny(_literals) >= 0) && (_acceptLiterals is null || run.IndexOfAny(_acceptLiterals) >= 0);
+        (_acceptLiterals is null || run.IndexOfAny(_acceptLiterals) >= 0);
 }
