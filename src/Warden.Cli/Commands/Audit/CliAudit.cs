@@ -1,6 +1,7 @@
 using Warden.Core.Audit;
 using Warden.Gateway.Audit;
 using Warden.Gateway.Hosting;
+using Warden.Gateway.Providers;
 
 namespace Warden.Cli.Commands.Audit;
 
@@ -45,7 +46,7 @@ internal static class CliAudit
             Directory.CreateDirectory(dataDirectory);
             var options = AuditGatewayOptions.Load(WardenPaths.CliConfiguration());
             await using var handle = new AuditStoreHandle(dataDirectory, options);
-            await using var trail = new HashChainAuditTrail(handle.Store, AuditSigningKey.LoadOrCreate(dataDirectory), TimeProvider.System, options.Trail);
+            await using var trail = new HashChainAuditTrail(handle.Store, AuditSigningKey.LoadOrCreate(dataDirectory, KeyEncryptionKey.LoadOptional(WardenPaths.ResolveKeyEncryptionKeyFile())), TimeProvider.System, options.Trail);
             await trail.AppendAsync(auditEvent, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
