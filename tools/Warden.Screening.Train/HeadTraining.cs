@@ -17,6 +17,58 @@ internal static class HeadTraining
 {
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {
+        var directModel = TrainDirect(ml, d, l1, l2, quiet);
+        var indirectModel = TrainIndirect(ml, d, l1, l2, quiet);
+
+        // Calibrate the direct head so the default threshold 0.5 sits where `targetFpr` of its training negatives score higher.
+        var directOffset = Trainer.Offset(t => MaxDirectLogit(directModel, t), DirectNegatives(d), targetFpr);
+        return (directModel.WithOffset(directOffset), indirectModel);
+    }
+
+    /// <summary>
+    /// The direct head's calibration offset from out-of-fold scores: four heads, each trained without a quarter of the
+    /// direct material, score the negatives of that quarter. In-sample scores of training negatives are lower than
+    /// those of unseen benign text, so a threshold set on them lets too much benign text through.
+    /// </summary>
+    public static float OutOfFoldDirectOffset(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr)
+    {
+        const int folds = 4;
+        var scores = new List<string>();
+        var logits = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var f = 0; f < folds; f++)
+        {
+            var k = f;
+            var train = d with
+            {
+                Deepset = d.Deepset.Where((_, i) => i % folds != k).ToList(),
+                Benign = d.Benign.Where((_, i) => i % folds != k).ToList(),
+                BenignDocs = d.BenignDocs.Where((_, i) => i % folds != k).ToList(),
+                Contexts = d.Contexts.Where((_, i) => i % folds != k).ToList(),
+            };
+            var held = d with
+            {
+                Deepset = d.Deepset.Where((_, i) => i % folds == k).ToList(),
+                Benign = d.Benign.Where((_, i) => i % folds == k).ToList(),
+                Contexts = d.Contexts.Where((_, i) => i % folds == k).ToList(),
+            };
+            var model = TrainDirect(ml, train, l1, l2, quiet: true);
+            foreach (var t in DirectNegatives(held))
+            {
+                logits[$"{f}:{scores.Count}"] = MaxDirectLogit(model, t);
+                scores.Add(t);
+            }
+        }
+
+        var sorted = logits.Values.Order().ToArray();
+        return -(float)sorted[Math.Clamp((int)Math.Ceiling(sorted.Length * (1 - targetFpr)), 0, sorted.Length - 1)];
+    }
+
+    private static List<string> DirectNegatives(TrainingSlice d) =>
+        d.Deepset.Where(r => r.Label == 0).Select(r => r.Text).Concat(d.Benign.Select(r => r.Text))
+            .Concat(EvalSets.Indirect("t", d.Contexts, [], 0).Select(r => r.Text)).ToList();
+
+    private static LinearTextModel TrainDirect(MLContext ml, TrainingSlice d, float l1, float l2, bool quiet)
+    {
         // Direct head: deepset prompts vs benign prompts, benign trigger-word text and clean email text.
         var direct = new List<TrainingExample>();
         foreach (var (_, text, label) in d.Deepset)
@@ -35,8 +87,11 @@ internal static class HeadTraining
             direct.AddRange(EvalSets.Segments(context, 0, 0).Select(seg => TrainingExample.From(seg.Segment, false, 0.5f)));
         }
 
-        var directModel = Trainer.Fit(ml, direct, l1, l2, "direct", quiet);
+        return Trainer.Fit(ml, direct, l1, l2, "direct", quiet);
+    }
 
+    private static LinearTextModel TrainIndirect(MLContext ml, TrainingSlice d, float l1, float l2, bool quiet)
+    {
         // Indirect head: instructions planted in documents (segments around the inserted attack) vs the documents' own text.
         var indirect = new List<TrainingExample>();
         foreach (var attack in d.Attacks)
@@ -79,13 +134,7 @@ internal static class HeadTraining
             }
         }
 
-        var indirectModel = Trainer.Fit(ml, indirect, l1, l2, "indirect", quiet);
-
-        // Calibrate the direct head so the default threshold 0.5 sits where `targetFpr` of its training negatives score higher.
-        var directNeg = d.Deepset.Where(r => r.Label == 0).Select(r => r.Text).Concat(d.Benign.Select(r => r.Text))
-            .Concat(EvalSets.Indirect("t", d.Contexts, [], 0).Select(r => r.Text)).ToList();
-        var directOffset = Trainer.Offset(t => MaxDirectLogit(directModel, t), directNeg, targetFpr);
-        return (directModel.WithOffset(directOffset), indirectModel);
+        return Trainer.Fit(ml, indirect, l1, l2, "indirect", quiet);
     }
 
     public static double MaxDirectLogit(LinearTextModel model, string text)

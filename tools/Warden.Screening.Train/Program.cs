@@ -58,6 +58,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 // 2. The shipped heads are trained on the whole training split.
 var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain);
 var (directModel, indirectModel) = HeadTraining.Train(ml, all, l1, l2, targetFpr);
+var inSampleOffset = directModel.Offset;
+directModel = directModel.WithOffset(HeadTraining.OutOfFoldDirectOffset(ml, all, l1, l2, targetFpr));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct offset: out-of-fold {directModel.Offset:F3} (in-sample would be {inSampleOffset:F3})"));
 var modelDir = opts["model-dir"];
 Directory.CreateDirectory(modelDir);
 Trainer.Save(directModel, Path.Combine(modelDir, LinearTextModel.DirectHead + ".bin"));

@@ -106,14 +106,20 @@ public sealed class InjectionDetector
 
     /// <summary>
     /// The weight a rule hit counts with. A match inside quotation marks is a mention ("our deck quotes
-    /// 'ignore previous instructions'"), not a use, and counts half. A weak rule (weight below 0.5, one that
-    /// cannot decide alone) counts only as far as the classifier agrees: nothing up to a classifier
-    /// probability of 0.25, its full weight from 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip
-    /// an ordinary question over the threshold.
+    /// 'ignore previous instructions'"), not a use, and counts half; so does a match inside a first-person
+    /// question ("Can I ignore the old instructions in the manual?"): an injection commands the model, it does
+    /// not ask the writer's own permission. A weak rule (weight below 0.5, one that cannot decide alone) counts
+    /// only as far as the classifier agrees: nothing up to a classifier probability of 0.25, its full weight from
+    /// 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
     /// </summary>
     internal static double RuleWeight(double weight, string text, int index, int length, double classifier)
     {
         if (IsQuoted(text, index, length))
+        {
+            weight *= 0.5;
+        }
+
+        if (InFirstPersonQuestion(text, index, length))
         {
             weight *= 0.5;
         }
@@ -127,6 +133,45 @@ public sealed class InjectionDetector
         var end = index + length;
         return before && text.AsSpan(end, Math.Min(text.Length - end, 3)).IndexOfAny(Quotes) >= 0;
     }
+
+    /// <summary>The sentence around the match opens like "Can I …", "Should we …", "Kann ich …" and ends with a question mark.</summary>
+    internal static bool InFirstPersonQuestion(string text, int index, int length)
+    {
+        var start = index;
+        while (start > 0 && index - start < 200 && text[start - 1] is not ('.' or '!' or '?' or '\n'))
+        {
+            start--;
+        }
+
+        var end = index + length;
+        while (end < text.Length && end - index < 400 && text[end] is not ('.' or '!' or '?' or '\n'))
+        {
+            end++;
+        }
+
+        if (end >= text.Length || text[end] != '?')
+        {
+            return false;
+        }
+
+        var opening = text.AsSpan(start, Math.Min(24, end - start)).TrimStart();
+        foreach (var o in FirstPersonOpenings)
+        {
+            if (opening.StartsWith(o, StringComparison.OrdinalIgnoreCase) && (opening.Length == o.Length || !char.IsLetter(opening[o.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] FirstPersonOpenings =
+    [
+        "can i", "can we", "could i", "could we", "should i", "should we", "may i", "do i", "do we", "am i", "is it ok", "is it okay",
+        "is it safe", "how do i", "how do we", "how can i", "how can we", "how should i", "what if i", "what happens if i",
+        "kann ich", "können wir", "darf ich", "dürfen wir", "soll ich", "sollen wir", "muss ich", "müssen wir", "wie kann ich",
+    ];
 
     private static readonly System.Buffers.SearchValues<char> Quotes = System.Buffers.SearchValues.Create("\"'“”„‘’«»`");
 
