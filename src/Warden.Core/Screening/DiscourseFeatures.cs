@@ -143,12 +143,23 @@ internal sealed class DiscourseFeatures : IDisposable
         {
             hash = FnvOffset;
             length = 0;
+            var map = TextFeaturizer.AsciiMap;
             while (_at < _text.Length)
             {
                 var c = _text[_at++];
-                if (char.IsLetterOrDigit(c))
+                char n;
+                if (c < 128)
                 {
-                    hash = (hash ^ char.ToLowerInvariant(c)) * FnvPrime;
+                    n = (char)map[c];
+                }
+                else
+                {
+                    n = char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '\0';
+                }
+
+                if (n != '\0')
+                {
+                    hash = (hash ^ n) * FnvPrime;
                     length++;
                 }
                 else if (length > 0 && c != '\'')
