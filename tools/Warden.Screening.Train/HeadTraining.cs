@@ -33,8 +33,7 @@ internal static class HeadTraining
     public static float OutOfFoldDirectOffset(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr)
     {
         const int folds = 4;
-        var scores = new List<string>();
-        var logits = new Dictionary<string, double>(StringComparer.Ordinal);
+        var logits = new List<double>();
         for (var f = 0; f < folds; f++)
         {
             var k = f;
@@ -52,14 +51,10 @@ internal static class HeadTraining
                 Contexts = d.Contexts.Where((_, i) => i % folds == k).ToList(),
             };
             var model = TrainDirect(ml, train, l1, l2, quiet: true);
-            foreach (var t in DirectNegatives(held))
-            {
-                logits[$"{f}:{scores.Count}"] = MaxDirectLogit(model, t);
-                scores.Add(t);
-            }
+            logits.AddRange(DirectNegatives(held).Select(t => MaxDirectLogit(model, t)));
         }
 
-        var sorted = logits.Values.Order().ToArray();
+        var sorted = logits.Order().ToArray();
         return -(float)sorted[Math.Clamp((int)Math.Ceiling(sorted.Length * (1 - targetFpr)), 0, sorted.Length - 1)];
     }
 
