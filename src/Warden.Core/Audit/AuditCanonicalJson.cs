@@ -12,6 +12,9 @@ internal static class AuditCanonicalJson
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    [ThreadStatic]
+    private static AuditRecordEncoder? t_encoder;
+
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
@@ -23,7 +26,15 @@ internal static class AuditCanonicalJson
         Encode(sequence, FormatTimestamp(timestamp), previousHash, e);
 
     /// <summary>The canonical UTF-8 JSON of a record whose timestamp is already formatted (one per batch).</summary>
-    public static byte[] Encode(long sequence, string timestamp, string previousHash, AuditEvent e)
+    public static byte[] Encode(long sequence, string timestamp, string previousHash, AuditEvent e) =>
+        (t_encoder ??= new AuditRecordEncoder()).Encode(sequence, timestamp, previousHash, e);
+
+    /// <summary>
+    /// The reference encoding through the source-generated serializer (<see cref="CanonicalAuditRecord"/>): the
+    /// definition of the canonical form that <see cref="AuditRecordEncoder"/> must reproduce byte for byte
+    /// (tests only; records written before the hand-written encoder were produced by this).
+    /// </summary>
+    internal static byte[] EncodeWithSerializer(long sequence, string timestamp, string previousHash, AuditEvent e)
     {
         var dto = new CanonicalAuditRecord
         {
