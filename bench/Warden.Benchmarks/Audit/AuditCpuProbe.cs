@@ -65,13 +65,20 @@ internal static class AuditCpuProbe
                 var verifier = new AuditVerifier(store, publicKey);
                 var first = await verifier.VerifyAsync(default); // warm-up
                 var result = first;
-                var (vw, vc) = await Measure(async () => result = await verifier.VerifyAsync(default));
+                var repeat = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_VERIFY_REPEAT"), out var r) ? r : 1; // for profiling
+                var (vw, vc) = await Measure(async () =>
+                {
+                    for (var i = 0; i < repeat; i++)
+                    {
+                        result = await verifier.VerifyAsync(default);
+                    }
+                });
                 if (!result.IsValid)
                 {
                     throw new InvalidOperationException(result.Message);
                 }
 
-                Report($"verify ({durability} file)", (int)result.RecordsChecked, vw, vc, null);
+                Report($"verify ({durability} file)", (int)result.RecordsChecked * repeat, vw, vc, null);
             }
             finally
             {
@@ -115,14 +122,24 @@ internal static class AuditCpuProbe
         await Task.WhenAll(workers);
     }
 
+    private static long s_allocated;
+    private static int s_gen0;
+    private static int s_gen2;
+
     private static async Task<(TimeSpan Wall, TimeSpan Cpu)> Measure(Func<Task> run)
     {
         using var process = Process.GetCurrentProcess();
+        var alloc0 = GC.GetTotalAllocatedBytes();
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         await run();
         sw.Stop();
         process.Refresh();
+        s_allocated = GC.GetTotalAllocatedBytes() - alloc0;
+        s_gen0 = GC.CollectionCount(0) - gen0;
+        s_gen2 = GC.CollectionCount(2) - gen2;
         return (sw.Elapsed, process.TotalProcessorTime - cpu0);
     }
 
@@ -131,6 +148,7 @@ internal static class AuditCpuProbe
         Console.WriteLine(
             $"{what,-32} {n,8} events  wall {wall.TotalMilliseconds,8:F0} ms = {n / wall.TotalSeconds,9:N0}/s   " +
             $"cpu {cpu.TotalMilliseconds,8:F0} ms = {cpu.TotalMicroseconds / n,6:F2} µs/event = {n / cpu.TotalSeconds,9:N0}/cpu-s" +
+            $"   alloc {s_allocated / n,5} B/event  gc0/gc2 {s_gen0}/{s_gen2}" +
             (batches is { } b ? $"   batches {b} ({(double)n / b:F0}/batch)" : ""));
     }
 }

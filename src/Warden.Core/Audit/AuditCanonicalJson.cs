@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -120,7 +121,62 @@ internal static class AuditCanonicalJson
     /// Reads the fixed header <c>{"v":1,"seq":N,"ts":"…","prev":"hex",…</c> without parsing the rest:
     /// the verifier's hot path. Returns false when the body is not in canonical form.
     /// </summary>
-    public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
+    public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash) =>
+        TryReadCanonicalHeader(body, out sequence, previousHash) || TryReadHeaderWithReader(body, out sequence, previousHash);
+
+    /// <summary>
+    /// The fast path: the exact bytes the encoder writes (<c>{"v":1,"seq":</c>digits<c>,"ts":"</c>…<c>","prev":"</c>64 hex<c>"</c>),
+    /// no JSON reader. Anything else falls through to <see cref="TryReadHeaderWithReader"/>, which decides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryReadCanonicalHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
+    {
+        sequence = 0;
+        ReadOnlySpan<byte> start = "{\"v\":1,\"seq\":"u8;
+        ReadOnlySpan<byte> ts = ",\"ts\":\""u8;
+        ReadOnlySpan<byte> prev = "\",\"prev\":\""u8;
+        if (!body.StartsWith(start))
+        {
+            return false;
+        }
+
+        var i = start.Length;
+        var digits = 0;
+        long value = 0;
+        while (i < body.Length && (uint)(body[i] - '0') <= 9)
+        {
+            if (++digits > 18 || (digits == 2 && value == 0))
+            {
+                return false; // long values and leading zeros: the reader decides
+            }
+
+            value = (value * 10) + (body[i] - '0');
+            i++;
+        }
+
+        if (digits == 0 || !body[i..].StartsWith(ts))
+        {
+            return false;
+        }
+
+        i += ts.Length;
+        var end = body[i..].IndexOfAny((byte)'"', (byte)'\\');
+        if (end < 0 || body[i + end] != '"' || body.Slice(i, end).IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        {
+            return false;
+        }
+
+        i += end;
+        if (!body[i..].StartsWith(prev) || body.Length < i + prev.Length + 65 || body[i + prev.Length + 64] != '"')
+        {
+            return false;
+        }
+
+        sequence = value;
+        return TryDecodeHex(body.Slice(i + prev.Length, 64), previousHash);
+    }
+
+    internal static bool TryReadHeaderWithReader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
     {
         sequence = 0;
         var reader = new Utf8JsonReader(body);
@@ -147,6 +203,7 @@ internal static class AuditCanonicalJson
     private static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
         for (var i = 0; i < destination.Length; i++)

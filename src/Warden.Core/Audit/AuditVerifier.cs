@@ -26,13 +26,13 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
 
         while (await cursor.NextAsync(cancellationToken) is { } row)
         {
-            cursor.CurrentHash.CopyTo(computed); // SHA-256 of the stored bytes, computed while the previous page was checked
+            cursor.CurrentHash.CopyTo(computed); // SHA-256 of the stored bytes, computed for the whole page in parallel
             if (!computed.AsSpan().SequenceEqual(row.Hash))
             {
                 return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {row.Sequence} was changed: its stored hash does not match its content");
             }
 
-            if (!AuditCanonicalJson.TryReadHeader(row.Body, out var bs, bodyPrev))
+            if (!cursor.CurrentHeader(out var bs, bodyPrev))
             {
                 return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {row.Sequence} was changed: it is not canonical audit JSON");
             }
