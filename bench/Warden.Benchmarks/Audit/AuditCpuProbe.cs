@@ -62,7 +62,9 @@ internal static class AuditCpuProbe
                 }
 
                 using var publicKey = AuditSigningKey.FromPublicKeyPem(key.PublicKeyPem);
-                var verifier = new AuditVerifier(store, publicKey);
+                var verifier = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_VERIFY_PAGE"), out var page)
+                    ? new AuditVerifier(store, publicKey) { PageSize = page }
+                    : new AuditVerifier(store, publicKey);
                 var first = await verifier.VerifyAsync(default); // warm-up
                 var result = first;
                 var repeat = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_VERIFY_REPEAT"), out var r) ? r : 1; // for profiling

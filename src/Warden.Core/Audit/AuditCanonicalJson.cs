@@ -206,25 +206,33 @@ internal static class AuditCanonicalJson
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
+        if (hex.Length < 2 * destination.Length)
+        {
+            return false;
+        }
+
+        var bad = 0;
         for (var i = 0; i < destination.Length; i++)
         {
-            var hi = Nibble(hex[2 * i]);
-            var lo = Nibble(hex[(2 * i) + 1]);
-            if ((hi | lo) < 0)
-            {
-                return false;
-            }
-
+            int hi = LowerHexValue[hex[2 * i]];
+            int lo = LowerHexValue[hex[(2 * i) + 1]];
+            bad |= hi | lo;
             destination[i] = (byte)((hi << 4) | lo);
         }
 
-        return true;
+        return bad >= 0;
     }
 
-    private static int Nibble(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        _ => -1,
-    };
+    /// <summary>0..15 for '0'..'9' and 'a'..'f' (lower-case only: the canonical form), -1 for every other byte.</summary>
+    private static ReadOnlySpan<sbyte> LowerHexValue =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 }
