@@ -11,7 +11,7 @@ namespace Warden.Storage.Sqlite.Audit;
 /// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
 /// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit).
 /// </summary>
-public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposable
+public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -142,6 +142,28 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
             }
 
             return Task.FromResult<IReadOnlyList<AuditRow>>(rows);
+        }
+    }
+
+    /// <summary>The verifier's bulk read into a reused page: values copied straight from SQLite's column memory.</summary>
+    void IAuditPageReader.ReadPage(long fromSequence, int limit, AuditRowPage page)
+    {
+        using var connection = _database.Open();
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
+        using (stmt)
+        {
+            Check(connection, rc);
+            raw.sqlite3_bind_int64(stmt, 1, fromSequence);
+            raw.sqlite3_bind_int64(stmt, 2, limit);
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                page.Add(raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_blob(stmt, 1), raw.sqlite3_column_blob(stmt, 2));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(connection, rc);
+            }
         }
     }
 
