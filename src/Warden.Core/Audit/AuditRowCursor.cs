@@ -145,7 +145,7 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
 
     private async Task LoadAsync(AuditRowPage page, long from, CancellationToken cancellationToken)
     {
-        page.Clear();
+        page.Clear(pageSize);
         if (store is IAuditPageReader reader)
         {
             reader.ReadPage(from, pageSize, page);

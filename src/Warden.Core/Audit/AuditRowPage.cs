@@ -28,8 +28,14 @@ internal sealed class AuditRowPage
 
     public bool[] HeaderOk { get; private set; } = new bool[256];
 
-    public void Clear()
+    /// <summary>Empties the page and makes room for <paramref name="rows"/> rows without growing row by row.</summary>
+    public void Clear(int rows)
     {
+        while (Sequences.Length < rows)
+        {
+            Grow();
+        }
+
         Count = 0;
         _used = 0;
         Offsets[0] = 0;
@@ -44,7 +50,10 @@ internal sealed class AuditRowPage
 
         if (_used + body.Length > _arena.Length)
         {
-            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _used + body.Length));
+            // Grow once to what the whole page will need at the average row size so far, not by doubling.
+            var estimate = (long)(_used + body.Length) * Math.Max(Sequences.Length, Count + 1) / (Count + 1) * 9 / 8;
+            var target = Math.Max(Math.Max(estimate, _arena.Length * 2L), _used + (long)body.Length);
+            Array.Resize(ref _arena, (int)Math.Min(target, Array.MaxLength));
         }
 
         Sequences[Count] = sequence;
