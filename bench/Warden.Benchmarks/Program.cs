@@ -30,7 +30,8 @@ if (args is ["detection-cpu", "recognizers", ..])
 
 if (args is ["audit-cpu", ..])
 {
-    await AuditCpuProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);
+    var numbered = args.Length > 1 && char.IsDigit(args[1][0]);
+    await AuditCpuProbe.RunAsync(numbered ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000, args.Skip(numbered ? 2 : 1).ToHashSet());
     return;
 }
 

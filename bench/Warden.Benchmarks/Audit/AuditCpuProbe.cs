@@ -7,17 +7,28 @@ using Warden.Storage.Sqlite.Audit;
 namespace Warden.Benchmarks.Audit;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Warden.Benchmarks -- audit-cpu [events]</c>: the gateway's append
-/// path (64 closed-loop callers) for both durabilities, then <c>verify</c> over the result, reporting wall-clock
-/// AND process CPU time per event. On a shared, oversubscribed machine the CPU figure (events per CPU-second)
-/// is the stable one; wall-clock events/s is what the goal names.
+/// <c>dotnet run -c Release --project bench/Warden.Benchmarks -- audit-cpu [events] [closed] [burst] [verify] [process|powerloss]</c>:
+/// the append path for both durabilities, as a <b>burst</b> (waves of 16,384 concurrent AppendAsync calls: the writer
+/// batches up to MaxBatchSize) and as a <b>closed loop</b> (64 callers that append, await, append again: the gateway's
+/// pattern, at most 64 events per batch), then <c>verify</c> over the result, reporting wall-clock AND process CPU
+/// time per event. On a shared, oversubscribed machine the CPU figure is the stable one; wall-clock events/s is
+/// what the goal names. Without phase arguments every phase runs.
 /// </summary>
 internal static class AuditCpuProbe
 {
-    public static async Task RunAsync(int events)
+    private const int BurstWave = 16_384;
+
+    public static async Task RunAsync(int events, IReadOnlyCollection<string> phases)
     {
+        string[] durabilities = ["process", "powerloss"], steps = ["closed", "burst", "verify"];
+        bool On(string phase) => phases.Contains(phase) || !(durabilities.Contains(phase) ? durabilities : steps).Any(phases.Contains);
         foreach (var durability in new[] { AuditDurability.Process, AuditDurability.PowerLoss })
         {
+            if (!On(durability == AuditDurability.Process ? "process" : "powerloss"))
+            {
+                continue;
+            }
+
             var dir = Path.Combine(Path.GetTempPath(), "warden-audit-cpu-" + Guid.NewGuid().ToString("N"));
             try
             {
@@ -29,27 +40,68 @@ internal static class AuditCpuProbe
                 await using (var trail = new HashChainAuditTrail(store, key, TimeProvider.System, new AuditTrailOptions()))
                 {
                     await ClosedLoopAsync(trail, all, 64, Math.Min(2000, n)); // warm-up (JIT, tiering, page cache)
-                    var (wall, cpu) = await Measure(() => ClosedLoopAsync(trail, all, 64, n));
-                    Report($"append {durability,-9} 64 callers", n, wall, cpu, trail.BatchesCommitted);
+                    await BurstAsync(trail, all, Math.Min(BurstWave, n));
+                    if (On("burst"))
+                    {
+                        var b0 = trail.BatchesCommitted;
+                        var (wall, cpu) = await Measure(() => BurstAsync(trail, all, n));
+                        Report($"append {durability,-9} burst", n, wall, cpu, trail.BatchesCommitted - b0);
+                    }
+
+                    if (On("closed"))
+                    {
+                        var b0 = trail.BatchesCommitted;
+                        var (wall, cpu) = await Measure(() => ClosedLoopAsync(trail, all, 64, n));
+                        Report($"append {durability,-9} 64 callers", n, wall, cpu, trail.BatchesCommitted - b0);
+                    }
+                }
+
+                if (!On("verify"))
+                {
+                    continue;
                 }
 
                 using var publicKey = AuditSigningKey.FromPublicKeyPem(key.PublicKeyPem);
-                var verifier = new AuditVerifier(store, publicKey);
+                var verifier = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_VERIFY_PAGE"), out var page)
+                    ? new AuditVerifier(store, publicKey) { PageSize = page }
+                    : new AuditVerifier(store, publicKey);
                 var first = await verifier.VerifyAsync(default); // warm-up
                 var result = first;
-                var (vw, vc) = await Measure(async () => result = await verifier.VerifyAsync(default));
+                var repeat = int.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_VERIFY_REPEAT"), out var r) ? r : 1; // for profiling
+                var (vw, vc) = await Measure(async () =>
+                {
+                    for (var i = 0; i < repeat; i++)
+                    {
+                        result = await verifier.VerifyAsync(default);
+                    }
+                });
                 if (!result.IsValid)
                 {
                     throw new InvalidOperationException(result.Message);
                 }
 
-                Report($"verify ({durability} file)", (int)result.RecordsChecked, vw, vc, null);
+                Report($"verify ({durability} file)", (int)result.RecordsChecked * repeat, vw, vc, null);
             }
             finally
             {
                 SqliteConnection.ClearAllPools();
                 Directory.Delete(dir, recursive: true);
             }
+        }
+    }
+
+    private static async Task BurstAsync(HashChainAuditTrail trail, AuditEvent[] events, int count)
+    {
+        var tasks = new Task<long>[Math.Min(BurstWave, count)];
+        for (var done = 0; done < count; done += tasks.Length)
+        {
+            var wave = Math.Min(tasks.Length, count - done);
+            for (var i = 0; i < wave; i++)
+            {
+                tasks[i] = trail.AppendAsync(events[(done + i) % events.Length], default).AsTask();
+            }
+
+            await Task.WhenAll(tasks.AsSpan(0, wave).ToArray());
         }
     }
 
@@ -72,14 +124,24 @@ internal static class AuditCpuProbe
         await Task.WhenAll(workers);
     }
 
+    private static long s_allocated;
+    private static int s_gen0;
+    private static int s_gen2;
+
     private static async Task<(TimeSpan Wall, TimeSpan Cpu)> Measure(Func<Task> run)
     {
         using var process = Process.GetCurrentProcess();
+        var alloc0 = GC.GetTotalAllocatedBytes();
+        var gen0 = GC.CollectionCount(0);
+        var gen2 = GC.CollectionCount(2);
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         await run();
         sw.Stop();
         process.Refresh();
+        s_allocated = GC.GetTotalAllocatedBytes() - alloc0;
+        s_gen0 = GC.CollectionCount(0) - gen0;
+        s_gen2 = GC.CollectionCount(2) - gen2;
         return (sw.Elapsed, process.TotalProcessorTime - cpu0);
     }
 
@@ -88,6 +150,7 @@ internal static class AuditCpuProbe
         Console.WriteLine(
             $"{what,-32} {n,8} events  wall {wall.TotalMilliseconds,8:F0} ms = {n / wall.TotalSeconds,9:N0}/s   " +
             $"cpu {cpu.TotalMilliseconds,8:F0} ms = {cpu.TotalMicroseconds / n,6:F2} µs/event = {n / cpu.TotalSeconds,9:N0}/cpu-s" +
-            (batches is { } b ? $"   batches {b}" : ""));
+            $"   alloc {s_allocated / n,5} B/event  gc0/gc2 {s_gen0}/{s_gen2}" +
+            (batches is { } b ? $"   batches {b} ({(double)n / b:F0}/batch)" : ""));
     }
 }

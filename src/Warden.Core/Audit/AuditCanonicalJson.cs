@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -12,6 +13,9 @@ internal static class AuditCanonicalJson
 
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    [ThreadStatic]
+    private static AuditRecordEncoder? t_encoder;
+
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
@@ -23,7 +27,15 @@ internal static class AuditCanonicalJson
         Encode(sequence, FormatTimestamp(timestamp), previousHash, e);
 
     /// <summary>The canonical UTF-8 JSON of a record whose timestamp is already formatted (one per batch).</summary>
-    public static byte[] Encode(long sequence, string timestamp, string previousHash, AuditEvent e)
+    public static byte[] Encode(long sequence, string timestamp, string previousHash, AuditEvent e) =>
+        (t_encoder ??= new AuditRecordEncoder()).Encode(sequence, timestamp, previousHash, e);
+
+    /// <summary>
+    /// The reference encoding through the source-generated serializer (<see cref="CanonicalAuditRecord"/>): the
+    /// definition of the canonical form that <see cref="AuditRecordEncoder"/> must reproduce byte for byte
+    /// (tests only; records written before the hand-written encoder were produced by this).
+    /// </summary>
+    internal static byte[] EncodeWithSerializer(long sequence, string timestamp, string previousHash, AuditEvent e)
     {
         var dto = new CanonicalAuditRecord
         {
@@ -109,7 +121,62 @@ internal static class AuditCanonicalJson
     /// Reads the fixed header <c>{"v":1,"seq":N,"ts":"…","prev":"hex",…</c> without parsing the rest:
     /// the verifier's hot path. Returns false when the body is not in canonical form.
     /// </summary>
-    public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
+    public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash) =>
+        TryReadCanonicalHeader(body, out sequence, previousHash) || TryReadHeaderWithReader(body, out sequence, previousHash);
+
+    /// <summary>
+    /// The fast path: the exact bytes the encoder writes (<c>{"v":1,"seq":</c>digits<c>,"ts":"</c>…<c>","prev":"</c>64 hex<c>"</c>),
+    /// no JSON reader. Anything else falls through to <see cref="TryReadHeaderWithReader"/>, which decides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryReadCanonicalHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
+    {
+        sequence = 0;
+        ReadOnlySpan<byte> start = "{\"v\":1,\"seq\":"u8;
+        ReadOnlySpan<byte> ts = ",\"ts\":\""u8;
+        ReadOnlySpan<byte> prev = "\",\"prev\":\""u8;
+        if (!body.StartsWith(start))
+        {
+            return false;
+        }
+
+        var i = start.Length;
+        var digits = 0;
+        long value = 0;
+        while (i < body.Length && (uint)(body[i] - '0') <= 9)
+        {
+            if (++digits > 18 || (digits == 2 && value == 0))
+            {
+                return false; // long values and leading zeros: the reader decides
+            }
+
+            value = (value * 10) + (body[i] - '0');
+            i++;
+        }
+
+        if (digits == 0 || !body[i..].StartsWith(ts))
+        {
+            return false;
+        }
+
+        i += ts.Length;
+        var end = body[i..].IndexOfAny((byte)'"', (byte)'\\');
+        if (end < 0 || body[i + end] != '"' || body.Slice(i, end).IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        {
+            return false;
+        }
+
+        i += end;
+        if (!body[i..].StartsWith(prev) || body.Length < i + prev.Length + 65 || body[i + prev.Length + 64] != '"')
+        {
+            return false;
+        }
+
+        sequence = value;
+        return TryDecodeHex(body.Slice(i + prev.Length, 64), previousHash);
+    }
+
+    internal static bool TryReadHeaderWithReader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash)
     {
         sequence = 0;
         var reader = new Utf8JsonReader(body);
@@ -136,27 +203,36 @@ internal static class AuditCanonicalJson
     private static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
+        if (hex.Length < 2 * destination.Length)
+        {
+            return false;
+        }
+
+        var bad = 0;
         for (var i = 0; i < destination.Length; i++)
         {
-            var hi = Nibble(hex[2 * i]);
-            var lo = Nibble(hex[(2 * i) + 1]);
-            if ((hi | lo) < 0)
-            {
-                return false;
-            }
-
+            int hi = LowerHexValue[hex[2 * i]];
+            int lo = LowerHexValue[hex[(2 * i) + 1]];
+            bad |= hi | lo;
             destination[i] = (byte)((hi << 4) | lo);
         }
 
-        return true;
+        return bad >= 0;
     }
 
-    private static int Nibble(byte c) => c switch
-    {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        _ => -1,
-    };
+    /// <summary>0..15 for '0'..'9' and 'a'..'f' (lower-case only: the canonical form), -1 for every other byte.</summary>
+    private static ReadOnlySpan<sbyte> LowerHexValue =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 }

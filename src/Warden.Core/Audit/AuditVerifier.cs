@@ -24,25 +24,26 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
         var nextPrev = new byte[32];
         var ci = 0;
 
-        while (await cursor.NextAsync(cancellationToken) is { } row)
+        while (await cursor.NextAsync(cancellationToken))
         {
-            cursor.CurrentHash.CopyTo(computed); // SHA-256 of the stored bytes, computed while the previous page was checked
-            if (!computed.AsSpan().SequenceEqual(row.Hash))
+            var rowSequence = cursor.CurrentSequence;
+            cursor.CurrentHash.CopyTo(computed); // SHA-256 of the stored bytes, computed for the whole page in parallel
+            if (!computed.AsSpan().SequenceEqual(cursor.CurrentStoredHash))
             {
-                return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {row.Sequence} was changed: its stored hash does not match its content");
+                return state.Fail(AuditTamperKind.ChangedRecord, rowSequence, $"record {rowSequence} was changed: its stored hash does not match its content");
             }
 
-            if (!AuditCanonicalJson.TryReadHeader(row.Body, out var bs, bodyPrev))
+            if (!cursor.CurrentHeader(out var bs, bodyPrev))
             {
-                return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {row.Sequence} was changed: it is not canonical audit JSON");
+                return state.Fail(AuditTamperKind.ChangedRecord, rowSequence, $"record {rowSequence} was changed: it is not canonical audit JSON");
             }
 
             var e = state.Expected;
             if (bs == e && bodyPrev.AsSpan().SequenceEqual(state.Prev))
             {
-                if (row.Sequence != bs)
+                if (rowSequence != bs)
                 {
-                    return state.Fail(AuditTamperKind.ChangedRecord, row.Sequence, $"record {bs} was changed: its sequence column says {row.Sequence}");
+                    return state.Fail(AuditTamperKind.ChangedRecord, rowSequence, $"record {bs} was changed: its sequence column says {rowSequence}");
                 }
 
                 state.Accept(computed);
@@ -70,7 +71,7 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
                 if (await cursor.PeekAsync(cancellationToken) is { } next
                     && AuditCanonicalJson.TryReadHeader(next.Body, out _, nextPrev) && nextPrev.AsSpan().SequenceEqual(state.Prev))
                 {
-                    return state.Fail(AuditTamperKind.InsertedRecord, row.Sequence, $"record at {row.Sequence} was inserted: it does not link to record {e - 1} and the next record skips it");
+                    return state.Fail(AuditTamperKind.InsertedRecord, rowSequence, $"record at {rowSequence} was inserted: it does not link to record {e - 1} and the next record skips it");
                 }
 
                 var bad = state.LastCheckpoint == e - 1 ? e : e - 1;

@@ -25,6 +25,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly Task _writer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer task only
+    private readonly AuditRecordEncoder _encoder = new(); // writer task only
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head;
     private long _batches;
@@ -118,6 +119,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             await _stopping.CancelAsync();
             _stopping.Dispose();
             _sha256.Dispose();
+            _encoder.Dispose();
         }
     }
 
@@ -236,7 +238,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         foreach (var p in batch)
         {
             seq++;
-            var body = AuditCanonicalJson.Encode(seq, formatted, Convert.ToHexStringLower(prev), p.Event);
+            var body = _encoder.Encode(seq, formatted, prev, p.Event);
             _sha256.AppendData(body);
             var hash = _sha256.GetHashAndReset();
             records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));

@@ -11,7 +11,7 @@ namespace Warden.Storage.Sqlite.Audit;
 /// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
 /// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit).
 /// </summary>
-public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposable
+public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -56,6 +56,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
                 foreach (var r in records)
                 {
                     st.Insert(connection, r);
+                    st.Blocks.Add(connection, tx, r.Sequence, r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
                 }
 
                 if (checkpoint is not null)
@@ -144,6 +145,28 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
         }
     }
 
+    /// <summary>The verifier's bulk read into a reused page: values copied straight from SQLite's column memory.</summary>
+    void IAuditPageReader.ReadPage(long fromSequence, int limit, AuditRowPage page)
+    {
+        using var connection = _database.Open();
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
+        using (stmt)
+        {
+            Check(connection, rc);
+            raw.sqlite3_bind_int64(stmt, 1, fromSequence);
+            raw.sqlite3_bind_int64(stmt, 2, limit);
+            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+            {
+                page.Add(raw.sqlite3_column_int64(stmt, 0), raw.sqlite3_column_blob(stmt, 1), raw.sqlite3_column_blob(stmt, 2));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(connection, rc);
+            }
+        }
+    }
+
     public Task<IReadOnlyList<AuditCheckpointRow>> ReadCheckpointsAsync(CancellationToken cancellationToken)
     {
         using var connection = _database.Open();
@@ -164,31 +187,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
         using var connection = _database.Open();
-        using var cmd = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT seq, hash, body FROM audit_records WHERE seq > $after");
-        cmd.Parameters.AddWithValue("$after", query.AfterSequence);
-        Filter(cmd, sql, "agent_id", "$agent", query.AgentId);
-        Filter(cmd, sql, "user_id", "$user", query.UserId);
-        Filter(cmd, sql, "task_id", "$task", query.TaskId);
-        Filter(cmd, sql, "decision", "$decision", query.Decision);
-        Filter(cmd, sql, "provider", "$provider", query.Provider);
-        Filter(cmd, sql, "type", "$type", query.Type);
-        if (query.From is { } from)
-        {
-            sql.Append(" AND ts_ms >= $from");
-            cmd.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
-        }
-
-        if (query.To is { } to)
-        {
-            sql.Append(" AND ts_ms < $to");
-            cmd.Parameters.AddWithValue("$to", to.ToUnixTimeMilliseconds());
-        }
-
-        sql.Append(" ORDER BY seq LIMIT $limit");
-        cmd.Parameters.AddWithValue("$limit", query.Limit);
-        cmd.CommandText = sql.ToString();
-        return Task.FromResult<IReadOnlyList<AuditRow>>(ReadRows(cmd));
+        return Task.FromResult<IReadOnlyList<AuditRow>>(SqliteAuditQuery.Run(connection, query));
     }
 
     public Task PutContentAsync(CapturedContent content, CancellationToken cancellationToken)
@@ -261,7 +260,18 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
 
                 _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1));
 
-                _statements = new WriterStatements(connection);
+                var statements = new WriterStatements(connection);
+                try
+                {
+                    statements.Blocks.CatchUp(connection);
+                }
+                catch
+                {
+                    statements.Dispose();
+                    throw;
+                }
+
+                _statements = statements;
             }
             catch
             {
@@ -290,27 +300,6 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
             var db = connection.Handle;
             throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
         }
-    }
-
-    private static void Filter(SqliteCommand cmd, StringBuilder sql, string column, string parameter, string? value)
-    {
-        if (value is not null)
-        {
-            sql.Append(" AND ").Append(column).Append(" = ").Append(parameter);
-            cmd.Parameters.AddWithValue(parameter, value);
-        }
-    }
-
-    private static List<AuditRow> ReadRows(SqliteCommand cmd)
-    {
-        var rows = new List<AuditRow>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            rows.Add(new AuditRow(reader.GetInt64(0), Bytes(reader, 1), Bytes(reader, 2)));
-        }
-
-        return rows;
     }
 
     private static byte[] Bytes(SqliteDataReader reader, int ordinal) =>
@@ -364,6 +353,9 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IDisposa
                 raw.sqlite3_clear_bindings(_insert);
             }
         }
+
+        /// <summary>The block filters this writer maintains (see <see cref="SqliteAuditBlockWriter"/>).</summary>
+        public SqliteAuditBlockWriter Blocks { get; } = new();
 
         public void Dispose() => _insert.Dispose();
 

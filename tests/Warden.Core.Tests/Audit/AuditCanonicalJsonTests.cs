@@ -45,4 +45,45 @@ public sealed class AuditCanonicalJsonTests
         Assert.False(AuditCanonicalJson.TryReadHeader("{\"seq\":1,\"v\":1}"u8, out _, head));
         Assert.False(AuditCanonicalJson.TryReadHeader("not json"u8, out _, head));
     }
+
+    [Fact]
+    public void TryReadHeader_FastPathAndReader_AgreeOnCanonicalAndMangledBodies()
+    {
+        var prev = Convert.ToHexStringLower(AuditCanonicalJson.Hash("p"u8));
+        var bodies = new List<string>();
+        foreach (var seq in new long[] { 1, 9, 10, 42, 999_999_999_999_999_999, long.MaxValue })
+        {
+            var canonical = Encoding.UTF8.GetString(AuditCanonicalJson.Encode(seq, Ts, prev, new AuditEvent { Type = "t" }));
+            bodies.Add(canonical);
+            bodies.Add(canonical.Replace("\"seq\":", "\"seq\": ", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("\"seq\":", "\"seq\":0", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("\"seq\":", "\"seq\":-", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("2026", "20\\u0032", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("2026", "20\t6", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("2026", "20\u00e96", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace(prev, prev.ToUpperInvariant(), StringComparison.Ordinal));
+            bodies.Add(canonical.Replace(prev, prev[..63], StringComparison.Ordinal));
+            bodies.Add(canonical.Replace(prev, prev + "0", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace(prev, "\\u0030" + prev[1..], StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("\"v\":1", "\"v\":2", StringComparison.Ordinal));
+            bodies.Add(canonical.Replace("{", "{ ", StringComparison.Ordinal));
+            bodies.Add(canonical[..(canonical.IndexOf(prev, StringComparison.Ordinal) + 64)]);
+            bodies.Add(canonical[..(canonical.IndexOf(prev, StringComparison.Ordinal) + 65)]);
+        }
+
+        foreach (var body in bodies)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            var fast = new byte[32];
+            var slow = new byte[32];
+            var fastOk = AuditCanonicalJson.TryReadHeader(bytes, out var fastSeq, fast);
+            var slowOk = AuditCanonicalJson.TryReadHeaderWithReader(bytes, out var slowSeq, slow);
+            Assert.True(fastOk == slowOk, body);
+            if (slowOk)
+            {
+                Assert.Equal(slowSeq, fastSeq);
+                Assert.Equal(slow, fast);
+            }
+        }
+    }
 }
