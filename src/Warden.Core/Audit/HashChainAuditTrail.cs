@@ -62,12 +62,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
 
     public async ValueTask<long> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
-        if (string.IsNullOrWhiteSpace(auditEvent.Type))
-        {
-            throw new ArgumentException("an audit event needs a type", nameof(auditEvent));
-        }
-
+        Validate(auditEvent);
         var pending = new Pending(auditEvent, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously), null);
         await QueueAsync(pending, cancellationToken);
         return await pending.Completion!.Task.WaitAsync(cancellationToken);
@@ -76,14 +71,24 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     /// <summary>Queues the event without waiting for its commit; <paramref name="onFailure"/> runs on the writer if the commit fails.</summary>
     public ValueTask EnqueueAsync(AuditEvent auditEvent, Action<AuditEvent, Exception> onFailure, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentNullException.ThrowIfNull(onFailure);
+        Validate(auditEvent);
+        return QueueAsync(new Pending(auditEvent, null, onFailure), cancellationToken);
+    }
+
+    // Refused here, at the caller, so that one bad event can never fail the other events of its batch in the writer.
+    private static void Validate(AuditEvent auditEvent)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
         if (string.IsNullOrWhiteSpace(auditEvent.Type))
         {
             throw new ArgumentException("an audit event needs a type", nameof(auditEvent));
         }
 
-        return QueueAsync(new Pending(auditEvent, null, onFailure), cancellationToken);
+        if (auditEvent.LatencyMs is { } latency && !double.IsFinite(latency))
+        {
+            throw new ArgumentException("an audit event's latency must be a finite number", nameof(auditEvent));
+        }
     }
 
     private ValueTask QueueAsync(Pending pending, CancellationToken cancellationToken) =>

@@ -58,6 +58,23 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_NonFiniteLatency_RefusedAtTheCallerOthersInTheBatchCommit()
+    {
+        var store = await CreatedStoreAsync();
+        await using (var trail = NewTrail(store, new AuditTrailOptions()))
+        {
+            var good = Enumerable.Range(0, 50).Select(i => Task.Run(async () => await trail.AppendAsync(Event(i), CancellationToken.None))).ToArray();
+            await Assert.ThrowsAsync<ArgumentException>(async () => await trail.AppendAsync(Event(99) with { LatencyMs = double.NaN }, CancellationToken.None));
+            await Assert.ThrowsAsync<ArgumentException>(async () => await trail.EnqueueAsync(Event(98) with { LatencyMs = double.PositiveInfinity }, (_, _) => { }, CancellationToken.None));
+            Assert.Equal(50, (await Task.WhenAll(good)).Distinct().Count());
+        }
+
+        var result = await Verify(store);
+        Assert.True(result.IsValid, result.Message);
+        Assert.Equal(50, result.RecordsChecked);
+    }
+
+    [Fact]
     public async Task Verify_UntamperedChain_Passes()
     {
         var store = await SeedAsync(50);
