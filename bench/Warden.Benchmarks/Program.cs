@@ -8,6 +8,12 @@ if (args is ["detection-cpu"])
     return;
 }
 
+if (args is ["scrub-cpu", ..])
+{
+    ScrubCpuProbe.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 if (args is ["audit-cpu", ..])
 {
     await AuditCpuProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000);

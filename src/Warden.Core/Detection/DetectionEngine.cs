@@ -54,6 +54,9 @@ public sealed class DetectionEngine
 
     public DetectionOptions Options { get; }
 
+    /// <summary>The recognizers in the order they run (for benchmarks and tests).</summary>
+    internal IReadOnlyList<IRecognizer> Recognizers => _recognizers;
+
     /// <summary>Every entity type some recognizer can report.</summary>
     public IReadOnlyList<string> SupportedTypes { get; }
 

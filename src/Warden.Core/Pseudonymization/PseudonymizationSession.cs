@@ -38,6 +38,12 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
 
     public string Id { get; }
 
+    /// <summary>Detection results reused per exact text under <see cref="CacheScope"/> (null: analyse every text).</summary>
+    internal DetectionResultCache? Cache { get; init; }
+
+    /// <summary>Whose earlier texts may share detection results (the calling principal in the gateway).</summary>
+    internal string? CacheScope { get; init; }
+
     internal long LastUsedTicks => Interlocked.Read(ref _lastUsed);
 
     public IReadOnlyDictionary<string, int> FindingCounts
@@ -54,7 +60,10 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     public string Protect(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Protect(text, _engine.Analyze(text, _types));
+        var findings = Cache is { } cache && CacheScope is { } scope && _types is null && ReferenceEquals(cache.Engine, _engine)
+            ? cache.Analyze(text, scope)
+            : _engine.Analyze(text, _types);
+        return Protect(text, findings);
     }
 
     /// <summary>Replaces the given findings (from the same engine) with surrogates.</summary>
