@@ -7,8 +7,8 @@ namespace Warden.Core.Detection;
 /// A bounded, in-memory cache of one engine's findings per exact text, so that a text sent again (a system prompt, the
 /// earlier turns of a conversation that every new turn re-sends) is not analysed again.
 /// <list type="bullet">
-/// <item>It holds <b>no text</b>: an entry is keyed by HMAC-SHA256 over the scope and the text under a random key that
-/// lives only in this process, and holds only the findings (type, offsets, score, recognizer).</item>
+/// <item>It holds <b>no text</b>: an entry is keyed by SHA-256 over a random key that lives only in this process, the
+/// scope and the text, and holds only the findings (type, offsets, score, recognizer).</item>
 /// <item>Entries are <b>per scope</b> (the gateway uses the calling principal), so one caller cannot learn from the
 /// response time whether another caller recently sent a given text.</item>
 /// <item><b>Bounded</b>: a fixed number of slots (direct-mapped by the key: a new entry replaces the slot's old one), at
@@ -83,15 +83,34 @@ internal sealed class DetectionResultCache
         return findings;
     }
 
-    /// <summary>HMAC-SHA256 over the UTF-16 text under a per-scope key, HMAC-SHA256(process key, UTF-16 scope).</summary>
+    /// <summary>
+    /// SHA-256 over the process key ‖ UTF-16 scope ‖ NUL ‖ UTF-16 text (a secret-prefix MAC: the digest never leaves the
+    /// cache, so length extension does not apply; scopes hold no NUL, so the split is unambiguous). One hash call.
+    /// </summary>
     private Key256 KeyOf(string scope, string text)
     {
-        Span<byte> scopeKey = stackalloc byte[32];
-        HMACSHA256.HashData(_key, MemoryMarshal.AsBytes(scope.AsSpan()), scopeKey);
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(scopeKey, MemoryMarshal.AsBytes(text.AsSpan()), mac);
-        var words = MemoryMarshal.Cast<byte, ulong>(mac);
-        return new Key256(words[0], words[1], words[2], words[3]);
+        var scopeBytes = MemoryMarshal.AsBytes(scope.AsSpan());
+        var textBytes = MemoryMarshal.AsBytes(text.AsSpan());
+        var size = _key.Length + scopeBytes.Length + 2 + textBytes.Length;
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var buffer = rented.AsSpan(0, size);
+            _key.CopyTo(buffer);
+            scopeBytes.CopyTo(buffer[_key.Length..]);
+            buffer[_key.Length + scopeBytes.Length] = 0;
+            buffer[_key.Length + scopeBytes.Length + 1] = 0;
+            textBytes.CopyTo(buffer[(_key.Length + scopeBytes.Length + 2)..]);
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer, digest);
+            var words = MemoryMarshal.Cast<byte, ulong>(digest);
+            return new Key256(words[0], words[1], words[2], words[3]);
+        }
+        finally
+        {
+            // The buffer held prompt text: clear it before it goes back to the shared pool.
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
     }
 
     private readonly record struct Key256(ulong A, ulong B, ulong C, ulong D);

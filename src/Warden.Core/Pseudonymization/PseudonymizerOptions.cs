@@ -17,7 +17,7 @@ public sealed record PseudonymizerOptions
 
     /// <summary>
     /// Entries of the detection-result cache used for the proxy's per-request sessions: the findings of a text (never the
-    /// text: entries are keyed by an HMAC under a per-process random key) are reused when the same caller sends the same
+    /// text: entries are keyed by SHA-256 over a per-process random key, the caller and the text) are reused when the same caller sends the same
     /// text again, such as a system prompt or earlier turns of a conversation. 0 turns it off. At most
     /// 128 findings per entry, so the cache's memory is bounded (about 5 KB per entry at worst).
     /// </summary>
