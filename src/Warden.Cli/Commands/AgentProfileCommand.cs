@@ -1,3 +1,4 @@
+using Warden.Cli.Commands.Audit;
 using Warden.Gateway.Hosting;
 using Warden.Storage.Sqlite;
 using Warden.Storage.Sqlite.Identity;
@@ -15,13 +16,18 @@ internal static class AgentProfileCommand
             throw new CliUsageException("usage: warden agents profile NAME [--ceiling \"...\"] [--type T] [--owner O] [--description D]");
         }
 
-        var db = new SqliteDatabase(WardenPaths.Database(WardenPaths.ResolveDataDirectory(parsed.Get("data-dir"))));
+        var dataDir = WardenPaths.ResolveDataDirectory(parsed.Get("data-dir"));
+        var db = new SqliteDatabase(WardenPaths.Database(dataDir));
         var agent = await new SqlitePrincipalStore(db, TimeProvider.System).FindAgentByNameAsync(parsed.Positionals[1], context.Cancellation)
             ?? throw new CliUsageException($"no agent named '{parsed.Positionals[1]}'");
         var directory = new SqliteAgentDirectory(db, TimeProvider.System);
         var ceiling = parsed.Has("ceiling") ? UsersCommand.Rights(parsed.Get("ceiling")) : null;
         if (ceiling is not null || parsed.Has("type") || parsed.Has("owner") || parsed.Has("description"))
         {
+            await CliAudit.RecordChangeAsync(
+                dataDir, "agent", "update_profile", agent.Id,
+                ceiling is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { ["ceiling"] = string.Join(' ', ceiling) },
+                context.Cancellation);
             await directory.UpdateAsync(agent.Id, parsed.Get("owner"), parsed.Get("type"), parsed.Get("description"), ceiling, context.Cancellation);
         }
 

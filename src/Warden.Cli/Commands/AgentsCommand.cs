@@ -1,3 +1,4 @@
+using Warden.Cli.Commands.Audit;
 using Warden.Core.Identity;
 using Warden.Gateway.Hosting;
 using Warden.Storage.Sqlite;
@@ -26,7 +27,8 @@ internal sealed class AgentsCommand : ICliCommand
             return parsed.Flag("help") ? 0 : 2;
         }
 
-        var store = new SqlitePrincipalStore(new SqliteDatabase(WardenPaths.Database(WardenPaths.ResolveDataDirectory(parsed.Get("data-dir")))), TimeProvider.System);
+        var dataDir = WardenPaths.ResolveDataDirectory(parsed.Get("data-dir"));
+        var store = new SqlitePrincipalStore(new SqliteDatabase(WardenPaths.Database(dataDir)), TimeProvider.System);
         switch (parsed.Positionals[0])
         {
             case "create":
@@ -46,9 +48,11 @@ internal sealed class AgentsCommand : ICliCommand
                     throw new CliUsageException($"an agent named '{name}' already exists");
                 }
 
+                var agentId = WardenBootstrap.NewAgentId();
+                await CliAudit.RecordChangeAsync(dataDir, "agent", "create", agentId, new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = name }, context.Cancellation);
                 var key = ApiKeys.Generate(ApiKeys.AgentPrefix);
                 var agent = await store.CreateAgentAsync(
-                    new AgentRecord(WardenBootstrap.NewAgentId(), name, TimeProvider.System.GetUtcNow(), parsed.Get("owner"), parsed.Get("type"), parsed.Get("description")),
+                    new AgentRecord(agentId, name, TimeProvider.System.GetUtcNow(), parsed.Get("owner"), parsed.Get("type"), parsed.Get("description")),
                     ApiKeys.Hash(key), context.Cancellation);
                 await context.Out.WriteLineAsync($"created agent {agent.Name} ({agent.Id}). Its key is shown ONCE:");
                 await context.Out.WriteLineAsync(key);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Warden.Cli.Commands.Audit;
 using Warden.Gateway.Hosting;
 using Warden.Gateway.Providers;
 using Warden.Storage.Sqlite;
@@ -46,6 +47,7 @@ internal sealed class ProvidersCommand : ICliCommand
                     throw new CliUsageException("no key on standard input");
                 }
 
+                await CliAudit.RecordChangeAsync(dataDir, "provider_key", "set", parsed.Positionals[1].ToLowerInvariant(), null, context.Cancellation);
                 var protector = WardenDataProtection.Create(dataDir, WardenPaths.ResolveKeyEncryptionKeyFile()).CreateProtector(ProviderKeyVault.Purpose);
                 store.Set(parsed.Positionals[1].ToLowerInvariant(), protector.Protect(key));
                 await context.Out.WriteLineAsync($"stored an encrypted key for provider '{parsed.Positionals[1].ToLowerInvariant()}'");

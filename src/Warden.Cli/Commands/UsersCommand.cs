@@ -1,3 +1,4 @@
+using Warden.Cli.Commands.Audit;
 using Warden.Core.Identity;
 using Warden.Gateway.Hosting;
 using Warden.Storage.Sqlite;
@@ -25,11 +26,18 @@ internal sealed class UsersCommand : ICliCommand
             return parsed.Flag("help") ? 0 : 2;
         }
 
-        var store = new SqliteUserStore(new SqliteDatabase(WardenPaths.Database(WardenPaths.ResolveDataDirectory(parsed.Get("data-dir")))), TimeProvider.System);
+        var dataDir = WardenPaths.ResolveDataDirectory(parsed.Get("data-dir"));
+        var store = new SqliteUserStore(new SqliteDatabase(WardenPaths.Database(dataDir)), TimeProvider.System);
         var rights = Rights(parsed.Get("rights"));
         switch (parsed.Positionals[0], parsed.Positionals.Count)
         {
             case ("create", 2):
+                if (await store.FindByNameAsync(parsed.Positionals[1], context.Cancellation) is not null)
+                {
+                    throw new CliUsageException($"a user named '{parsed.Positionals[1]}' already exists");
+                }
+
+                await CliAudit.RecordChangeAsync(dataDir, "user", "create", parsed.Positionals[1], RightsAttribute(rights), context.Cancellation);
                 try
                 {
                     var user = await store.CreateAsync(parsed.Positionals[1], rights, parsed.Get("sso-subject"), context.Cancellation);
@@ -50,6 +58,7 @@ internal sealed class UsersCommand : ICliCommand
                 return 0;
             case ("key", 2):
                 var owner = await Find(store, parsed.Positionals[1], context);
+                await CliAudit.RecordChangeAsync(dataDir, "user", "create_key", owner.Id, null, context.Cancellation);
                 var key = UserKeys.Generate();
                 await store.AddKeyAsync(owner.Id, UserKeys.Hash(key), context.Cancellation);
                 await context.Out.WriteLineAsync($"new key for {owner.Name}. It is shown ONCE:");
@@ -57,6 +66,7 @@ internal sealed class UsersCommand : ICliCommand
                 return 0;
             case ("rights", 2):
                 var target = await Find(store, parsed.Positionals[1], context);
+                await CliAudit.RecordChangeAsync(dataDir, "user", "set_rights", target.Id, RightsAttribute(rights), context.Cancellation);
                 await store.SetRightsAsync(target.Id, rights, context.Cancellation);
                 await context.Out.WriteLineAsync($"rights of {target.Name}: {string.Join(' ', rights)}");
                 return 0;
@@ -78,6 +88,9 @@ internal sealed class UsersCommand : ICliCommand
 
         return list;
     }
+
+    private static Dictionary<string, string> RightsAttribute(IReadOnlyList<string> rights) =>
+        new(StringComparer.Ordinal) { ["rights"] = string.Join(' ', rights) };
 
     private static async Task<UserRecord> Find(SqliteUserStore store, string name, CliContext context) =>
         await store.FindByNameAsync(name, context.Cancellation) ?? throw new CliUsageException($"no user named '{name}'");

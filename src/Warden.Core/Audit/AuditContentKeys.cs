@@ -37,43 +37,19 @@ public sealed class AuditContentKeys
         return new AuditContentKeys(k[..32], k[32..]);
     }
 
-    /// <summary>Loads or creates (0600) the key file in <paramref name="dataDirectory"/>.</summary>
-    public static AuditContentKeys LoadOrCreate(string dataDirectory)
+    /// <summary>Loads or creates (0600) the key file in <paramref name="dataDirectory"/>, wrapped when a <paramref name="wrapper"/> is given.</summary>
+    public static AuditContentKeys LoadOrCreate(string dataDirectory, IKeyWrapper? wrapper = null)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, FileName);
-        if (!File.Exists(path))
-        {
-            var bytes = RandomNumberGenerator.GetBytes(64);
-            try
-            {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var stream = new FileStream(path, options);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Created concurrently: use that one.
-            }
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new InvalidOperationException($"the audit content key {path} is readable by other users; run chmod 600 on it");
-        }
-
-        var key = File.ReadAllBytes(path);
+        var key = KeyFile.LoadOrCreate(path, "warden-audit-content-keys", wrapper, () => RandomNumberGenerator.GetBytes(64), "the audit content key");
         if (key.Length != 64)
         {
             throw new InvalidOperationException($"the audit content key {path} must hold 64 bytes");
         }
 
-        return new AuditContentKeys(key.AsSpan(0, 32), key.AsSpan(32));
+        var keys = new AuditContentKeys(key.AsSpan(0, 32), key.AsSpan(32));
+        CryptographicOperations.ZeroMemory(key);
+        return keys;
     }
 }

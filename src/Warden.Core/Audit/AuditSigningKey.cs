@@ -55,42 +55,24 @@ public sealed class AuditSigningKey : IDisposable
 
     /// <summary>
     /// Loads <c>audit-signing-key.pem</c> from <paramref name="dataDirectory"/>, creating it (mode 0600)
-    /// and its public counterpart on first use. Refuses a private key file other users can read.
+    /// and its public counterpart on first use. Refuses a private key file other users can read. With a
+    /// <paramref name="wrapper"/> the private key is stored wrapped (see <see cref="IKeyWrapper"/>).
     /// </summary>
-    public static AuditSigningKey LoadOrCreate(string dataDirectory)
+    public static AuditSigningKey LoadOrCreate(string dataDirectory, IKeyWrapper? wrapper = null)
     {
         Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, PrivateKeyFileName);
-        if (!File.Exists(path))
-        {
-            using var fresh = Generate();
-            var pem = fresh._key.ExportPkcs8PrivateKeyPem();
-            try
+        var pem = KeyFile.LoadOrCreate(
+            Path.Combine(dataDirectory, PrivateKeyFileName),
+            "warden-audit-signing-key",
+            wrapper,
+            () =>
             {
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var stream = new FileStream(path, options);
-                using var writer = new StreamWriter(stream);
-                writer.Write(pem);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first: use theirs.
-            }
-        }
-
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw new InvalidOperationException($"the audit signing key {path} is readable by other users; run chmod 600 on it");
-        }
-
-        var key = FromPrivateKeyPem(File.ReadAllText(path));
+                using var fresh = Generate();
+                return System.Text.Encoding.ASCII.GetBytes(fresh._key.ExportPkcs8PrivateKeyPem());
+            },
+            "the audit signing key");
+        var key = FromPrivateKeyPem(System.Text.Encoding.ASCII.GetString(pem));
+        CryptographicOperations.ZeroMemory(pem);
         var publicPath = Path.Combine(dataDirectory, PublicKeyFileName);
         if (!File.Exists(publicPath) || File.ReadAllText(publicPath) != key.PublicKeyPem)
         {

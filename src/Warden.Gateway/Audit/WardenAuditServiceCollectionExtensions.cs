@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Warden.Core.Audit;
 using Warden.Gateway.Hosting;
+using Warden.Gateway.Providers;
 
 namespace Warden.Gateway.Audit;
 
@@ -17,8 +18,9 @@ public static class WardenAuditServiceCollectionExtensions
         services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>()));
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Content);
-        services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(dataDirectory));
-        services.AddSingleton(_ => AuditContentKeys.LoadOrCreate(dataDirectory));
+        var kekFile = options.KeyEncryptionKeyFile;
+        services.AddSingleton(_ => AuditSigningKey.LoadOrCreate(dataDirectory, KeyEncryptionKey.LoadOptional(kekFile)));
+        services.AddSingleton(_ => AuditContentKeys.LoadOrCreate(dataDirectory, KeyEncryptionKey.LoadOptional(kekFile)));
         services.AddSingleton(sp => sp.GetRequiredService<AuditGatewayOptions>().Capture);
         services.AddSingleton(sp => new AuditContentProtector(
             sp.GetRequiredService<AuditContentKeys>(), sp.GetRequiredService<IAuditContentStore>(), sp.GetRequiredService<TimeProvider>()));

@@ -33,7 +33,8 @@ public static class WardenPaths
         return string.IsNullOrWhiteSpace(file) ? null : file;
     }
 
-    private static IConfigurationRoot CliConfiguration() => new ConfigurationBuilder()
+    /// <summary>The configuration a CLI command reads: ./appsettings.json and <c>WARDEN__*</c> environment variables.</summary>
+    public static IConfigurationRoot CliConfiguration() => new ConfigurationBuilder()
         .SetBasePath(Directory.GetCurrentDirectory())
         .AddJsonFile("appsettings.json", optional: true)
         .AddEnvironmentVariables()

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Warden.Core.Identity;
 using Warden.Core.Policy;
@@ -35,7 +37,10 @@ public static class WardenIdentityServiceCollectionExtensions
 
         services.AddSingleton<IUserStore>(sp => new SqliteUserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAgentDirectory>(sp => new SqliteAgentDirectory(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ISigningKeyStore>(sp => new SqliteSigningKeyStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddSingleton<ISigningKeyStore>(sp => new ProtectedSigningKeyStore(
+            new SqliteSigningKeyStore(sp.GetRequiredService<SqliteDatabase>()),
+            sp.GetRequiredService<IDataProtectionProvider>(),
+            sp.GetRequiredService<ILogger<ProtectedSigningKeyStore>>()));
         services.AddSingleton(sp => new SqliteRevocationList(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRevocationList>(sp =>
         {

@@ -1,15 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
+using Warden.Core.Audit;
 
 namespace Warden.Gateway.Providers;
 
 /// <summary>
 /// The key-encryption key (KEK) that wraps the Data Protection key ring at rest: 32 random bytes, base64,
 /// in a file kept outside the data directory (a mounted secret, a KMS-fetched file). Its id — a short hash,
-/// never the key — is written next to every wrapped key so a wrong KEK is named, not guessed.
+/// never the key — is written next to every wrapped key so a wrong KEK is named, not guessed. It also wraps the
+/// audit signing and content keys (<see cref="IKeyWrapper"/>).
 /// </summary>
-internal sealed class KeyEncryptionKey
+internal sealed class KeyEncryptionKey : IKeyWrapper
 {
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
     private KeyEncryptionKey(byte[] key)
     {
         Key = key;
@@ -19,6 +24,9 @@ internal sealed class KeyEncryptionKey
     public byte[] Key { get; }
 
     public string Id { get; }
+
+    /// <summary>The KEK in <paramref name="path"/>, or null when no file is configured.</summary>
+    public static KeyEncryptionKey? LoadOptional(string? path) => string.IsNullOrWhiteSpace(path) ? null : Load(path);
 
     /// <summary>Reads and checks the file; throws <see cref="InvalidOperationException"/> with a one-line reason.</summary>
     public static KeyEncryptionKey Load(string path)
@@ -41,4 +49,30 @@ internal sealed class KeyEncryptionKey
 
         return new KeyEncryptionKey(buffer[..32]);
     }
+
+    public byte[] Wrap(ReadOnlySpan<byte> plaintext, string purpose)
+    {
+        var sealedBytes = new byte[NonceSize + TagSize + plaintext.Length];
+        var nonce = sealedBytes.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(Key, TagSize);
+        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), AssociatedData(purpose));
+        return sealedBytes;
+    }
+
+    public byte[] Unwrap(ReadOnlySpan<byte> wrapped, string purpose)
+    {
+        if (wrapped.Length < NonceSize + TagSize)
+        {
+            throw new CryptographicException("the wrapped key is truncated");
+        }
+
+        var plain = new byte[wrapped.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(Key, TagSize);
+        aes.Decrypt(wrapped[..NonceSize], wrapped[(NonceSize + TagSize)..], wrapped.Slice(NonceSize, TagSize), plain, AssociatedData(purpose));
+        return plain;
+    }
+
+    // Binds the KEK id and the purpose: a wrapped audit key cannot be swapped for another wrapped key.
+    private byte[] AssociatedData(string purpose) => Encoding.UTF8.GetBytes("warden-key-file\0" + Id + "\0" + purpose);
 }

@@ -105,6 +105,15 @@ public sealed class DoctorTests : IDisposable
         Directory.Delete(WardenPaths.KeyRing(DataDir), recursive: true);
         File.Delete(Path.Combine(DataDir, "keyring-probe"));
         _ = Gateway.Providers.WardenDataProtection.Create(DataDir, kek);
+        var stillClear = (await RunAsync(withKek))["key-ring"];
+        Assert.Equal(DoctorStatus.Warn, stillClear.Status);
+        Assert.Contains("audit-signing-key.pem", stillClear.Message, StringComparison.Ordinal);
+
+        using (Core.Audit.AuditSigningKey.LoadOrCreate(DataDir, Gateway.Providers.KeyEncryptionKey.Load(kek)))
+        {
+            _ = Core.Audit.AuditContentKeys.LoadOrCreate(DataDir, Gateway.Providers.KeyEncryptionKey.Load(kek));
+        }
+
         Assert.Equal(DoctorStatus.Pass, (await RunAsync(withKek))["key-ring"].Status);
     }
 

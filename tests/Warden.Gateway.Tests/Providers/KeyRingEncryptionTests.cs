@@ -39,6 +39,14 @@ public sealed class KeyRingEncryptionTests : IDisposable
             """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Bearer " + ProxySettings.OpenAIKeyCanary, openai.Requests.Single().Headers["Authorization"]);
+
+        // The audit signing and content keys are wrapped under the same KEK; the trail still verifies.
+        foreach (var file in new[] { Core.Audit.AuditSigningKey.PrivateKeyFileName, Core.Audit.AuditContentKeys.FileName })
+        {
+            Assert.StartsWith("warden-wrapped-key v1\n", await File.ReadAllTextAsync(Path.Combine(DataDir, file)), StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("PRIVATE KEY", gw.ReadAllDataFiles(), StringComparison.Ordinal);
     }
 
     [Fact]
