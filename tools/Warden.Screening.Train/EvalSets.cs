@@ -21,9 +21,10 @@ internal sealed class EvalSets
     public List<string> ContextsTrain { get; } = [];
     public List<string> ContextsHoldout { get; } = [];
     public List<string> AttacksTrain { get; } = [];
+    public List<string> AttackCategoriesTrain { get; } = [];
     public List<string> AttacksHoldout { get; } = [];
 
-    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath)
+    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath, string longDocumentsPath)
     {
         var s = new EvalSets();
         foreach (var r in ReadJsonl(Path.Combine(dataDir, "deepset_prompt_injections_train.jsonl")))
@@ -46,6 +47,12 @@ internal sealed class EvalSets
             (Bucket(r.Id, 4) == 0 ? s.DocumentsHoldout : s.DocumentsTrain).Add(r.Text);
         }
 
+        // Long documents were written later and are training material only, so the held-out sets stay as they were.
+        foreach (var r in ReadJsonl(longDocumentsPath))
+        {
+            s.DocumentsTrain.Add(r.Text);
+        }
+
         var k = 0;
         foreach (var line in File.ReadLines(Path.Combine(dataDir, "bipia_train", "email_train.jsonl")))
         {
@@ -63,7 +70,15 @@ internal sealed class EvalSets
         {
             foreach (var a in list!.AsArray())
             {
-                (HeldOutCategories.Contains(category) ? s.AttacksHoldout : s.AttacksTrain).Add(a!.GetValue<string>());
+                if (HeldOutCategories.Contains(category))
+                {
+                    s.AttacksHoldout.Add(a!.GetValue<string>());
+                }
+                else
+                {
+                    s.AttacksTrain.Add(a!.GetValue<string>());
+                    s.AttackCategoriesTrain.Add(category);
+                }
             }
         }
 

@@ -39,4 +39,61 @@ internal static class Metrics
         return string.Create(CultureInfo.InvariantCulture,
             $"recall={(pos > 0 ? tp / (double)pos : double.NaN):F3} fpr={(neg > 0 ? fp / (double)neg : double.NaN):F3} auc={auc:F3} recall_at_fpr5={recallAt5:F3} pos={pos} neg={neg}");
     }
+
+    /// <summary>AUC, recall at FPR ≤ 5% and recall/FPR at logit 0 of (logit, label) pairs.</summary>
+    public static string Ranking(IReadOnlyList<(double Score, bool Label)> scored)
+    {
+        var neg = scored.Where(s => !s.Label).Select(s => s.Score).Order().ToArray();
+        var pos = scored.Where(s => s.Label).Select(s => s.Score).Order().ToArray();
+        double sum = 0;
+        foreach (var p in pos)
+        {
+            sum += LowerBound(neg, p) + (0.5 * (UpperBound(neg, p) - LowerBound(neg, p)));
+        }
+
+        var allowed = (int)Math.Floor(0.05 * neg.Length);
+        var cut = neg.Length == 0 ? double.NegativeInfinity : neg[neg.Length - 1 - Math.Min(allowed, neg.Length - 1)];
+        var t = allowed >= neg.Length ? double.NegativeInfinity : cut;
+        var recallAt5 = pos.Count(p => p > t) / (double)Math.Max(1, pos.Length);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"auc={sum / Math.Max(1, pos.Length) / Math.Max(1, neg.Length):F3} r@5={recallAt5:F3} recall={pos.Count(p => p >= 0) / (double)Math.Max(1, pos.Length):F3} fpr={neg.Count(n => n >= 0) / (double)Math.Max(1, neg.Length):F3} ({pos.Length}/{neg.Length})");
+    }
+
+    private static int LowerBound(double[] a, double v)
+    {
+        int lo = 0, hi = a.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (a[mid] < v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static int UpperBound(double[] a, double v)
+    {
+        int lo = 0, hi = a.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (a[mid] <= v)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
 }

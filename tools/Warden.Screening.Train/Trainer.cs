@@ -7,7 +7,7 @@ namespace Warden.Screening.Train;
 /// <summary>Fits one logistic-regression head with ML.NET and exports it to Warden's sparse weight file.</summary>
 internal static class Trainer
 {
-    public static LinearTextModel Fit(MLContext ml, List<TrainingExample> examples, float l1, float l2, string name)
+    public static LinearTextModel Fit(MLContext ml, List<TrainingExample> examples, float l1, float l2, string name, bool quiet = false)
     {
         var posWeight = examples.Where(e => e.Label).Sum(e => e.Weight);
         var negWeight = examples.Where(e => !e.Label).Sum(e => e.Weight);
@@ -30,7 +30,11 @@ internal static class Trainer
         });
         var linear = trainer.Fit(data).Model.SubModel;
         var model = new LinearTextModel(linear.Weights.ToArray(), linear.Bias, 0f);
-        Console.WriteLine($"{name}: {examples.Count} examples ({examples.Count(e => e.Label)} positive), bias={linear.Bias:F3}, nonzero={model.NonZeroWeights}");
+        if (!quiet)
+        {
+            Console.WriteLine($"{name}: {examples.Count} examples ({examples.Count(e => e.Label)} positive), bias={linear.Bias:F3}, nonzero={model.NonZeroWeights}");
+        }
+
         return model;
     }
 

@@ -9,6 +9,8 @@ namespace Warden.Core.Audit;
 /// JSON), signs a checkpoint when due, and commits the whole batch in ONE store transaction. Each
 /// caller is released only after its batch is durable; if the store fails, every caller in the
 /// batch gets <see cref="AuditUnavailableException"/> (fail closed).
+/// <para><see cref="EnqueueAsync"/> queues an event in the same order without a waiter (no completion to hand back,
+/// no thread-pool hop back to a caller); a failure to write it goes to the caller's handler.</para>
 /// </summary>
 public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
 {
@@ -65,7 +67,29 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             throw new ArgumentException("an audit event needs a type", nameof(auditEvent));
         }
 
-        var pending = new Pending(auditEvent);
+        var pending = new Pending(auditEvent, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously), null);
+        await QueueAsync(pending, cancellationToken);
+        return await pending.Completion!.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Queues the event without waiting for its commit; <paramref name="onFailure"/> runs on the writer if the commit fails.</summary>
+    public ValueTask EnqueueAsync(AuditEvent auditEvent, Action<AuditEvent, Exception> onFailure, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        if (string.IsNullOrWhiteSpace(auditEvent.Type))
+        {
+            throw new ArgumentException("an audit event needs a type", nameof(auditEvent));
+        }
+
+        return QueueAsync(new Pending(auditEvent, null, onFailure), cancellationToken);
+    }
+
+    private ValueTask QueueAsync(Pending pending, CancellationToken cancellationToken) =>
+        _queue.Writer.TryWrite(pending) ? ValueTask.CompletedTask : WaitAndQueueAsync(pending, cancellationToken);
+
+    private async ValueTask WaitAndQueueAsync(Pending pending, CancellationToken cancellationToken)
+    {
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken);
@@ -74,8 +98,6 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         {
             throw new AuditUnavailableException("the audit trail is shut down", ex);
         }
-
-        return await pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Drains queued events, writes a final checkpoint and stops the writer.</summary>
@@ -178,7 +200,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
                 Interlocked.Increment(ref _batches);
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Completion.TrySetResult(records[i].Sequence);
+                    batch[i].Completion?.TrySetResult(records[i].Sequence);
                 }
 
                 Publish(records);
@@ -196,7 +218,7 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
                 var failure = new AuditUnavailableException("the audit trail could not be written", ex);
                 foreach (var p in batch)
                 {
-                    p.Completion.TrySetException(failure);
+                    p.Fail(failure);
                 }
 
                 return;
@@ -280,10 +302,30 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         }
     }
 
-    private sealed class Pending(AuditEvent auditEvent)
+    /// <summary>One queued event: awaited (<see cref="Completion"/>) or queued only (<paramref name="onFailure"/>).</summary>
+    private sealed class Pending(AuditEvent auditEvent, TaskCompletionSource<long>? completion, Action<AuditEvent, Exception>? onFailure)
     {
         public AuditEvent Event { get; } = auditEvent;
 
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<long>? Completion { get; } = completion;
+
+        public void Fail(Exception failure)
+        {
+            if (Completion is not null)
+            {
+                Completion.TrySetException(failure);
+                return;
+            }
+
+            try
+            {
+                onFailure?.Invoke(Event, failure);
+            }
+#pragma warning disable CA1031 // a failing handler must not stop the writer
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ public sealed class RateLimitEnforcer
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private readonly QuotaRateLimiter _limiter;
     private readonly RateLimitOptions _options;
+    private readonly bool _limitsAnything;
+    private readonly bool _tracksUsage; // RateLimitOptions.TracksUsage computes; the options are immutable
 
     /// <summary>Creates the enforcer over a limiter on <paramref name="store"/> (options validated whole).</summary>
     public RateLimitEnforcer(IQuotaStore store, RateLimitOptions options, TimeProvider time)
@@ -30,7 +32,12 @@ public sealed class RateLimitEnforcer
         options.Validate();
         _limiter = limiter;
         _options = options;
+        _tracksUsage = options.TracksUsage;
+        _limitsAnything = Limits(options.Agent) || Limits(options.User) || Limits(options.Task) || options.Overrides.Values.Any(Limits);
     }
+
+    private static bool Limits(RateLimitSettings s) =>
+        s.RequestsPerMinute > 0 || s.PromptTokensPerMinute > 0 || s.CompletionTokensPerMinute > 0 || s.SpendMicrosPerPeriod > 0;
 
     /// <summary>
     /// Whether any limit that applies to <paramref name="principal"/> counts prompt tokens; when none does, the
@@ -39,6 +46,11 @@ public sealed class RateLimitEnforcer
     public bool CountsPromptTokens(WardenPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        if (!_limitsAnything)
+        {
+            return false;
+        }
+
         foreach (var (_, s) in Subjects(principal))
         {
             // A spend budget prices prompt tokens too, when the provider's answer reports no usage.
@@ -52,9 +64,14 @@ public sealed class RateLimitEnforcer
     }
 
     /// <summary>Checks and counts one request with <paramref name="promptTokens"/> prompt tokens.</summary>
-    public async ValueTask<RateLimitDecision> CheckAsync(WardenPrincipal principal, long promptTokens, CancellationToken cancellationToken)
+    public ValueTask<RateLimitDecision> CheckAsync(WardenPrincipal principal, long promptTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(principal);
+        return _limitsAnything ? CheckLimitsAsync(principal, promptTokens, cancellationToken) : ValueTask.FromResult(RateLimitDecision.Allow);
+    }
+
+    private async ValueTask<RateLimitDecision> CheckLimitsAsync(WardenPrincipal principal, long promptTokens, CancellationToken cancellationToken)
+    {
         foreach (var (subject, s) in Subjects(principal))
         {
             if (s.CompletionTokensPerMinute > 0
@@ -98,7 +115,7 @@ public sealed class RateLimitEnforcer
     }
 
     /// <summary>True when completion tokens or spend must be recorded after each response.</summary>
-    public bool TracksUsage => _options.TracksUsage;
+    public bool TracksUsage => _tracksUsage;
 
     /// <summary>Records a completed request: completion tokens, and its spend from the price table (<see cref="RateLimitOptions.Prices"/>).</summary>
     public ValueTask RecordAsync(WardenPrincipal principal, string? provider, string? model, long promptTokens, long completionTokens, CancellationToken cancellationToken) =>

@@ -15,6 +15,7 @@ public sealed class InjectionDetector
     private readonly InjectionDetectorOptions _options;
     private readonly LinearTextModel _direct;
     private readonly LinearTextModel _indirect;
+    private readonly DocumentCombiner _combiner;
     private readonly float[] _pairs;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
@@ -24,13 +25,21 @@ public sealed class InjectionDetector
     }
 
     internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel direct, LinearTextModel indirect)
+        : this(options, direct, indirect, EmbeddedCombiner.Value)
+    {
+    }
+
+    internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel direct, LinearTextModel indirect, DocumentCombiner combiner)
     {
         _options = options ?? new InjectionDetectorOptions();
         _options.Validate();
         _direct = direct;
         _indirect = indirect;
+        _combiner = combiner;
         _pairs = LinearTextModel.Interleave(direct, indirect);
     }
+
+    private static readonly Lazy<DocumentCombiner> EmbeddedCombiner = new(DocumentCombiner.LoadEmbedded);
 
     /// <summary>The decision threshold in use.</summary>
     public double Threshold => _options.Threshold;
@@ -97,14 +106,20 @@ public sealed class InjectionDetector
 
     /// <summary>
     /// The weight a rule hit counts with. A match inside quotation marks is a mention ("our deck quotes
-    /// 'ignore previous instructions'"), not a use, and counts half. A weak rule (weight below 0.5, one that
-    /// cannot decide alone) counts only as far as the classifier agrees: nothing up to a classifier
-    /// probability of 0.25, its full weight from 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip
-    /// an ordinary question over the threshold.
+    /// 'ignore previous instructions'"), not a use, and counts half; so does a match inside a first-person
+    /// question ("Can I ignore the old instructions in the manual?"): an injection commands the model, it does
+    /// not ask the writer's own permission. A weak rule (weight below 0.5, one that cannot decide alone) counts
+    /// only as far as the classifier agrees: nothing up to a classifier probability of 0.25, its full weight from
+    /// 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
     /// </summary>
     internal static double RuleWeight(double weight, string text, int index, int length, double classifier)
     {
         if (IsQuoted(text, index, length))
+        {
+            weight *= 0.5;
+        }
+
+        if (InFirstPersonQuestion(text, index, length))
         {
             weight *= 0.5;
         }
@@ -119,14 +134,53 @@ public sealed class InjectionDetector
         return before && text.AsSpan(end, Math.Min(text.Length - end, 3)).IndexOfAny(Quotes) >= 0;
     }
 
+    /// <summary>The sentence around the match opens like "Can I …", "Should we …", "Kann ich …" and ends with a question mark.</summary>
+    internal static bool InFirstPersonQuestion(string text, int index, int length)
+    {
+        var start = index;
+        while (start > 0 && index - start < 200 && text[start - 1] is not ('.' or '!' or '?' or '\n'))
+        {
+            start--;
+        }
+
+        var end = index + length;
+        while (end < text.Length && end - index < 400 && text[end] is not ('.' or '!' or '?' or '\n'))
+        {
+            end++;
+        }
+
+        if (end >= text.Length || text[end] != '?')
+        {
+            return false;
+        }
+
+        var opening = text.AsSpan(start, Math.Min(24, end - start)).TrimStart();
+        foreach (var o in FirstPersonOpenings)
+        {
+            if (opening.StartsWith(o, StringComparison.OrdinalIgnoreCase) && (opening.Length == o.Length || !char.IsLetter(opening[o.Length])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] FirstPersonOpenings =
+    [
+        "can i", "can we", "could i", "could we", "should i", "should we", "may i", "do i", "do we", "am i", "is it ok", "is it okay",
+        "is it safe", "how do i", "how do we", "how can i", "how can we", "how should i", "what if i", "what happens if i",
+        "kann ich", "können wir", "darf ich", "dürfen wir", "soll ich", "sollen wir", "muss ich", "müssen wir", "wie kann ich",
+    ];
+
     private static readonly System.Buffers.SearchValues<char> Quotes = System.Buffers.SearchValues.Create("\"'“”„‘’«»`");
 
     /// <summary>
     /// Classifier probability: the direct head on the whole text (when short) and on every segment, and the
-    /// indirect head over the segments of a document. The indirect head learns "an instruction to the reader
-    /// inside data"; its document logit is the top segment minus half the runner-up (an injected instruction
-    /// stands out from its document, while marketing copy is imperative all the way through). In a short
-    /// standalone prompt an instruction is just a request, so the indirect head is gated by document length.
+    /// indirect head over the segments of a document. The indirect evidence of a segment is its n-gram logits
+    /// plus its <see cref="DiscourseFeatures"/> (topic shift, address to the reader, question, position), and
+    /// the <see cref="DocumentCombiner"/> turns the top segments into a document logit. In a short standalone
+    /// prompt an instruction is just a request, so the indirect part is gated by document length.
     /// </summary>
     internal double Classify(string text, out int offset, out int length)
     {
@@ -146,15 +200,23 @@ public sealed class InjectionDetector
         }
 
         var gate = Math.Clamp((text.Length - DocumentMinChars) / (double)DocumentRampChars, 0, 1);
-        float top1 = float.NegativeInfinity, top2 = float.NegativeInfinity;
+        using var discourse = gate > 0 ? DiscourseFeatures.Analyze(text) : null;
+        Span<float> inputs = stackalloc float[DocumentCombiner.SegmentInputs];
+        float top1 = float.NegativeInfinity, top2 = float.NegativeInfinity, sum = 0;
         int top1At = 0, top1Len = 0;
-        foreach (var (s, l) in segments)
+        for (var i = 0; i < segments.Count; i++)
         {
+            var (s, l) = segments[i];
             var seg = text.AsSpan(s, l);
-            float ld, li = float.NegativeInfinity;
-            if (gate > 0)
+            float ld, g = float.NegativeInfinity;
+            if (discourse is not null)
             {
-                (ld, li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
+                (ld, var li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
+                inputs[0] = li;
+                inputs[1] = ld;
+                discourse.Fill(seg, i, segments.Count, inputs[2..]);
+                g = _combiner.SegmentLogit(inputs);
+                sum += g;
             }
             else
             {
@@ -169,19 +231,19 @@ public sealed class InjectionDetector
                 length = l;
             }
 
-            if (li > top1)
+            if (g > top1)
             {
-                (top2, top1, top1At, top1Len) = (top1, li, s, l);
+                (top2, top1, top1At, top1Len) = (top1, g, s, l);
             }
-            else if (li > top2)
+            else if (g > top2)
             {
-                top2 = li;
+                top2 = g;
             }
         }
 
-        if (gate > 0)
+        if (discourse is not null)
         {
-            var pi = gate * LinearTextModel.Sigmoid(IndirectDocumentLogit(top1, top2) + _indirect.Offset);
+            var pi = gate * LinearTextModel.Sigmoid(_combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count) + _combiner.Offset);
             if (pi > best)
             {
                 best = pi;
@@ -193,7 +255,23 @@ public sealed class InjectionDetector
         return best;
     }
 
-    /// <summary>Top segment logit minus half the runner-up (when positive).</summary>
-    internal static float IndirectDocumentLogit(float top1, float top2) =>
-        top1 - (0.5f * MathF.Max(float.IsNegativeInfinity(top2) ? 0 : top2, 0));
+    /// <summary>The combiner inputs of every segment of <paramref name="text"/> (training and diagnostics).</summary>
+    internal static List<float[]> SegmentInputs(string text, LinearTextModel direct, LinearTextModel indirect)
+    {
+        var segments = new List<(int Start, int Length)>();
+        TextSegments.Split(text, segments);
+        using var discourse = DiscourseFeatures.Analyze(text);
+        var rows = new List<float[]>(segments.Count);
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var seg = text.AsSpan(segments[i].Start, segments[i].Length);
+            var x = new float[DocumentCombiner.SegmentInputs];
+            x[0] = indirect.Logit(seg);
+            x[1] = direct.Logit(seg);
+            discourse.Fill(seg, i, segments.Count, x.AsSpan(2));
+            rows.Add(x);
+        }
+
+        return rows;
+    }
 }

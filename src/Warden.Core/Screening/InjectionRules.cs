@@ -24,7 +24,7 @@ internal static class InjectionRules
             @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))\b|\bvergiss\s+alles\b|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
         Rule("rule.new_task", ["task", "instruction", "assignment", "aufgabe", "anweisung", "role", "goal", "objective", "rolle"], 0.7f,
             @"\b(now|from now on|jetzt|nun|ab jetzt)\b[^.!?\n]{0,40}\b(new|neue[nr]?|further|weitere)\s+(tasks?|instructions?|assignments?|aufgaben?|anweisungen?)\b(\s+(follow|folgen))?"
-            + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\b|\bdeine\s+neue\s+(aufgabe|rolle)\b|\bnew\s+instructions?\s*:"),
+            + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\s*(is|are|will\s+be|:)|\bdeine\s+neue\s+(aufgabe|rolle)\s*(ist|lautet|:)|\bnew\s+instructions?\s*:"),
         Rule("rule.role_override", ["now", "act as", "pretend", "roleplay", "bist", "dan", "evil", "unrestricted", "unfiltered", "jailbr", "uncensored", "developer", "anything"], 0.6f,
             @"\b(you\s+are\s+now\s+(an?\s+|the\s+|my\s+)?\w+\s*[,.:!]|you're\s+now\s+(an?\s+|the\s+)|from\s+now\s+on,?\s+you\s+(are|will|must|should|act|answer|respond)|i\s+want\s+you\s+to\s+act\s+as|pretend\s+(that\s+)?you\s+are|you\s+will\s+now\s+act|roleplay\s+as"
             + @"|du\s+bist\s+(jetzt|nun|ab\s+sofort)\s+(ein|eine|der|die|das)\b|ab\s+(jetzt|sofort)\s+bist\s+du|you\s+are\s+(dan|an?\s+(evil|unrestricted|unfiltered|jailbroken|uncensored)\s+\w+)|enable\s+developer\s+mode|do\s+anything\s+now)\b"),
@@ -46,10 +46,14 @@ internal static class InjectionRules
             + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@"),
         Rule("rule.call_tool", ["tool", "function", "plugin"], 0.5f,
             @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?[\w-]{1,30}\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+[\w-]{1,30}\s+tool\s+to\b"),
-        Rule("rule.addressed_to_ai", ["dear", "hey", "hi ", "hello", "attention", "note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn", "gpt"], 0.7f,
-            @"\b(dear|hey|hi|hello|attention|note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)\b"
+        Rule("rule.addressed_to_ai", ["note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn"], 0.7f,
+            @"\b(note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)\b"
             + @"|\bif\s+you\s+are\s+an?\s+(ai|llm|language\s+model|ai\s+assistant|automated\s+(system|agent)|bot)\b|\b(ai|llm|assistant|agent)s?\s+(reading|processing|summari[sz]ing|parsing)\s+this\b"
-            + @"|\bwenn\s+du\s+eine?\s+(ki|sprachmodell|assistent)\b|\bhello\s+gpt\b"),
+            + @"|\bwenn\s+du\s+eine?\s+(ki|sprachmodell|assistent)\b"),
+
+        // A greeting to an assistant opens many ordinary chat prompts ("Dear ChatGPT, I need help …"): weak alone.
+        Rule("rule.greets_ai", ["dear", "hey", "hi ", "hello", "attention"], 0.35f,
+            @"\b(dear|hey|hi|hello|attention)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)\b"),
         Rule("rule.response_shaping", ["response", "reply", "answer", "output", "message", "antwort"], 0.35f,
             @"\b(in|into|throughout|within)\s+your\s+(response|reply|answer|output)s?\b|\b(modify|augment|enhance|rewrite|format|end|begin|start|conclude|prefix|structure|render|deliver|present|phrase|encode|translate)\s+(all\s+)?your\s+(response|reply|answer|output|message)s?\b"
             + @"|\bin\s+deiner\s+antwort\b|\bantworte\s+(nur|ausschließlich|immer)\b"),

@@ -25,7 +25,7 @@ internal static class TextFeaturizer
     private const ulong Mix2 = 0xFF51AFD7ED558CCD;
 
     // Lower-cased letter or digit for ASCII, 0 for everything else.
-    private static ReadOnlySpan<byte> AsciiMap =>
+    internal static ReadOnlySpan<byte> AsciiMap =>
     [
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)'0', (byte)'1', (byte)'2', (byte)'3', (byte)'4', (byte)'5', (byte)'6', (byte)'7', (byte)'8', (byte)'9', 0, 0, 0, 0, 0, 0,

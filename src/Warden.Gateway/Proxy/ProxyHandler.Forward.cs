@@ -205,7 +205,7 @@ internal sealed partial class ProxyHandler
             s.ResponseHmac = await CaptureAsync(System.Text.Encoding.UTF8.GetString(output.Span), context.RequestAborted);
         }
 
-        await AuditOrFailAsync(CompletionEvent(s, target, 200), context.RequestAborted, s.Decision?.AuditFailOpen == true);
+        await AuditResponseAsync(s, target, 200);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = output.Length;

@@ -90,21 +90,7 @@ internal sealed partial class ProxyHandler
             await CaptureResponseAsync(s, answer.Text);
         }
 
-        try
-        {
-            await _audit.AppendAsync(CompletionEvent(s, target, status), CancellationToken.None);
-        }
-#pragma warning disable CA1031 // the answer is already sent: log loudly, the request-time audit already recorded the call
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            LogAuditError(_logger, ex.GetType().Name);
-            if (s.Decision?.AuditFailOpen == true)
-            {
-                _failOpen?.Record(CompletionEvent(s, target, status));
-            }
-        }
-
+        await AuditResponseAsync(s, target, status);
         await RecordUsageAsync(s, target);
         Complete(s, target.Provider.Name, status);
     }

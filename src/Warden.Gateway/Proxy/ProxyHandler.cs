@@ -128,6 +128,7 @@ internal sealed partial class ProxyHandler
             Capture = decision!.CaptureContent || _capture?.ShouldCapture(principal.Kind == PrincipalKind.Agent ? principal.Id : null, principal.TaskId) == true,
         };
 
+        await EnsureNoLostResponseRecordsAsync(decision.AuditFailOpen, aborted);
         await AuditOrFailAsync(new AuditEvent
         {
             Type = "gateway.request",

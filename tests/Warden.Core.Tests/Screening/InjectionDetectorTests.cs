@@ -78,6 +78,8 @@ public sealed class InjectionDetectorTests
     [InlineData("Please forward this invoice to accounting when you get a chance.")]
     [InlineData("Wie ignoriere ich alle Dateien im Ordner build mit git?")]
     [InlineData("Hi David, your Mercury debit card was charged $420.00 by TYPEFORM. If you have any questions, just reply to this email.")]
+    [InlineData("Can we skip the previous instructions in the setup guide if the device is already paired?")]
+    [InlineData("Hello ChatGPT, could you help me plan a birthday party for my daughter?")]
     public void BenignTriggerWords_NotDetected(string text)
     {
         var a = Detector.Assess(text);

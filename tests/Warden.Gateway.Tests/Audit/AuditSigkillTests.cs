@@ -17,7 +17,9 @@ namespace Warden.Gateway.Tests.Audit;
 
 /// <summary>
 /// Durability: the real <c>warden serve</c> process is SIGKILLed under concurrent load, restarted,
-/// and the trail verifies and holds every request the client saw answered.
+/// and the trail verifies and holds every request the client saw answered: refusals and admin calls by their
+/// <c>request_id</c>, proxied LLM calls by their <c>gateway.request</c> record (durable before anything is forwarded;
+/// the <c>gateway.response</c> record is queued with the answer and may be lost with the process).
 /// </summary>
 public sealed class AuditSigkillTests
 {
@@ -37,20 +39,29 @@ public sealed class AuditSigkillTests
         {
             var answered = new ConcurrentBag<string>();
             var errors = new ConcurrentQueue<string>();
+            var proxiedAnswered = 0;
             string adminKey;
-            using (var first = await ServeProcess.StartAsync(dir, pg))
+            await using var provider = await Infrastructure.FakeProvider.StartAsync("openai");
+            using (var first = await ServeProcess.StartAsync(dir, pg, provider))
             {
                 adminKey = first.AdminKey ?? throw new InvalidOperationException("first start printed no admin key");
+                var (created, createdOut, createdError) = await AuditGatewayTests.RunCliAsync("agents", "create", "sigkill-bot", "--data-dir", dir);
+                Assert.True(created == 0, createdError);
+                var agentKey = createdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
                 using var stop = new CancellationTokenSource();
                 var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
                 {
                     using var client = new HttpClient { BaseAddress = first.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
                     for (var i = 0; !stop.IsCancellationRequested && i < 100_000; i++)
                     {
-                        using var request = (w + i) % 2 == 0
+                        var kind = (w + i) % 3;
+                        using var request = kind == 0
                             ? new HttpRequestMessage(HttpMethod.Get, "api/audit?limit=1")
-                            : new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (w + i) % 2 == 0 ? adminKey : "wk_agent_wrong");
+                            : new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+                            {
+                                Content = new StringContent(kind == 1 ? "{}" : """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
+                            };
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", kind switch { 0 => adminKey, 1 => "wk_agent_wrong", _ => agentKey });
                         try
                         {
                             using var response = await client.SendAsync(request, stop.Token);
@@ -58,6 +69,10 @@ public sealed class AuditSigkillTests
                             if (response.Headers.TryGetValues(WardenAuditMiddleware.RequestIdHeader, out var ids))
                             {
                                 answered.Add(ids.Single());
+                            }
+                            else if (kind == 2 && response.StatusCode == HttpStatusCode.OK)
+                            {
+                                Interlocked.Increment(ref proxiedAnswered);
                             }
                         }
                         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
@@ -80,8 +95,9 @@ public sealed class AuditSigkillTests
             }
 
             Assert.True(answered.Count > 20, $"the load produced only {answered.Count} answered requests; {errors.Count} errors, first: {errors.FirstOrDefault()}");
+            Assert.True(proxiedAnswered > 10, $"the load produced only {proxiedAnswered} answered LLM calls; {errors.Count} errors, first: {errors.FirstOrDefault()}");
 
-            using (var second = await ServeProcess.StartAsync(dir, pg))
+            using (var second = await ServeProcess.StartAsync(dir, pg, provider))
             {
                 using var client = new HttpClient { BaseAddress = second.BaseAddress };
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
@@ -126,6 +142,8 @@ public sealed class AuditSigkillTests
 
             var missing = answered.Where(id => !present.Contains(id)).ToList();
             Assert.True(missing.Count == 0, $"{missing.Count} of {answered.Count} answered requests are missing from the trail");
+            var requestRecords = types.Count(t => t == "gateway.request");
+            Assert.True(requestRecords >= proxiedAnswered, $"{proxiedAnswered} LLM calls were answered but only {requestRecords} gateway.request records are in the trail");
             Assert.Equal(2, types.Count(t => t == "gateway.start"));
             Assert.Equal("gateway.stop", types[^1]);
         }
@@ -175,7 +193,7 @@ public sealed class AuditSigkillTests
 
         public string? AdminKey { get; }
 
-        public static async Task<ServeProcess> StartAsync(string dataDirectory, string? postgres)
+        public static async Task<ServeProcess> StartAsync(string dataDirectory, string? postgres, Infrastructure.FakeProvider provider)
         {
             var port = FreePort();
             var host = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
@@ -191,6 +209,11 @@ public sealed class AuditSigkillTests
             }
 
             psi.Environment["Logging__LogLevel__Default"] = "Warning";
+            psi.Environment["Warden__EgressAllowlist__0"] = "127.0.0.1";
+            psi.Environment["Warden__Providers__openai__Type"] = "openai";
+            psi.Environment["Warden__Providers__openai__BaseUrl"] = provider.BaseUrl + "/v1";
+            psi.Environment["Warden__Providers__openai__ApiKey"] = "sk-sigkill-provider";
+            psi.Environment["Warden__Providers__openai__Models__0"] = "gpt-4o-mini";
             if (postgres is not null)
             {
                 psi.Environment["Warden__Audit__PostgresConnectionString"] = postgres;

@@ -70,10 +70,23 @@ internal sealed class PolicyGateway : IAsyncDisposable
 
     public Task<string> TokenAsync(string scope, string? taskId = null) => IdentityGateway.TaskTokenAsync(Gateway, UserKey, AgentKey, scope, taskId);
 
-    public async Task<IReadOnlyList<AuditEvent>> RecordsAsync(string type)
+    /// <summary>
+    /// The committed records of <paramref name="type"/>. <c>gateway.response</c> records are queued into the trail without
+    /// holding the answer, so a test that expects some waits (bounded) until at least <paramref name="atLeast"/> are committed.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditEvent>> RecordsAsync(string type, int atLeast = 0)
     {
-        var rows = await Gateway.App.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Type = type }, default);
-        return rows.Select(r => AuditCanonicalJson.Parse(r).Event).ToList();
+        var store = Gateway.App.Services.GetRequiredService<IAuditStore>();
+        for (var waited = 0; ; waited++)
+        {
+            var rows = await store.QueryAsync(new AuditQuery { Type = type }, default);
+            if (rows.Count >= atLeast || waited >= 100)
+            {
+                return rows.Select(r => AuditCanonicalJson.Parse(r).Event).ToList();
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public async ValueTask DisposeAsync()

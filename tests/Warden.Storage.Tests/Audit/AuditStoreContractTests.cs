@@ -239,6 +239,42 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Enqueue_NoWaiter_ChainedInQueueOrderWithAppends()
+    {
+        var store = await CreatedStoreAsync();
+        var failures = new List<Exception>();
+        await using (var trail = NewTrail(store, new AuditTrailOptions()))
+        {
+            await trail.EnqueueAsync(Event(1), (_, ex) => failures.Add(ex), default);
+            Assert.Equal(2, await trail.AppendAsync(Event(2), default)); // queued after the first: committed after it
+            await trail.EnqueueAsync(Event(3), (_, ex) => failures.Add(ex), default);
+        }
+
+        Assert.Empty(failures);
+        var rows = await store.ReadRangeAsync(1, 10, default);
+        Assert.Equal([1L, 2, 3], rows.Select(r => r.Sequence));
+        Assert.Equal([1, 2, 3], rows.Select(r => AuditCanonicalJson.Parse(r).Event.PromptTokens ?? 0));
+        var result = await Verify(store);
+        Assert.True(result.IsValid, result.Message);
+    }
+
+    [Fact]
+    public async Task Enqueue_StoreUnwritable_HandlerGetsTheEventAndError()
+    {
+        var store = await CreatedStoreAsync();
+        await using var trail = NewTrail(store, new AuditTrailOptions());
+        Assert.Equal(1, await trail.AppendAsync(Event(1), default));
+        await BreakWritesAsync();
+        var failed = new TaskCompletionSource<(AuditEvent Event, Exception Error)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await trail.EnqueueAsync(Event(2), (e, ex) => failed.TrySetResult((e, ex)), default);
+        var (lost, error) = await failed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, lost.PromptTokens);
+        Assert.IsType<AuditUnavailableException>(error);
+        await RepairWritesAsync();
+        Assert.Equal(2, await trail.AppendAsync(Event(3), default));
+    }
+
+    [Fact]
     public async Task Query_Filters_ReturnOnlyMatchingInOrder()
     {
         var store = await SeedAsync(30);

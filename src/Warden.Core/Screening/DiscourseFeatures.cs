@@ -1,0 +1,174 @@
+using System.Buffers;
+
+namespace Warden.Core.Screening;
+
+/// <summary>
+/// Dense per-segment features that describe a segment's place in its document rather than its words: an
+/// injected instruction changes topic (its content words occur nowhere else in the document), addresses the
+/// reader ("you", "your") and often asks a question or sits at the very start or end. These generalise to
+/// attack phrasings the n-gram heads have never seen.
+/// </summary>
+/// <remarks>
+/// Word counts live in a pooled, hashed byte table sized to the text (at most 64 Ki entries, saturating counts):
+/// memory stays bounded for any document size; collisions only make a word look "seen", i.e. less suspicious.
+/// </remarks>
+internal sealed class DiscourseFeatures : IDisposable
+{
+    /// <summary>Number of dense features per segment (see <see cref="Fill"/>).</summary>
+    public const int Count = 8;
+
+    private const int MaxTable = 1 << 16;
+    private const uint FnvOffset = 2166136261;
+    private const uint FnvPrime = 16777619;
+
+    // Short and frequent words carry no topic; words of four letters or more that are just as common are listed.
+    private static readonly HashSet<uint> StopWords = [.. new[]
+    {
+        "this", "that", "with", "have", "from", "your", "will", "what", "when", "they", "them", "their", "there", "were",
+        "been", "also", "just", "more", "about", "would", "could", "should", "into", "than", "then", "some", "only", "other",
+        "which", "these", "those", "here", "please", "thank", "thanks", "very", "each", "make", "like", "over", "such", "most",
+        "after", "before", "does", "where", "while", "much", "many", "because", "being", "still", "both", "same", "every",
+        "yours", "yourself", "need", "want", "know", "take", "give", "good", "well", "time", "year", "first", "last", "next",
+        "sure", "even", "back", "through", "again", "must", "shall", "might", "into", "upon", "onto", "once", "ever", "never",
+        "nicht", "eine", "einen", "einer", "dein", "deine", "deinen", "deiner", "sich", "auch", "oder", "aber", "wenn", "noch",
+    }.Select(Hash)];
+
+    private readonly byte[] _table;
+    private readonly int _mask;
+
+    private DiscourseFeatures(byte[] table, int size)
+    {
+        _table = table;
+        _mask = size - 1;
+    }
+
+    /// <summary>Counts the content words of the whole document (one pass).</summary>
+    public static DiscourseFeatures Analyze(ReadOnlySpan<char> text)
+    {
+        var size = 256;
+        while (size < MaxTable && size < text.Length / 2)
+        {
+            size <<= 1;
+        }
+
+        var table = ArrayPool<byte>.Shared.Rent(size);
+        Array.Clear(table, 0, size);
+        var f = new DiscourseFeatures(table, size);
+        var words = new WordReader(text);
+        while (words.Next(out var hash, out var len))
+        {
+            if (IsContent(hash, len))
+            {
+                ref var c = ref table[hash & f._mask];
+                if (c < 255)
+                {
+                    c++;
+                }
+            }
+        }
+
+        return f;
+    }
+
+    /// <summary>
+    /// Writes the features of segment <paramref name="index"/> of <paramref name="segmentCount"/>:
+    /// [0] share of content words that occur nowhere else in the document (smoothed), [1] second-person words per
+    /// word (×5, capped at 1), [2] ends with a question mark, [3] first segment, [4] last segment,
+    /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier).
+    /// </summary>
+    public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
+    {
+        int content = 0, novel = 0, all = 0, second = 0;
+        var words = new WordReader(segment);
+        while (words.Next(out var hash, out var len))
+        {
+            all++;
+            if (IsSecondPerson(hash))
+            {
+                second++;
+            }
+
+            if (IsContent(hash, len))
+            {
+                content++;
+                if (_table[hash & _mask] <= 1)
+                {
+                    novel++;
+                }
+            }
+        }
+
+        var novelty = novel / (content + 1f);
+        var you = all == 0 ? 0 : MathF.Min(1, 5f * second / all);
+        var trimmed = segment.TrimEnd();
+        var question = trimmed.Length > 0 && trimmed[^1] is '?' or '？' ? 1f : 0f;
+        features[0] = novelty;
+        features[1] = you;
+        features[2] = question;
+        features[3] = index == 0 ? 1 : 0;
+        features[4] = index == segmentCount - 1 ? 1 : 0;
+        features[5] = novelty * question;
+        features[6] = novelty * you;
+        features[7] = 1 / MathF.Sqrt(all + 1);
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_table);
+
+    private static bool IsContent(uint hash, int len) => len >= 4 && !StopWords.Contains(hash);
+
+    private static bool IsSecondPerson(uint hash) =>
+        hash == You || hash == Your || hash == Yours || hash == Yourself || hash == Du || hash == Dein || hash == Deine || hash == Dir || hash == Dich;
+
+    private static readonly uint You = Hash("you"), Your = Hash("your"), Yours = Hash("yours"), Yourself = Hash("yourself"),
+        Du = Hash("du"), Dein = Hash("dein"), Deine = Hash("deine"), Dir = Hash("dir"), Dich = Hash("dich");
+
+    private static uint Hash(string word)
+    {
+        var h = FnvOffset;
+        foreach (var c in word)
+        {
+            h = (h ^ c) * FnvPrime;
+        }
+
+        return h;
+    }
+
+    /// <summary>Lower-cased words of letters and digits, hashed with FNV-1a.</summary>
+    private ref struct WordReader(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+        private int _at;
+
+        public bool Next(out uint hash, out int length)
+        {
+            hash = FnvOffset;
+            length = 0;
+            var map = TextFeaturizer.AsciiMap;
+            while (_at < _text.Length)
+            {
+                var c = _text[_at++];
+                char n;
+                if (c < 128)
+                {
+                    n = (char)map[c];
+                }
+                else
+                {
+                    n = char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '\0';
+                }
+
+                if (n != '\0')
+                {
+                    hash = (hash ^ n) * FnvPrime;
+                    length++;
+                }
+                else if (length > 0 && c != '\'')
+                {
+                    return true;
+                }
+            }
+
+            return length > 0;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+
+namespace Warden.Core.Screening;
+
+/// <summary>
+/// Turns per-segment evidence into a document score for indirect injection. Each segment gets a logit from
+/// its n-gram logits (indirect and direct heads) and its <see cref="DiscourseFeatures"/>; the document logit
+/// combines the top segment, the runner-up (an injected instruction stands out from its document, marketing
+/// copy is imperative throughout) and the number of segments (the maximum over many segments of a clean
+/// document rises with their number). The weights are fitted by <c>tools/Warden.Screening.Train</c> on
+/// out-of-fold n-gram logits and shipped as <c>Screening/Model/injection-document.bin</c>.
+/// </summary>
+internal sealed class DocumentCombiner
+{
+    /// <summary>File magic: "WSDC".</summary>
+    public const uint Magic = 0x43445357;
+
+    /// <summary>Format version.</summary>
+    public const int Version = 1;
+
+    /// <summary>Embedded resource name of the shipped combiner.</summary>
+    public const string Head = "injection-document";
+
+    /// <summary>Segment inputs: indirect logit, direct logit, then the discourse features.</summary>
+    public const int SegmentInputs = 2 + DiscourseFeatures.Count;
+
+    /// <summary>Document inputs: top segment logit, runner-up, ln(segments), mean segment logit.</summary>
+    public const int DocumentInputs = 4;
+
+    /// <summary>
+    /// The segment-count prior is learned on documents of up to a few dozen segments; beyond this count it is held
+    /// constant, so an instruction in a very long page is not pushed down by a trend extrapolated from short emails.
+    /// </summary>
+    public const int MaxPriorSegments = 64;
+
+    private const int Length = 1 + SegmentInputs + 1 + DocumentInputs + 1;
+
+    private readonly float[] _w;
+
+    public DocumentCombiner(ReadOnlySpan<float> segmentWeights, float segmentBias, ReadOnlySpan<float> documentWeights, float documentBias, float offset)
+    {
+        if (segmentWeights.Length != SegmentInputs || documentWeights.Length != DocumentInputs)
+        {
+            throw new ArgumentException("combiner weight vectors have the wrong length");
+        }
+
+        _w = new float[Length];
+        _w[0] = segmentBias;
+        segmentWeights.CopyTo(_w.AsSpan(1));
+        _w[1 + SegmentInputs] = documentBias;
+        documentWeights.CopyTo(_w.AsSpan(2 + SegmentInputs));
+        _w[^1] = offset;
+        if (!_w.All(float.IsFinite))
+        {
+            throw new ArgumentException("combiner weights must be finite");
+        }
+    }
+
+    /// <summary>Calibration shift added to the document logit (0.5 sits at the chosen false-positive rate).</summary>
+    public float Offset => _w[^1];
+
+    public ReadOnlySpan<float> SegmentWeights => _w.AsSpan(1, SegmentInputs);
+
+    public float SegmentBias => _w[0];
+
+    public ReadOnlySpan<float> DocumentWeights => _w.AsSpan(2 + SegmentInputs, DocumentInputs);
+
+    public float DocumentBias => _w[1 + SegmentInputs];
+
+    public DocumentCombiner WithOffset(float offset) => new(SegmentWeights, SegmentBias, DocumentWeights, DocumentBias, offset);
+
+    /// <summary>The segment logit from its inputs (<see cref="SegmentInputs"/> values).</summary>
+    public float SegmentLogit(ReadOnlySpan<float> inputs)
+    {
+        var w = SegmentWeights;
+        var sum = SegmentBias;
+        for (var i = 0; i < w.Length; i++)
+        {
+            sum += w[i] * inputs[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>The uncalibrated document logit (add <see cref="Offset"/>).</summary>
+    /// <remarks>
+    /// The mean segment logit is the document's own register: an instruction in a recipe or a README is not a
+    /// change of register, one in a receipt is.
+    /// </remarks>
+    public float DocumentLogit(float top1, float top2, int segments, float mean)
+    {
+        var w = DocumentWeights;
+        var second = segments > 1 && float.IsFinite(top2) ? top2 : top1;
+        return DocumentBias + (w[0] * top1) + (w[1] * second) + (w[2] * MathF.Log(Math.Clamp(segments, 1, MaxPriorSegments))) + (w[3] * mean);
+    }
+
+    public static DocumentCombiner LoadEmbedded()
+    {
+        var resource = "Warden.Core.Screening.Model." + Head + ".bin";
+        using var stream = typeof(DocumentCombiner).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"embedded screening model '{resource}' is missing");
+        return Load(stream);
+    }
+
+    /// <summary>Reads the binary format; throws <see cref="InvalidDataException"/> on anything malformed.</summary>
+    public static DocumentCombiner Load(Stream stream)
+    {
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        var data = ms.GetBuffer().AsSpan(0, (int)ms.Length);
+        if (data.Length != 12 + (4 * Length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
+            || BinaryPrimitives.ReadInt32LittleEndian(data[4..]) != Version || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != Length)
+        {
+            throw new InvalidDataException("not a Warden screening combiner of this build");
+        }
+
+        var w = new float[Length];
+        for (var i = 0; i < Length; i++)
+        {
+            w[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(12 + (4 * i))..]);
+        }
+
+        try
+        {
+            return new DocumentCombiner(w.AsSpan(1, SegmentInputs), w[0], w.AsSpan(2 + SegmentInputs, DocumentInputs), w[1 + SegmentInputs], w[^1]);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException("screening combiner weights are not finite", e);
+        }
+    }
+
+    public void Save(Stream stream)
+    {
+        var buffer = new byte[12 + (4 * Length)];
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), Version);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), Length);
+        for (var i = 0; i < Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(12 + (4 * i)), _w[i]);
+        }
+
+        stream.Write(buffer);
+    }
+}

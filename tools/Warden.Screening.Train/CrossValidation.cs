@@ -1,0 +1,186 @@
+using System.Globalization;
+using Microsoft.ML;
+using Warden.Core.Screening;
+
+namespace Warden.Screening.Train;
+
+/// <summary>One evaluation document: its label and, per segment, the combiner inputs and whether the segment carries the attack.</summary>
+internal sealed record DocRecord(int Fold, bool Label, List<float[]> Segments, List<bool> Attack, string? AttackText = null, string? Text = null);
+
+/// <summary>
+/// Grouped cross-validation inside the training split, shaped like the held-out test: each fold holds out a
+/// quarter of the training emails and documents and whole attack categories (one "task" category and one or two
+/// "output manipulation" categories), trains the n-gram heads on the rest and records the segment inputs of the
+/// fold's documents. These out-of-fold inputs train the <see cref="DocumentCombiner"/> (so it learns how much to
+/// trust the n-gram logits on attacks of an unseen kind) and calibrate its threshold on documents the heads have
+/// not seen. Nothing here reads the held-out split.
+/// </summary>
+internal static class CrossValidation
+{
+    public const int Folds = 4;
+
+    private static readonly string[][] CategoryFolds =
+    [
+        ["Information Retrieval", "Alphanumeric Substitution", "Social Interaction"],
+        ["Content Creation", "Misspelling Intentionally", "Clickbait"],
+        ["Language Translation", "Anagramming", "Instruction"],
+        ["Programming Help", "Space Removal & Grouping"],
+    ];
+
+    public static List<DocRecord> OutOfFold(MLContext ml, EvalSets sets, float l1, float l2, double targetFpr)
+    {
+        var records = new List<DocRecord>();
+        for (var f = 0; f < Folds; f++)
+        {
+            var valCategories = CategoryFolds[f];
+            var trainAttacks = sets.AttacksTrain.Where((_, i) => !valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
+            var valAttacks = sets.AttacksTrain.Where((_, i) => valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
+            var fold = f;
+            var slice = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain,
+                sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks);
+            var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
+            var docs = sets.ContextsTrain.Where((_, i) => i % Folds == fold).Concat(sets.DocumentsTrain.Where((_, i) => i % Folds == fold)).ToList();
+            records.AddRange(Documents(f, docs, valAttacks, direct, indirect));
+            Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
+        }
+
+        return records;
+    }
+
+    /// <summary>Clean documents, two-document threads and every document × attack × position (start, middle, end).</summary>
+    public static IEnumerable<DocRecord> Documents(int fold, List<string> docs, List<string> attacks, LinearTextModel direct, LinearTextModel indirect)
+    {
+        for (var c = 0; c < docs.Count; c++)
+        {
+            yield return Record(fold, docs[c], 0, 0, direct, indirect);
+            for (var d = 0; d < docs.Count; d++)
+            {
+                if (d != c)
+                {
+                    yield return Record(fold, docs[c] + "\n\n" + docs[d], 0, 0, direct, indirect);
+                }
+            }
+
+            for (var a = 0; a < attacks.Count; a++)
+            {
+                for (var p = 0; p < 3; p++)
+                {
+                    var (text, start) = EvalSets.Insert(docs[c], attacks[a], p, (c + a + p) % 2 == 0);
+                    yield return Record(fold, text, start, attacks[a].Length, direct, indirect) with { AttackText = attacks[a] };
+                }
+            }
+        }
+    }
+
+    /// <summary>Combiner inputs left out (ablation: `--mask 10,11,12` fits the combiner without those inputs).</summary>
+    public static int[] Mask { get; set; } = [];
+
+    private static DocRecord Record(int fold, string text, int start, int length, LinearTextModel direct, LinearTextModel indirect)
+    {
+        var inputs = InjectionDetector.SegmentInputs(text, direct, indirect);
+        foreach (var x in inputs)
+        {
+            foreach (var j in Mask)
+            {
+                x[j] = 0;
+            }
+        }
+
+        var attack = EvalSets.Segments(text, start, length).Select(s => length > 0 && s.Overlaps).ToList();
+        return new DocRecord(fold, length > 0, inputs, attack, Text: text);
+    }
+
+    /// <summary>Fits the segment and document layers on <paramref name="records"/> and calibrates 0.5 at <paramref name="targetFpr"/> of their clean documents.</summary>
+    public static DocumentCombiner FitCombiner(IReadOnlyList<DocRecord> records, double l2, double targetFpr)
+    {
+        var segX = new List<float[]>();
+        var segY = new List<bool>();
+        foreach (var r in records)
+        {
+            for (var i = 0; i < r.Segments.Count; i++)
+            {
+                if (!r.Label || r.Attack[i])
+                {
+                    segX.Add(r.Segments[i]);
+                    segY.Add(r.Label);
+                }
+            }
+        }
+
+        var (sw, sb) = DenseLogistic.Fit(segX, segY, l2);
+        var seg = new DocumentCombiner(sw, sb, [1, 0, 0, 0], 0, 0);
+        var docX = records.Select(r => DocumentInputs(seg, r)).ToList();
+        var (dw, db) = DenseLogistic.Fit(docX, records.Select(r => r.Label).ToList(), l2);
+        var combiner = new DocumentCombiner(sw, sb, dw, db, 0);
+        var clean = records.Where(r => !r.Label).Select(r => (double)Logit(combiner, r)).Order().ToArray();
+        var cut = clean[Math.Clamp((int)Math.Ceiling(clean.Length * (1 - targetFpr)), 0, clean.Length - 1)];
+        return combiner.WithOffset(-(float)cut);
+    }
+
+    /// <summary>Calibrated document logit, as <see cref="InjectionDetector"/> computes it.</summary>
+    public static float Logit(DocumentCombiner combiner, DocRecord r)
+    {
+        var x = DocumentInputs(combiner, r);
+        return combiner.DocumentLogit(x[0], x[1], r.Segments.Count, x[3]) + combiner.Offset;
+    }
+
+    private static float[] DocumentInputs(DocumentCombiner seg, DocRecord r)
+    {
+        float top1 = float.NegativeInfinity, top2 = float.NegativeInfinity, sum = 0;
+        foreach (var x in r.Segments)
+        {
+            var g = seg.SegmentLogit(x);
+            sum += g;
+            if (g > top1)
+            {
+                (top2, top1) = (top1, g);
+            }
+            else if (g > top2)
+            {
+                top2 = g;
+            }
+        }
+
+        return [top1, r.Segments.Count > 1 ? top2 : top1, MathF.Log(Math.Clamp(r.Segments.Count, 1, DocumentCombiner.MaxPriorSegments)), sum / r.Segments.Count];
+    }
+
+    /// <summary>Leave-one-fold-out estimate: the combiner fitted on three folds, scored on the fourth; and the old max-pooling for comparison.</summary>
+    public static void Report(IReadOnlyList<DocRecord> records, double l2, double targetFpr)
+    {
+        var all = new List<(double Score, bool Label)>();
+        var old = new List<(double Score, bool Label)>();
+        for (var f = 0; f < Folds; f++)
+        {
+            var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
+            var test = records.Where(r => r.Fold == f).ToList();
+            var scored = test.Select(r => ((double)Logit(combiner, r), r.Label)).ToList();
+            var baseline = test.Select(r => (Baseline(r), r.Label)).ToList();
+            all.AddRange(scored);
+            old.AddRange(baseline);
+            if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1")
+            {
+                foreach (var n in test.Where(r => !r.Label).OrderByDescending(r => Logit(combiner, r)).Take(4))
+                {
+                    var segs = n.Segments.Select((x, i) => (G: combiner.SegmentLogit(x), I: i)).OrderByDescending(x => x.G).First();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    neg {Logit(combiner, n):F2} segs={n.Segments.Count} top g={segs.G:F2} [{string.Join(" ", n.Segments[segs.I].Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}] {n.Text![..Math.Min(70, n.Text!.Length)].ReplaceLineEndings(" ")}"));
+                }
+
+                var cut = test.Where(r => !r.Label).Select(r => Logit(combiner, r)).OrderDescending().ElementAt(test.Count(r => !r.Label) / 20);
+                foreach (var g in test.Where(r => r.Label).GroupBy(r => r.AttackText).OrderBy(g => g.Count(r => Logit(combiner, r) > cut)))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {g.Count(r => Logit(combiner, r) > cut)}/{g.Count()} {g.Key}"));
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv fold {f}: combiner {Metrics.Ranking(scored)} | max-pooled indirect head {Metrics.Ranking(baseline)}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv pooled: combiner {Metrics.Ranking(all)} | max-pooled indirect head {Metrics.Ranking(old)}"));
+    }
+
+    private static double Baseline(DocRecord r)
+    {
+        var l = r.Segments.Select(x => x[0]).OrderDescending().ToArray();
+        return l[0] - (0.5 * Math.Max(l.Length > 1 ? l[1] : 0, 0));
+    }
+}

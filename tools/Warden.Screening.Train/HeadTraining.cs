@@ -1,0 +1,142 @@
+using Microsoft.ML;
+using Warden.Core.Screening;
+
+namespace Warden.Screening.Train;
+
+/// <summary>The material one training run sees (all of the training split, or the part outside one cross-validation fold).</summary>
+internal sealed record TrainingSlice(
+    List<(string Id, string Text, int Label)> Deepset,
+    List<(string Id, string Text, int Label)> Benign,
+    List<(string Id, string Text, int Label)> BenignDocs,
+    List<string> Contexts,
+    List<string> Documents,
+    List<string> Attacks);
+
+/// <summary>Trains the two n-gram heads (direct and indirect) on one slice.</summary>
+internal static class HeadTraining
+{
+    public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
+    {
+        var directModel = TrainDirect(ml, d, l1, l2, quiet);
+        var indirectModel = TrainIndirect(ml, d, l1, l2, quiet);
+
+        // Calibrate the direct head so the default threshold 0.5 sits where `targetFpr` of its training negatives score higher.
+        var directOffset = Trainer.Offset(t => MaxDirectLogit(directModel, t), DirectNegatives(d), targetFpr);
+        return (directModel.WithOffset(directOffset), indirectModel);
+    }
+
+    /// <summary>
+    /// The direct head's calibration offset from out-of-fold scores: four heads, each trained without a quarter of the
+    /// direct material, score the negatives of that quarter. In-sample scores of training negatives are lower than
+    /// those of unseen benign text, so a threshold set on them lets too much benign text through.
+    /// </summary>
+    public static float OutOfFoldDirectOffset(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr)
+    {
+        const int folds = 4;
+        var logits = new List<double>();
+        for (var f = 0; f < folds; f++)
+        {
+            var k = f;
+            var train = d with
+            {
+                Deepset = d.Deepset.Where((_, i) => i % folds != k).ToList(),
+                Benign = d.Benign.Where((_, i) => i % folds != k).ToList(),
+                BenignDocs = d.BenignDocs.Where((_, i) => i % folds != k).ToList(),
+                Contexts = d.Contexts.Where((_, i) => i % folds != k).ToList(),
+            };
+            var held = d with
+            {
+                Deepset = d.Deepset.Where((_, i) => i % folds == k).ToList(),
+                Benign = d.Benign.Where((_, i) => i % folds == k).ToList(),
+                Contexts = d.Contexts.Where((_, i) => i % folds == k).ToList(),
+            };
+            var model = TrainDirect(ml, train, l1, l2, quiet: true);
+            logits.AddRange(DirectNegatives(held).Select(t => MaxDirectLogit(model, t)));
+        }
+
+        var sorted = logits.Order().ToArray();
+        return -(float)sorted[Math.Clamp((int)Math.Ceiling(sorted.Length * (1 - targetFpr)), 0, sorted.Length - 1)];
+    }
+
+    private static List<string> DirectNegatives(TrainingSlice d) =>
+        d.Deepset.Where(r => r.Label == 0).Select(r => r.Text).Concat(d.Benign.Select(r => r.Text))
+            .Concat(EvalSets.Indirect("t", d.Contexts, [], 0).Select(r => r.Text)).ToList();
+
+    private static LinearTextModel TrainDirect(MLContext ml, TrainingSlice d, float l1, float l2, bool quiet)
+    {
+        // Direct head: deepset prompts vs benign prompts, benign trigger-word text and clean email text.
+        var direct = new List<TrainingExample>();
+        foreach (var (_, text, label) in d.Deepset)
+        {
+            direct.Add(TrainingExample.From(text, label == 1, 1f));
+        }
+
+        foreach (var (_, text, _) in d.Benign.Concat(d.BenignDocs))
+        {
+            direct.Add(TrainingExample.From(text, false, 1.5f));
+        }
+
+        foreach (var context in d.Contexts)
+        {
+            direct.Add(TrainingExample.From(context, false, 1f));
+            direct.AddRange(EvalSets.Segments(context, 0, 0).Select(seg => TrainingExample.From(seg.Segment, false, 0.5f)));
+        }
+
+        return Trainer.Fit(ml, direct, l1, l2, "direct", quiet);
+    }
+
+    private static LinearTextModel TrainIndirect(MLContext ml, TrainingSlice d, float l1, float l2, bool quiet)
+    {
+        // Indirect head: instructions planted in documents (segments around the inserted attack) vs the documents' own text.
+        var indirect = new List<TrainingExample>();
+        foreach (var attack in d.Attacks)
+        {
+            indirect.Add(TrainingExample.From(attack, true, 1f));
+        }
+
+        foreach (var (_, text, label) in d.Deepset.Where(r => r.Label == 1))
+        {
+            indirect.Add(TrainingExample.From(text, true, 0.5f));
+        }
+
+        foreach (var (_, text, _) in d.BenignDocs)
+        {
+            indirect.Add(TrainingExample.From(text, false, 3f));
+        }
+
+        // Clean documents: the BIPIA training emails and my own documents. Attacks are planted at several sentence
+        // boundaries of each (start, end and two pseudo-random ones), so position does not matter.
+        var trainDocs = d.Contexts.Concat(d.Documents).ToList();
+        var rng = new Random(11);
+        for (var c = 0; c < trainDocs.Count; c++)
+        {
+            var context = trainDocs[c];
+            indirect.AddRange(EvalSets.Segments(context, 0, 0).Select(seg => TrainingExample.From(seg.Segment, false, 2f)));
+            for (var a = 0; a < d.Attacks.Count; a++)
+            {
+                var attack = d.Attacks[a];
+                foreach (var k in new[] { 0, -1, rng.Next(1, 1000), rng.Next(1, 1000) })
+                {
+                    var (doc, start) = k < 0 ? EvalSets.Insert(context, attack, 2, (c + a) % 2 == 0) : EvalSets.InsertAtBoundary(context, attack, k, (c + a + k) % 2 == 0);
+                    foreach (var (seg, overlaps) in EvalSets.Segments(doc, start, attack.Length))
+                    {
+                        if (overlaps)
+                        {
+                            indirect.Add(TrainingExample.From(seg, true, 0.1f));
+                        }
+                    }
+                }
+            }
+        }
+
+        return Trainer.Fit(ml, indirect, l1, l2, "indirect", quiet);
+    }
+
+    public static double MaxDirectLogit(LinearTextModel model, string text)
+    {
+        var segments = new List<(int Start, int Length)>();
+        TextSegments.Split(text, segments);
+        var best = text.Length <= 2000 ? model.Logit(text) : float.NegativeInfinity;
+        return segments.Count <= 1 ? best : Math.Max(best, segments.Max(s => model.Logit(text.AsSpan(s.Start, s.Length))));
+    }
+}
