@@ -28,6 +28,12 @@ if (args is ["detection-cpu", "recognizers", ..])
     return;
 }
 
+if (args is ["scrub-cpu", ..])
+{
+    ScrubCpuProbe.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 if (args is ["audit-cpu", ..])
 {
     var numbered = args.Length > 1 && char.IsDigit(args[1][0]);

@@ -9,6 +9,7 @@ namespace Warden.Core.Pseudonymization;
 /// </summary>
 internal sealed class FakeMatcher
 {
+    private static readonly SearchValues<char> LessThanOnly = SearchValues.Create("<");
     private readonly Dictionary<char, List<string>> _byFirst = [];
     private SearchValues<char>? _starts;
 
@@ -18,7 +19,7 @@ internal sealed class FakeMatcher
     public int MaxLength { get; private set; }
 
     /// <summary>'&lt;' (token surrogates) plus the first character of every fake.</summary>
-    public SearchValues<char> Starts => _starts ??= SearchValues.Create([.. _byFirst.Keys.Append('<').Distinct()]);
+    public SearchValues<char> Starts => _starts ??= _byFirst.Count == 0 ? LessThanOnly : SearchValues.Create([.. _byFirst.Keys.Append('<').Distinct()]);
 
     public void Clear()
     {

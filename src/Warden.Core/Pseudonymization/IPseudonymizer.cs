@@ -13,4 +13,13 @@ public interface IPseudonymizer
     /// </summary>
     IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes) =>
         OpenSession(sessionId, entityTypes);
+
+    /// <summary>
+    /// Like <see cref="OpenSession(string?, IReadOnlyCollection{string}?, IReadOnlyCollection{string}?)"/>; texts protected
+    /// in the session may reuse the detection results of the same exact text protected earlier under the same
+    /// <paramref name="cacheScope"/> (the gateway passes the calling principal; null: no reuse). Reuse changes nothing but
+    /// the time taken. Implementations without a cache ignore the scope.
+    /// </summary>
+    IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes, string? cacheScope) =>
+        OpenSession(sessionId, entityTypes, fakeTypes);
 }

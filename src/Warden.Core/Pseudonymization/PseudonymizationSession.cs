@@ -21,7 +21,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     private readonly IReadOnlyCollection<string>? _types;
     private readonly HashSet<string> _fakeTypes;
     private readonly FakeMatcher _fakes = new();
-    private readonly byte[] _fakeKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private byte[]? _fakeKey; // created with the first fake (under the lock)
     private long _lastUsed;
     private bool _forgotten;
 
@@ -38,7 +38,25 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
 
     public string Id { get; }
 
+    /// <summary>Detection results reused per exact text under <see cref="CacheScope"/> (null: analyse every text).</summary>
+    internal DetectionResultCache? Cache { get; init; }
+
+    /// <summary>Whose earlier texts may share detection results (the calling principal in the gateway).</summary>
+    internal string? CacheScope { get; init; }
+
     internal long LastUsedTicks => Interlocked.Read(ref _lastUsed);
+
+    /// <summary>True once the session has issued a realistic fake (restore must then look for more than '&lt;').</summary>
+    internal bool IssuedFakes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _fakes.Count > 0;
+            }
+        }
+    }
 
     public IReadOnlyDictionary<string, int> FindingCounts
     {
@@ -54,7 +72,10 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     public string Protect(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Protect(text, _engine.Analyze(text, _types));
+        var findings = Cache is { } cache && CacheScope is { } scope && _types is null && ReferenceEquals(cache.Engine, _engine)
+            ? cache.Analyze(text, scope)
+            : _engine.Analyze(text, _types);
+        return Protect(text, findings);
     }
 
     /// <summary>Replaces the given findings (from the same engine) with surrogates.</summary>
@@ -66,30 +87,61 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
             return text;
         }
 
-        var sb = new StringBuilder(text.Length + (findings.Count * 12));
-        var pos = 0;
-        lock (_lock)
+        // Surrogates first (under the lock), then the result in one string of the exact length.
+        var surrogates = System.Buffers.ArrayPool<string?>.Shared.Rent(findings.Count);
+        try
         {
-            foreach (var f in findings)
+            var length = text.Length;
+            var pos = 0;
+            lock (_lock)
             {
-                if (f.Start < pos)
+                for (var k = 0; k < findings.Count; k++)
                 {
-                    continue;
+                    var f = findings[k];
+                    if (f.Start < pos)
+                    {
+                        surrogates[k] = null;
+                        continue;
+                    }
+
+                    var s = SurrogateFor(f.Type, text.Substring(f.Start, f.Length), text);
+                    surrogates[k] = s;
+                    length += s.Length - f.Length;
+                    pos = f.End;
+                }
+            }
+
+            return string.Create(length, (text, findings, surrogates), static (dest, state) =>
+            {
+                var (src, found, subs) = state;
+                var from = 0;
+                for (var k = 0; k < found.Count; k++)
+                {
+                    if (subs[k] is not { } sub)
+                    {
+                        continue;
+                    }
+
+                    var f = found[k];
+                    src.AsSpan(from, f.Start - from).CopyTo(dest);
+                    dest = dest[(f.Start - from)..];
+                    sub.AsSpan().CopyTo(dest);
+                    dest = dest[sub.Length..];
+                    from = f.End;
                 }
 
-                sb.Append(text, pos, f.Start - pos);
-                sb.Append(SurrogateFor(f.Type, text.Substring(f.Start, f.Length), text));
-                pos = f.End;
-            }
+                src.AsSpan(from).CopyTo(dest);
+            });
         }
-
-        sb.Append(text, pos, text.Length - pos);
-        return sb.ToString();
+        finally
+        {
+            System.Buffers.ArrayPool<string?>.Shared.Return(surrogates, clearArray: true);
+        }
     }
 
     private string SurrogateFor(string type, string value, string text)
     {
-        _counts[type] = _counts.GetValueOrDefault(type) + 1;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, type, out _)++;
         if (_forward.TryGetValue((type, value), out var existing))
         {
             return existing;
@@ -103,8 +155,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         var s = WantsFake(type) ? NewFake(type, value, text) : null;
         if (s is null)
         {
-            var n = _next.GetValueOrDefault(type) + 1;
-            _next[type] = n;
+            var n = ++System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_next, type, out _);
             s = Surrogates.Format(type, n);
         }
         else
@@ -127,7 +178,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
-            var fake = FakeGenerator.Create(type, value, new FakeRandom(_fakeKey, type, value, attempt));
+            var fake = FakeGenerator.Create(type, value, new FakeRandom(_fakeKey ??= System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), type, value, attempt));
             if (fake is null)
             {
                 return null;

@@ -14,6 +14,7 @@ public sealed class Pseudonymizer : IPseudonymizer
     private readonly ConcurrentDictionary<string, PseudonymizationSession> _sessions = new(StringComparer.Ordinal);
     private readonly DetectionEngine _engine;
     private readonly TimeProvider _time;
+    private readonly DetectionResultCache? _cache;
     private long _opens;
 
     public Pseudonymizer(DetectionEngine engine, TimeProvider time, PseudonymizerOptions? options = null)
@@ -24,6 +25,7 @@ public sealed class Pseudonymizer : IPseudonymizer
         Options.Validate();
         _engine = engine;
         _time = time;
+        _cache = Options.DetectionCacheEntries > 0 ? new DetectionResultCache(engine, Options.DetectionCacheEntries) : null;
     }
 
     public PseudonymizerOptions Options { get; }
@@ -34,7 +36,13 @@ public sealed class Pseudonymizer : IPseudonymizer
     public IPseudonymizationSession OpenSession(string? sessionId = null, IReadOnlyCollection<string>? entityTypes = null) =>
         OpenSession(sessionId, entityTypes, null);
 
-    public IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes)
+    /// <summary>Detection results reused per exact text and scope (null when <see cref="PseudonymizerOptions.DetectionCacheEntries"/> is 0).</summary>
+    internal DetectionResultCache? DetectionCache => _cache;
+
+    public IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes) =>
+        OpenSession(sessionId, entityTypes, fakeTypes, null);
+
+    public IPseudonymizationSession OpenSession(string? sessionId, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes, string? cacheScope)
     {
         if (Interlocked.Increment(ref _opens) % 64 == 0 || _sessions.Count >= Options.MaxSessions)
         {
@@ -45,7 +53,11 @@ public sealed class Pseudonymizer : IPseudonymizer
         {
             // An anonymous session cannot be resumed, so it is not held in the vault: it lives as long as its request,
             // and a full vault can never evict it while the request still uses it.
-            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes, fakeTypes);
+            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes, fakeTypes)
+            {
+                Cache = cacheScope is null ? null : _cache,
+                CacheScope = cacheScope,
+            };
             anonymous.TryTouch();
             return anonymous;
         }
@@ -57,7 +69,11 @@ public sealed class Pseudonymizer : IPseudonymizer
 
         while (true)
         {
-            var session = _sessions.GetOrAdd(sessionId, id => new PseudonymizationSession(id, _engine, _time, Options, entityTypes, fakeTypes));
+            var session = _sessions.GetOrAdd(sessionId, id => new PseudonymizationSession(id, _engine, _time, Options, entityTypes, fakeTypes)
+            {
+                Cache = cacheScope is null ? null : _cache,
+                CacheScope = cacheScope,
+            });
             if (session.TryTouch())
             {
                 return session;

@@ -15,6 +15,14 @@ public sealed record PseudonymizerOptions
     /// <summary>Entity types that get realistic fakes of the same shape instead of <c>&lt;TYPE_n&gt;</c> (<see cref="AllTypes"/>: every type that has a fake).</summary>
     public IReadOnlyList<string> FakeTypes { get; init; } = [];
 
+    /// <summary>
+    /// Entries of the detection-result cache used for the proxy's per-request sessions: the findings of a text (never the
+    /// text: entries are keyed by SHA-256 over a per-process random key, the caller and the text) are reused when the same caller sends the same
+    /// text again, such as a system prompt or earlier turns of a conversation. 0 turns it off. At most
+    /// 128 findings per entry, so the cache's memory is bounded (about 5 KB per entry at worst).
+    /// </summary>
+    public int DetectionCacheEntries { get; init; } = 1024;
+
     /// <summary>The <see cref="FakeTypes"/> entry that selects fakes for every type.</summary>
     public const string AllTypes = "*";
 
@@ -23,6 +31,11 @@ public sealed record PseudonymizerOptions
         if (FakeTypes.Any(t => string.IsNullOrWhiteSpace(t) || (t != AllTypes && !t.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '_'))))
         {
             throw new ArgumentException("pseudonymizer options: FakeTypes must be entity type names (UPPER_CASE) or \"*\"");
+        }
+
+        if (DetectionCacheEntries is < 0 or > 8192)
+        {
+            throw new ArgumentException("pseudonymizer options: DetectionCacheEntries must be 0 (off) to 8192");
         }
 
         if (Ttl <= TimeSpan.Zero || MaxSessions < 1 || MaxEntriesPerSession < 1)

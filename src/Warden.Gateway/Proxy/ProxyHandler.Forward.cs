@@ -175,7 +175,8 @@ internal sealed partial class ProxyHandler
             return;
         }
 
-        var passthrough = s.Canonical is null && s.Kind != ApiKind.UnifiedProxy && s.Session is null && target.Provider.Format == s.CallerFormat;
+        var passthrough = s.Kind != ApiKind.UnifiedProxy && target.Provider.Format == s.CallerFormat &&
+            (s.Session is null ? s.Canonical is null : !MayNeedRestore(s.Session, buffer.Span));
         ReadOnlyMemory<byte> output;
         int input = 0, outputTokens = 0;
         try
@@ -212,6 +213,15 @@ internal sealed partial class ProxyHandler
         await RecordUsageAsync(s, target);
         Complete(s, target.Provider.Name, 200);
     }
+
+    /// <summary>
+    /// False only when a same-format answer certainly holds nothing to restore: the session issued no realistic fakes and
+    /// the answer has no '&lt;' (raw or JSON-escaped), so no <c>&lt;TYPE_n&gt;</c> token. The answer then passes unchanged,
+    /// without a parse and a re-serialisation.
+    /// </summary>
+    private static bool MayNeedRestore(Core.Pseudonymization.IPseudonymizationSession session, ReadOnlySpan<byte> answer) =>
+        session is not Core.Pseudonymization.PseudonymizationSession { IssuedFakes: false } ||
+        answer.IndexOf((byte)'<') >= 0 || answer.IndexOf("\\u003"u8) >= 0;
 
     private JsonObject TranslateResponse(RequestState s, RouteTarget target, JsonObject node, ref int input, ref int output)
     {

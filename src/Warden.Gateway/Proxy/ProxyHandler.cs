@@ -119,7 +119,7 @@ internal sealed partial class ProxyHandler
             scrubRequired |= t.Provider.Options.RequireScrub;
         }
 
-        var session = scrubRequired ? OpenScrubSession() : null;
+        var session = scrubRequired ? OpenScrubSession(principal) : null;
         var callerFormat = kind == ApiKind.AnthropicMessages ? WireFormat.Anthropic : WireFormat.OpenAI;
         var endpoint = EndpointName(kind);
         var state = new RequestState(context, kind, callerFormat, shape, principal, body, scan, session, started, endpoint)
@@ -182,7 +182,7 @@ internal sealed partial class ProxyHandler
         return permitted;
     }
 
-    private IPseudonymizationSession OpenScrubSession()
+    private IPseudonymizationSession OpenScrubSession(WardenPrincipal principal)
     {
         if (_pseudonymizer is null)
         {
@@ -191,7 +191,8 @@ internal sealed partial class ProxyHandler
 
         try
         {
-            return _pseudonymizer.OpenSession();
+            // Detection results are reused only for texts the same principal sent before (system prompt, earlier turns).
+            return _pseudonymizer.OpenSession(null, null, null, principal.Kind + ":" + principal.Id);
         }
 #pragma warning disable CA1031 // a failing scrubber refuses the request (fail closed)
         catch (Exception ex)

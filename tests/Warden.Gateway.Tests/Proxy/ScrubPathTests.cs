@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Warden.Core.Pseudonymization;
+using Warden.Gateway.Tests.Infrastructure;
+
+namespace Warden.Gateway.Tests.Proxy;
+
+/// <summary>The proxy's scrubbing with the real pseudonymizer: detection-result reuse and the restore fast path.</summary>
+public sealed class ScrubPathTests
+{
+    private const string Email = "jane.doe@example.com";
+    private const string Card = "4111 1111 1111 1111";
+
+    private const string SystemPrompt =
+        "You are the shop's support assistant. Escalate to ops-lead@example.org when the customer mentions legal action; " +
+        "never read out the card " + Card + " on file.";
+
+    private static Dictionary<string, string?> Settings(FakeProvider openai)
+    {
+        var settings = ProxySettings.For(openai);
+        settings["Warden:Providers:openai:RequireScrub"] = "true";
+        return settings;
+    }
+
+    private static StringContent Chat(string user) => new(
+        new JsonObject
+        {
+            ["model"] = "gpt-4o-mini",
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "system", ["content"] = SystemPrompt },
+                new JsonObject { ["role"] = "user", ["content"] = user }),
+        }.ToJsonString(), Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task RequireScrub_SameMessagesTwice_SecondReusesDetection_ProviderNeverSeesValues_CallerGetsOriginals()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        var user = $"Hi, please write to {Email} about my refund; I paid with {Card} last week and nothing has arrived yet.";
+
+        for (var round = 0; round < 2; round++)
+        {
+            using var response = await client.PostAsync("v1/chat/completions", Chat(user));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal($"Hello from the fake provider | {user}", (string?)json["choices"]![0]!["message"]!["content"]);
+        }
+
+        var cache = ((Pseudonymizer)gw.App.Services.GetRequiredService<IPseudonymizer>()).DetectionCache!;
+        Assert.Equal(2, cache.Hits); // the system prompt and the user message, on the second request
+        Assert.Equal(2, openai.Requests.Count);
+        foreach (var sent in openai.Requests)
+        {
+            Assert.DoesNotContain(Email, sent.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(Card, sent.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain("ops-lead@example.org", sent.Body, StringComparison.Ordinal);
+            Assert.Contains("<CREDIT_CARD_1>", sent.Body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RequireScrub_OtherAgentSameText_DoesNotReuseDetection()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var a = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var b = gw.CreateClient(await gw.CreateAgentKeyAsync("b"));
+        (await a.PostAsync("v1/chat/completions", Chat("short"))).Dispose();
+        (await b.PostAsync("v1/chat/completions", Chat("short"))).Dispose();
+        var cache = ((Pseudonymizer)gw.App.Services.GetRequiredService<IPseudonymizer>()).DetectionCache!;
+        Assert.Equal((0L, 2L), (cache.Hits, cache.Misses));
+    }
+
+    [Fact]
+    public async Task RequireScrub_AnswerWithNothingToRestore_PassesByteForByte()
+    {
+        const string answer = "{ \"id\": \"chatcmpl-1\", \"object\": \"chat.completion\", \"created\": 1, \"model\": \"gpt-4o-mini\",\n" +
+            "  \"choices\": [ { \"index\": 0, \"message\": { \"role\": \"assistant\", \"content\": \"Caf\\u00e9 is open; we will reply soon.\" }, \"finish_reason\": \"stop\" } ],\n" +
+            "  \"usage\": { \"prompt_tokens\": 12, \"completion_tokens\": 9, \"total_tokens\": 21 } }";
+        await using var openai = await FakeProvider.StartAsync("openai");
+        openai.Respond = (ctx, _) => Write(ctx, answer);
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/chat/completions", Chat($"Mail {Email}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(answer, await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(Email, openai.Requests.Single().Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequireScrub_AnswerWithJsonEscapedSurrogate_IsRestored()
+    {
+        // Some servers escape '<' and '>' in JSON strings: the fast path must not skip those answers.
+        const string answer = "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini\"," +
+            "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"I will write to \\u003cEMAIL_ADDRESS_2\\u003E today.\"},\"finish_reason\":\"stop\"}]}";
+        await using var openai = await FakeProvider.StartAsync("openai");
+        openai.Respond = (ctx, _) => Write(ctx, answer);
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/chat/completions", Chat($"Mail {Email}"));
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal($"I will write to {Email} today.", (string?)json["choices"]![0]!["message"]!["content"]);
+    }
+
+    private static async Task Write(HttpContext ctx, string body)
+    {
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(body);
+    }
+}
