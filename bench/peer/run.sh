@@ -6,13 +6,16 @@
 #   warden-noaudit the "warden" target with the audit trail OFF (Warden:Audit:UnsafeDisableForBenchmark, a
 #                 benchmark-only switch): its p99 against "warden"'s is issue 5's "audit on vs off" goal
 # NOAUDIT=0 drops the third target.
-# Usage: bench/peer/run.sh            (ROUNDS, DURATION ... are passed through to the shared run.sh)
+# Usage: bench/peer/run.sh            (ROUNDS, DURATION, WARMUP ... are passed through to the shared run.sh)
 # Output: the shared script's table; raw runs under /tmp/peer-bench/runs/<timestamp>/.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PEER=${PEER:-$ROOT/../shared/bench/peer-proxy}
 [ -x "$PEER/run.sh" ] || PEER=/work/shared/bench/peer-proxy
 UPSTREAM_PORT=${UPSTREAM_PORT:-9100}
+# 20 s of warm-up per target (the shared default is 5): .NET's tiered JIT and PGO need ~20 s under load to reach
+# steady state; nginx gets the same warm-up, so the comparison stays side by side.
+export WARMUP=${WARMUP:-20}
 W1=${WARDEN_PORT:-8080}
 W2=${WARDEN_SCRUB_PORT:-8081}
 W3=${WARDEN_NOAUDIT_PORT:-8082}
