@@ -25,7 +25,7 @@ public sealed record AuditGatewayOptions
     /// <summary>
     /// BENCHMARKING ONLY: records nothing (<c>Warden:Audit:UnsafeDisableForBenchmark=true</c>), so the
     /// gateway's latency can be compared with the trail on and off in one run. Off by default; when on, the
-    /// gateway logs a critical warning (event 5030) when the trail is created.
+    /// gateway logs a critical warning (event 5040) when the trail is created.
     /// </summary>
     public bool UnsafeDisableForBenchmark { get; init; }
 

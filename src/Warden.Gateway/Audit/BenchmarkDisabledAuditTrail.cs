@@ -17,6 +17,6 @@ internal sealed partial class BenchmarkDisabledAuditTrail : IAuditTrail
     public ValueTask<long> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Interlocked.Increment(ref _sequence));
 
-    [LoggerMessage(EventId = 5030, Level = LogLevel.Critical, Message = "THE AUDIT TRAIL IS DISABLED (Warden:Audit:UnsafeDisableForBenchmark=true): nothing is recorded. For benchmarks only; never run this in production")]
+    [LoggerMessage(EventId = 5040, Level = LogLevel.Critical, Message = "THE AUDIT TRAIL IS DISABLED (Warden:Audit:UnsafeDisableForBenchmark=true): nothing is recorded. For benchmarks only; never run this in production")]
     private static partial void LogDisabled(ILogger logger);
 }
