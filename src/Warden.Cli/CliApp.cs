@@ -79,7 +79,8 @@ internal static class CliApp
         }
     }
 
-    private static string FirstLine(string message)
+    /// <summary>The first line of <paramref name="message"/> (the CLI's errors are one line).</summary>
+    internal static string FirstLine(string message)
     {
         var i = message.IndexOfAny(['\r', '\n']);
         return i < 0 ? message : message[..i];

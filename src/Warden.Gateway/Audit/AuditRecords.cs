@@ -35,7 +35,11 @@ internal static class AuditRecords
     public static bool IsAudited(HttpContext context) => context.Items.ContainsKey(AuditedKey);
 
     /// <summary>Appends an <c>admin.change</c> record for the admin acting on this request.</summary>
-    public static Task AdminChangeAsync(HttpContext context, string target, string operation, string id, IReadOnlyDictionary<string, string>? extra = null)
+    public static Task AdminChangeAsync(HttpContext context, string target, string operation, string id, IReadOnlyDictionary<string, string>? extra = null) =>
+        AppendAsync(context, AdminChangeEvent(context.GetWardenPrincipal()?.Id, target, operation, id, extra));
+
+    /// <summary>The <c>admin.change</c> record of <paramref name="principalId"/> (admin API and CLI alike).</summary>
+    public static AuditEvent AdminChangeEvent(string? principalId, string target, string operation, string id, IReadOnlyDictionary<string, string>? extra)
     {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -48,15 +52,14 @@ internal static class AuditRecords
             attributes[k] = v;
         }
 
-        var principal = context.GetWardenPrincipal();
-        return AppendAsync(context, new AuditEvent
+        return new AuditEvent
         {
             Type = AdminChange,
-            PrincipalId = principal?.Id,
+            PrincipalId = principalId,
             Action = target + "." + operation,
             Decision = "allow",
             Attributes = attributes,
-        });
+        };
     }
 
     /// <summary>Appends <paramref name="auditEvent"/> and marks the request as audited; 503 when the trail is down (fail closed).</summary>

@@ -50,26 +50,32 @@ internal sealed class KeyEncryptionKey : IKeyWrapper
         return new KeyEncryptionKey(buffer[..32]);
     }
 
-    public byte[] Wrap(ReadOnlySpan<byte> plaintext, string purpose)
+    public byte[] Wrap(ReadOnlySpan<byte> plaintext, string purpose) => Seal(plaintext, AssociatedData(purpose));
+
+    public byte[] Unwrap(ReadOnlySpan<byte> wrapped, string purpose) => Open(wrapped, AssociatedData(purpose));
+
+    /// <summary>AES-256-GCM under the KEK: nonce ‖ tag ‖ ciphertext, authenticated with <paramref name="associatedData"/>.</summary>
+    internal byte[] Seal(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {
         var sealedBytes = new byte[NonceSize + TagSize + plaintext.Length];
         var nonce = sealedBytes.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(Key, TagSize);
-        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), AssociatedData(purpose));
+        aes.Encrypt(nonce, plaintext, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), associatedData);
         return sealedBytes;
     }
 
-    public byte[] Unwrap(ReadOnlySpan<byte> wrapped, string purpose)
+    /// <summary>Reverses <see cref="Seal"/>; throws <see cref="CryptographicException"/> when truncated, altered or sealed under another key or data.</summary>
+    internal byte[] Open(ReadOnlySpan<byte> sealedBytes, ReadOnlySpan<byte> associatedData)
     {
-        if (wrapped.Length < NonceSize + TagSize)
+        if (sealedBytes.Length < NonceSize + TagSize)
         {
             throw new CryptographicException("the wrapped key is truncated");
         }
 
-        var plain = new byte[wrapped.Length - NonceSize - TagSize];
+        var plain = new byte[sealedBytes.Length - NonceSize - TagSize];
         using var aes = new AesGcm(Key, TagSize);
-        aes.Decrypt(wrapped[..NonceSize], wrapped[(NonceSize + TagSize)..], wrapped.Slice(NonceSize, TagSize), plain, AssociatedData(purpose));
+        aes.Decrypt(sealedBytes[..NonceSize], sealedBytes[(NonceSize + TagSize)..], sealedBytes.Slice(NonceSize, TagSize), plain, associatedData);
         return plain;
     }
 

@@ -20,22 +20,9 @@ internal sealed class KeyRingXmlDecryptor(IServiceProvider services) : IXmlDecry
             throw new CryptographicException($"the key ring was encrypted with key-encryption key {kekId}, but {kek.Id} is configured");
         }
 
-        var sealedBytes = Convert.FromBase64String((string?)encryptedElement.Element("value") ?? "");
-        if (sealedBytes.Length < KeyRingXmlEncryptor.NonceSize + KeyRingXmlEncryptor.TagSize)
-        {
-            throw new CryptographicException("a wrapped Data Protection key is truncated");
-        }
-
-        var plain = new byte[sealedBytes.Length - KeyRingXmlEncryptor.NonceSize - KeyRingXmlEncryptor.TagSize];
+        var plain = kek.Open(Convert.FromBase64String((string?)encryptedElement.Element("value") ?? ""), Encoding.ASCII.GetBytes(kekId));
         try
         {
-            using var aes = new AesGcm(kek.Key, KeyRingXmlEncryptor.TagSize);
-            aes.Decrypt(
-                sealedBytes.AsSpan(0, KeyRingXmlEncryptor.NonceSize),
-                sealedBytes.AsSpan(KeyRingXmlEncryptor.NonceSize + KeyRingXmlEncryptor.TagSize),
-                sealedBytes.AsSpan(KeyRingXmlEncryptor.NonceSize, KeyRingXmlEncryptor.TagSize),
-                plain,
-                Encoding.ASCII.GetBytes(kekId));
             return XElement.Parse(Encoding.UTF8.GetString(plain));
         }
         finally

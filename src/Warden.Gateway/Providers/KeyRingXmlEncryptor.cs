@@ -11,21 +11,11 @@ namespace Warden.Gateway.Providers;
 /// </summary>
 internal sealed class KeyRingXmlEncryptor(KeyEncryptionKey kek) : IXmlEncryptor
 {
-    internal const int NonceSize = 12;
-    internal const int TagSize = 16;
-
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
         ArgumentNullException.ThrowIfNull(plaintextElement);
         var plain = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));
-        var sealedBytes = new byte[NonceSize + TagSize + plain.Length];
-        var nonce = sealedBytes.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        using (var aes = new AesGcm(kek.Key, TagSize))
-        {
-            aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(kek.Id));
-        }
-
+        var sealedBytes = kek.Seal(plain, Encoding.ASCII.GetBytes(kek.Id));
         CryptographicOperations.ZeroMemory(plain);
         var element = new XElement("wardenWrappedKey",
             new XComment(" Data Protection key wrapped with AES-256-GCM under the Warden key-encryption key "),

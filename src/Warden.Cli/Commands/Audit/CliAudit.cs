@@ -21,26 +21,8 @@ internal static class CliAudit
     public static async Task RecordChangeAsync(
         string dataDirectory, string target, string operation, string id, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
     {
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["target"] = target,
-            ["operation"] = operation,
-            ["id"] = id,
-            ["via"] = Via,
-        };
-        foreach (var (k, v) in extra ?? new Dictionary<string, string>())
-        {
-            attributes[k] = v;
-        }
-
-        var auditEvent = new AuditEvent
-        {
-            Type = AuditRecords.AdminChange,
-            PrincipalId = "cli:" + Environment.UserName,
-            Action = target + "." + operation,
-            Decision = "allow",
-            Attributes = attributes,
-        };
+        var attributes = new Dictionary<string, string>(extra ?? new Dictionary<string, string>(), StringComparer.Ordinal) { ["via"] = Via };
+        var auditEvent = AuditRecords.AdminChangeEvent("cli:" + Environment.UserName, target, operation, id, attributes);
         try
         {
             Directory.CreateDirectory(dataDirectory);
@@ -51,13 +33,7 @@ internal static class CliAudit
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"the audit trail could not be written, nothing was changed ({FirstLine(ex.Message)})", ex);
+            throw new InvalidOperationException($"the audit trail could not be written, nothing was changed ({CliApp.FirstLine(ex.Message)})", ex);
         }
-    }
-
-    private static string FirstLine(string message)
-    {
-        var i = message.IndexOf('\n', StringComparison.Ordinal);
-        return i < 0 ? message : message[..i];
     }
 }
