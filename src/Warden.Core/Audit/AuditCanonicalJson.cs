@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -203,36 +204,18 @@ internal static class AuditCanonicalJson
     private static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Lower-case hex only (the canonical form); vectorised by <see cref="Convert.FromHexString(ReadOnlySpan{byte}, Span{byte}, out int, out int)"/>.</summary>
     private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
-        if (hex.Length < 2 * destination.Length)
+        var length = 2 * destination.Length;
+        if (hex.Length < length)
         {
             return false;
         }
 
-        var bad = 0;
-        for (var i = 0; i < destination.Length; i++)
-        {
-            int hi = LowerHexValue[hex[2 * i]];
-            int lo = LowerHexValue[hex[(2 * i) + 1]];
-            bad |= hi | lo;
-            destination[i] = (byte)((hi << 4) | lo);
-        }
-
-        return bad >= 0;
+        hex = hex[..length];
+        return hex.IndexOfAnyInRange((byte)'A', (byte)'F') < 0
+            && Convert.FromHexString(hex, destination, out _, out var written) == OperationStatus.Done
+            && written == destination.Length;
     }
-
-    /// <summary>0..15 for '0'..'9' and 'a'..'f' (lower-case only: the canonical form), -1 for every other byte.</summary>
-    private static ReadOnlySpan<sbyte> LowerHexValue =>
-    [
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    ];
 }

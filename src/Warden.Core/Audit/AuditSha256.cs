@@ -25,7 +25,7 @@ internal static class AuditSha256
     private const int ShortInput = 16 * 1024;
 
     /// <summary>Whether the direct OpenSSL path is in use (false: <see cref="IncrementalHash"/>).</summary>
-    public static bool IsDirect { get; } = !string.Equals(Environment.GetEnvironmentVariable("WARDEN_AUDIT_SHA256_EVP"), "1", StringComparison.Ordinal) && SelfTest();
+    public static bool IsDirect { get; } = SelfTest();
 
     /// <summary>A per-thread hasher (not thread-safe; one per digest slice).</summary>
     public sealed class Hasher : IDisposable
