@@ -47,6 +47,22 @@ public sealed class AuditCanonicalJsonTests
     }
 
     [Fact]
+    public void TryReadHeader_ManyRandomPrevHashes_DecodedExactly()
+    {
+        var random = new Random(7);
+        var hash = new byte[32];
+        var head = new byte[32];
+        for (var n = 0; n < 2_000; n++)
+        {
+            random.NextBytes(hash);
+            var body = AuditCanonicalJson.Encode(n + 1, Ts, Convert.ToHexStringLower(hash), new AuditEvent { Type = "t" });
+            Assert.True(AuditCanonicalJson.TryReadHeader(body, out var seq, head));
+            Assert.Equal(n + 1, seq);
+            Assert.Equal(hash, head);
+        }
+    }
+
+    [Fact]
     public void TryReadHeader_PrevNotLowerCaseHex_False()
     {
         var prev = Convert.ToHexStringLower(AuditCanonicalJson.Hash("p"u8));
