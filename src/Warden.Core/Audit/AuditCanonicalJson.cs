@@ -122,6 +122,7 @@ internal static class AuditCanonicalJson
     /// Reads the fixed header <c>{"v":1,"seq":N,"ts":"…","prev":"hex",…</c> without parsing the rest:
     /// the verifier's hot path. Returns false when the body is not in canonical form.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash) =>
         TryReadCanonicalHeader(body, out sequence, previousHash) || TryReadHeaderWithReader(body, out sequence, previousHash);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
@@ -46,6 +47,7 @@ internal static class AuditSha256
         }
 
         /// <summary>Writes SHA-256 of <paramref name="data"/> (32 bytes) to <paramref name="destination"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
         {
             if (_fallback is not null)
@@ -64,6 +66,7 @@ internal static class AuditSha256
         public void Dispose() => _fallback?.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDirect(Span<byte> context, ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length < 32)
