@@ -342,6 +342,20 @@ public sealed class AnchoredScanTests
     }
 
     [Theory]
+    [InlineData(10)]
+    [InlineData(5_000)]
+    public void ProviderSecrets_ManyLiteralsOfOtherRulesThenAKey_FindsTheKey(int prefixes)
+    {
+        // The literal pre-pass skips the passes of rules whose literals do not occur; with dense literals (over its budget) it
+        // gives up and every rule runs its own pass. Either way a key after the dense part is found.
+        var key = "ghp_" + new string('a', 36);
+        var text = string.Concat(Enumerable.Repeat("AP hf_ AC ", prefixes)) + " token " + key + " end";
+        var found = new List<Finding>();
+        new SecretRecognizer().Analyze(text, found);
+        Assert.Contains(found, f => text[f.Start..f.End] == key && f.Kind == "github_token");
+    }
+
+    [Theory]
     [InlineData("at")]
     [InlineData("digits")]
     [InlineData("dots")]
