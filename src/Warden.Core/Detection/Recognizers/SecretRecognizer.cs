@@ -61,16 +61,6 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
-    /// <summary>Every literal of every rule, for one vectorized pass that tells which rules' literals occur at all.</summary>
-    private static readonly SearchValues<string> AllLiterals =
-        SearchValues.Create(Rules.SelectMany(r => r.Literals ?? []).Distinct(StringComparer.Ordinal).ToArray(), StringComparison.Ordinal);
-
-    /// <summary>For each ASCII first character: the literals starting with it and their rule's index.</summary>
-    private static readonly (string Literal, int Rule)[][] LiteralsByFirst = BuildLiteralDispatch();
-
-    /// <summary>The bit of every rule with literals (rule i is bit i).</summary>
-    private static readonly uint LiteralRules = BuildLiteralRulesMask();
-
     private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far a secret-looking name can start before its stem ("private_" before "key").</summary>
@@ -101,72 +91,6 @@ internal sealed partial class SecretRecognizer : IRecognizer
         return table;
     }
 
-    private static (string Literal, int Rule)[][] BuildLiteralDispatch()
-    {
-        var table = new (string, int)[128][];
-        for (var c = 0; c < table.Length; c++)
-        {
-            table[c] = [.. Enumerable.Range(0, Rules.Length).SelectMany(i => (Rules[i].Literals ?? []).Where(l => l[0] == c).Select(l => (l, i)))];
-        }
-
-        return table;
-    }
-
-    private static uint BuildLiteralRulesMask()
-    {
-        if (Rules.Length > 32 || Rules.SelectMany(r => r.Literals ?? []).Any(l => l.Length == 0 || !char.IsAscii(l[0])))
-        {
-            throw new InvalidOperationException("At most 32 provider rules with non-empty literals starting with an ASCII character.");
-        }
-
-        var mask = 0u;
-        for (var i = 0; i < Rules.Length; i++)
-        {
-            mask |= Rules[i].Literals is null ? 0 : 1u << i;
-        }
-
-        return mask;
-    }
-
-    /// <summary>
-    /// The rules (bit i = rule i) some of whose literals occur in <paramref name="span"/>: one pass over the text visiting
-    /// every position where any literal starts. A rule without an occurrence would find nothing in its own pass, so its
-    /// pass is skipped. When occurrences are dense (more than one per 64 characters, e.g. a wall of "sk-") the pass stops
-    /// early and reports every rule: each rule's own pass then skips its covered runs as before, so the wall stays linear.
-    /// </summary>
-    private static uint RulesWithLiterals(ReadOnlySpan<char> span)
-    {
-        var mask = 0u;
-        var budget = (span.Length / 64) + 16;
-        var pos = 0;
-        while (pos < span.Length)
-        {
-            var rel = span[pos..].IndexOfAny(AllLiterals);
-            if (rel < 0)
-            {
-                break;
-            }
-
-            var at = pos + rel;
-            foreach (var (literal, rule) in LiteralsByFirst[span[at]])
-            {
-                if (span[at..].StartsWith(literal, StringComparison.Ordinal))
-                {
-                    mask |= 1u << rule;
-                }
-            }
-
-            if (mask == LiteralRules || --budget < 0)
-            {
-                return LiteralRules;
-            }
-
-            pos = at + 1;
-        }
-
-        return mask;
-    }
-
     /// <summary>
     /// Provider keys. A rule with literals (key prefixes such as "ghp_", "sk-", "AKIA") searches for them with its own
     /// vectorized multi-string search and runs its pattern over the run of its token characters around each occurrence,
@@ -179,10 +103,9 @@ internal sealed partial class SecretRecognizer : IRecognizer
         var span = text.AsSpan();
         // Per rule: where its last run ended; a later occurrence inside that run was already covered.
         Span<int> covered = stackalloc int[Rules.Length];
-        var present = RulesWithLiterals(span);
         for (var ruleIndex = 0; ruleIndex < Rules.Length; ruleIndex++)
         {
-            if (Rules[ruleIndex].LiteralSearch is not { } literals || (present & (1u << ruleIndex)) == 0)
+            if (Rules[ruleIndex].LiteralSearch is not { } literals)
             {
                 continue;
             }
