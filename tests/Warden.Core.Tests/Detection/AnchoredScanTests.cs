@@ -280,6 +280,36 @@ public sealed class AnchoredScanTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ManySeeds))]
+    public void NumericDateShape_RandomDigitsAndSeparators_FindsWhatWholeTextPatternFinds(int seed)
+    {
+        // The date scan runs the numeric-date pattern only over runs with three digit runs joined by '/', '.' or '-' (middle one
+        // or two digits, last two or more). Texts of digits and date characters only (no month or weekday names), so the
+        // whole-text pattern (backtracking engine) is the oracle.
+        string[] joins = ["/", ".", "-", " ", ":", "T", "Z", "+", "", "  ", ", ", "//", "-.", "x", "t"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 50); i > 0; i--)
+        {
+            var length = rng.Next(5) == 0 ? rng.Next(1, 12) : rng.Next(1, 5);
+            for (var d = 0; d < length; d++)
+            {
+                sb.Append((char)('0' + rng.Next(10)));
+            }
+
+            sb.Append(joins[rng.Next(joins.Length)]);
+        }
+
+        var text = sb.ToString();
+        var r = new DateTimeRecognizer();
+        var anchored = new List<Finding>();
+        var whole = new List<Finding>();
+        ((IRecognizer)r).Analyze(text, anchored);
+        r.AnalyzeWholeText(text, whole, Backtracking(r.PatternForTests));
+        Assert.True(Describe(whole, text).SequenceEqual(Describe(anchored, text)), $"seed {seed}: {text}");
+    }
+
     [Fact]
     public void DigitShapeFilter_ValidValuesOfEveryShape_AreStillFound()
     {
