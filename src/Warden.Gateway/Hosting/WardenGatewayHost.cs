@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Warden.Core.Identity;
 using Warden.Gateway.Audit;
 using Warden.Gateway.Authentication;
@@ -58,6 +59,15 @@ public static class WardenGatewayHost
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
+        if (Environment.GetEnvironmentVariable("WARDEN_BENCH_KESTREL_INLINE") == "1")
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
+        if (Environment.GetEnvironmentVariable("WARDEN_BENCH_NO_HOSTING_ACTIVITY") == "1")
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        }
 
         var services = builder.Services;
         services.AddSingleton(options);
