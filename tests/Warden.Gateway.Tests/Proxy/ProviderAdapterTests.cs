@@ -64,8 +64,8 @@ public sealed class ProviderAdapterTests
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Chat("gpt-4o-mini") };
         request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
-        request.Headers.TryAddWithoutValidation("tracestate", "org=canary-tenant");
-        request.Headers.TryAddWithoutValidation("baggage", "user=canary-user");
+        request.Headers.TryAddWithoutValidation("tracestate", "org=tracestate-marker");
+        request.Headers.TryAddWithoutValidation("baggage", "user=baggage-marker");
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var r = openai.Requests.Single();
@@ -77,7 +77,7 @@ public sealed class ProviderAdapterTests
         foreach (var (name, value) in r.Headers)
         {
             Assert.DoesNotContain(traceId, value, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("canary", value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("-marker", value, StringComparison.OrdinalIgnoreCase);
         }
     }
 
