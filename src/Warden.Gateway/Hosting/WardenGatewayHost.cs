@@ -59,15 +59,7 @@ public static class WardenGatewayHost
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        if (Environment.GetEnvironmentVariable("WARDEN_BENCH_KESTREL_INLINE") == "1")
-        {
-            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-        }
-
-        if (Environment.GetEnvironmentVariable("WARDEN_BENCH_NO_HOSTING_ACTIVITY") == "1")
-        {
-            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        }
+        SuppressHostingActivity(builder);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -103,6 +95,22 @@ public static class WardenGatewayHost
         MapEndpoints(app);
         return app;
     }
+
+    /// <summary>
+    /// ASP.NET Core starts an <see cref="System.Diagnostics.Activity"/> and a log scope for every request as soon as its
+    /// hosting logger is enabled at any level, even with no tracer listening: a few microseconds per request, for a
+    /// trace id nothing reads (Warden exports metrics, not traces, and logs each request itself, event 2010). Off unless
+    /// the operator sets <c>Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics</c> (its request logs then come back).
+    /// </summary>
+    internal static void SuppressHostingActivity(WebApplicationBuilder builder)
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{HostingDiagnosticsCategory}"] is null)
+        {
+            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
+        }
+    }
+
+    internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
     private static void CreatePrivateDirectory(string path)
     {
