@@ -59,7 +59,6 @@ public static class WardenGatewayHost
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
-        SuppressHostingActivity(builder);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -69,6 +68,7 @@ public static class WardenGatewayHost
         AddEngines(services, options, builder.Configuration);
         services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
+        SuppressHostingActivity(builder.Logging);
 
         var app = builder.Build();
         var info = app.Services.GetRequiredService<WardenStartupInfo>();
@@ -98,17 +98,13 @@ public static class WardenGatewayHost
 
     /// <summary>
     /// ASP.NET Core starts an <see cref="System.Diagnostics.Activity"/> and a log scope for every request as soon as its
-    /// hosting logger is enabled at any level, even with no tracer listening: a few microseconds per request, for a
-    /// trace id nothing reads (Warden exports metrics, not traces, and logs each request itself, event 2010). Off unless
-    /// the operator sets <c>Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics</c> (its request logs then come back).
+    /// hosting logger is enabled at any level, even with no tracer listening: a few microseconds per request for a trace
+    /// id nothing reads (Warden exports metrics, not traces, and logs each request itself, event 2010; the host's request
+    /// lines were already held back to Warning because they print the raw URL). Registered after the engines so that it
+    /// is the rule in force. A host that adds an <c>ActivityListener</c> (tracing) still gets its activities.
     /// </summary>
-    internal static void SuppressHostingActivity(WebApplicationBuilder builder)
-    {
-        if (builder.Configuration[$"Logging:LogLevel:{HostingDiagnosticsCategory}"] is null)
-        {
-            builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
-        }
-    }
+    internal static void SuppressHostingActivity(ILoggingBuilder logging) =>
+        logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
 
     internal const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
