@@ -31,7 +31,7 @@ var handler = new SocketsHttpHandler
     UseCookies = false,
     AutomaticDecompression = DecompressionMethods.None,
     UseProxy = false,
-    ActivityHeadersPropagator = Environment.GetEnvironmentVariable("FLOOR_NO_PROPAGATOR") == "1" ? null : System.Diagnostics.DistributedContextPropagator.Current,
+    ActivityHeadersPropagator = null, // as ProviderClient (the floor never has an Activity: no logging providers)
     ConnectCallback = async (context, ct) =>
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
