@@ -41,4 +41,16 @@ if (args is ["audit-cpu", ..])
     return;
 }
 
+if (args is ["audit-make", var makeDir, var makeEvents])
+{
+    await AuditVerifyFileProbe.MakeAsync(makeDir, int.Parse(makeEvents, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
+if (args is ["audit-verify", var verifyDir, ..])
+{
+    await AuditVerifyFileProbe.VerifyAsync(verifyDir, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -121,6 +122,7 @@ internal static class AuditCanonicalJson
     /// Reads the fixed header <c>{"v":1,"seq":N,"ts":"…","prev":"hex",…</c> without parsing the rest:
     /// the verifier's hot path. Returns false when the body is not in canonical form.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryReadHeader(ReadOnlySpan<byte> body, out long sequence, Span<byte> previousHash) =>
         TryReadCanonicalHeader(body, out sequence, previousHash) || TryReadHeaderWithReader(body, out sequence, previousHash);
 
@@ -203,6 +205,7 @@ internal static class AuditCanonicalJson
     private static bool Property(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) =>
         reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
 
+    /// <summary>Decodes lower-case hex only (the canonical form): false for any other byte, upper case included.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDecodeHex(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
@@ -211,13 +214,35 @@ internal static class AuditCanonicalJson
             return false;
         }
 
-        var bad = 0;
-        for (var i = 0; i < destination.Length; i++)
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated && BitConverter.IsLittleEndian)
         {
-            int hi = LowerHexValue[hex[2 * i]];
-            int lo = LowerHexValue[hex[(2 * i) + 1]];
+            // 16 hex digits -> 8 bytes per step: classify, map to nibbles, join each pair (first digit = high nibble).
+            for (; i + 16 <= destination.Length * 2; i += 16)
+            {
+                var v = Vector128.Create(hex.Slice(i, 16));
+                var digit = v - Vector128.Create((byte)'0');
+                var letter = v - Vector128.Create((byte)'a');
+                var isDigit = Vector128.LessThanOrEqual(digit, Vector128.Create((byte)9));
+                var isLetter = Vector128.LessThanOrEqual(letter, Vector128.Create((byte)5));
+                if ((isDigit | isLetter) != Vector128<byte>.AllBitsSet)
+                {
+                    return false;
+                }
+
+                var nibbles = Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10)).AsUInt16();
+                var pairs = ((nibbles & Vector128.Create((ushort)0x0F)) << 4) | (nibbles >> 8);
+                Vector128.Narrow(pairs, pairs).GetLower().CopyTo(destination[(i / 2)..]);
+            }
+        }
+
+        var bad = 0;
+        for (; i < destination.Length * 2; i += 2)
+        {
+            int hi = LowerHexValue[hex[i]];
+            int lo = LowerHexValue[hex[i + 1]];
             bad |= hi | lo;
-            destination[i] = (byte)((hi << 4) | lo);
+            destination[i / 2] = (byte)((hi << 4) | lo);
         }
 
         return bad >= 0;

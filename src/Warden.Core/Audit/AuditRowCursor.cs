@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace Warden.Core.Audit;
 
@@ -175,12 +174,11 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DigestSlice(AuditRowPage page, int from, int to)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sha = new AuditSha256.Hasher();
         for (var i = from; i < to; i++)
         {
             var body = page.Body(i);
-            sha.AppendData(body);
-            sha.GetHashAndReset(page.Hashes.AsSpan(i * HashSize, HashSize));
+            sha.Hash(body, page.Hashes.AsSpan(i * HashSize, HashSize));
             page.HeaderOk[i] = AuditCanonicalJson.TryReadHeader(body, out page.HeaderSequences[i], page.Previous.AsSpan(i * HashSize, HashSize));
         }
     }

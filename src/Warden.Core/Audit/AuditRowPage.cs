@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Warden.Core.Audit;
 
 /// <summary>
@@ -41,6 +43,7 @@ internal sealed class AuditRowPage
         Offsets[0] = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // per row; a one-shot verify should not run it at tier 0
     public void Add(long sequence, ReadOnlySpan<byte> storedHash, ReadOnlySpan<byte> body)
     {
         if (Count == Sequences.Length)

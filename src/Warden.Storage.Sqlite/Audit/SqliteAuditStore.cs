@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -146,6 +147,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
     }
 
     /// <summary>The verifier's bulk read into a reused page: values copied straight from SQLite's column memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a one-shot `warden audit verify` should not loop at tier 0
     void IAuditPageReader.ReadPage(long fromSequence, int limit, AuditRowPage page)
     {
         using var connection = _database.Open();

@@ -47,6 +47,42 @@ public sealed class AuditCanonicalJsonTests
     }
 
     [Fact]
+    public void TryReadHeader_ManyRandomPrevHashes_DecodedExactly()
+    {
+        var random = new Random(7);
+        var hash = new byte[32];
+        var head = new byte[32];
+        for (var n = 0; n < 2_000; n++)
+        {
+            random.NextBytes(hash);
+            var body = AuditCanonicalJson.Encode(n + 1, Ts, Convert.ToHexStringLower(hash), new AuditEvent { Type = "t" });
+            Assert.True(AuditCanonicalJson.TryReadHeader(body, out var seq, head));
+            Assert.Equal(n + 1, seq);
+            Assert.Equal(hash, head);
+        }
+    }
+
+    [Fact]
+    public void TryReadHeader_PrevNotLowerCaseHex_False()
+    {
+        var prev = Convert.ToHexStringLower(AuditCanonicalJson.Hash("p"u8));
+        var canonical = Encoding.UTF8.GetString(AuditCanonicalJson.Encode(5, Ts, prev, new AuditEvent { Type = "t" }));
+        var head = new byte[32];
+        Assert.True(AuditCanonicalJson.TryReadHeader(Encoding.UTF8.GetBytes(canonical), out _, head));
+        var at = canonical.IndexOf(prev, StringComparison.Ordinal);
+        foreach (var i in new[] { 0, 1, 17, 32, 62, 63 })
+        {
+            foreach (var c in "AFGgz /\\\u00e9")
+            {
+                var mangled = canonical[..(at + i)] + c + canonical[(at + i + 1)..];
+                Assert.False(AuditCanonicalJson.TryReadHeader(Encoding.UTF8.GetBytes(mangled), out _, head), mangled);
+            }
+        }
+
+        Assert.False(AuditCanonicalJson.TryReadHeader(Encoding.UTF8.GetBytes(canonical.Replace(prev, prev.ToUpperInvariant(), StringComparison.Ordinal)), out _, head));
+    }
+
+    [Fact]
     public void TryReadHeader_FastPathAndReader_AgreeOnCanonicalAndMangledBodies()
     {
         var prev = Convert.ToHexStringLower(AuditCanonicalJson.Hash("p"u8));
