@@ -18,7 +18,7 @@ internal sealed class DiscourseFeatures : IDisposable
     public const int Count = LocalCount + 2;
 
     /// <summary>Features that depend on the segment and the document only (see <see cref="Fill"/>).</summary>
-    public const int LocalCount = 9;
+    public const int LocalCount = 10;
 
     // Positions in a combiner input row (indirect logit, direct logit, then the features).
     private const int RowIndirect = 0;
@@ -56,6 +56,11 @@ internal sealed class DiscourseFeatures : IDisposable
     }.Select(Hash)];
 
     private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
+
+    // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
+    private static readonly HashSet<uint> Possessives = [.. new[] { "your", "deiner", "deine", "ihrer", "ihre" }.Select(Hash)];
+
+    private static readonly HashSet<uint> OutputNouns = [.. new[] { "answer", "answers", "response", "responses", "reply", "replies", "output", "antwort", "ausgabe" }.Select(Hash)];
 
     private readonly byte[] _table;
     private readonly int _mask;
@@ -99,18 +104,27 @@ internal sealed class DiscourseFeatures : IDisposable
     /// [0] share of content words that occur nowhere else in the document (smoothed), [1] second-person words per
     /// word (×5, capped at 1), [2] ends with a question mark, [3] first segment, [4] last segment,
     /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier),
-    /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …");
+    /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
+    /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
     /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>).
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
         int content = 0, novel = 0, all = 0, second = 0;
         var task = 0f;
+        var output = 0f;
         var opening = true;
+        var previous = 0u;
         var words = new WordReader(segment);
         while (words.Next(out var hash, out var len))
         {
             all++;
+            if (OutputNouns.Contains(hash) && Possessives.Contains(previous))
+            {
+                output = 1;
+            }
+
+            previous = hash;
             if (opening && !Openers.Contains(hash))
             {
                 task = TaskVerbs.Contains(hash) ? 1 : 0;
@@ -145,13 +159,14 @@ internal sealed class DiscourseFeatures : IDisposable
         features[6] = novelty * you;
         features[7] = 1 / MathF.Sqrt(all + 1);
         features[8] = task;
+        features[9] = output;
         features[LocalCount..].Clear();
     }
 
     /// <summary>
     /// Completes a combiner input row with its neighbours (the rows of the segments before and after it; empty at the
-    /// document's ends): [9] the segment is a question next to another question (a list of questions in a homework email,
-    /// a survey or an FAQ, not one planted question), [10] the higher indirect n-gram logit of its neighbours, clamped to
+    /// document's ends): [10] the segment is a question next to another question (a list of questions in a homework email,
+    /// a survey or an FAQ, not one planted question), [11] the higher indirect n-gram logit of its neighbours, clamped to
     /// ±4 (−4 without neighbours): an injected instruction stands out from the sentences around it, imperative
     /// marketing copy or a list of steps does not.
     /// </summary>

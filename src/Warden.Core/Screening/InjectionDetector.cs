@@ -9,6 +9,8 @@ namespace Warden.Core.Screening;
 public sealed class InjectionDetector
 {
     private const int WholeTextLimit = 2000;
+    private const double WeakRuleFrom = 0.35;
+    private const double WeakRuleFull = 0.75;
     private const int DocumentMinChars = 180;
     private const int DocumentRampChars = 120;
 
@@ -124,7 +126,7 @@ public sealed class InjectionDetector
             weight *= 0.5;
         }
 
-        return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - 0.25) / 0.35, 0, 1);
+        return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - WeakRuleFrom) / (WeakRuleFull - WeakRuleFrom), 0, 1);
     }
 
     private static bool IsQuoted(string text, int index, int length)
