@@ -21,7 +21,8 @@ internal static class InjectionRules
             + @"|\b(ignore|disregard|forget)\s+(all\s+|everything\s+)?(that\s+|what\s+)?(was\s+)?(said|written|told|stated|mentioned)?\s*(before|above|previously|so far)\b"
             + @"|\b(ignorier(e|en|t)?|vergiss|vergessen\s+sie|missachte|übergehe)\s+(\w+\s+){0,3}(anweisungen|instruktionen|befehle|aufgaben|vorgaben|regeln|informationen)\b"),
         Rule("rule.forget_everything", ["forget", "ignor", "disregard", "vergiss", "scratch"], 0.4f,
-            @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))\b|\bvergiss\s+alles\b|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
+            @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))(\s*([.,;:!\n]|$)|\s+(and|above|before|else|so\s+far|previously|from\s+before|you\s+(were|have\s+been|'ve\s+been)\s+told|you\s+(know|knew|learned)\s*([.,;:!]|and\b)|(i|we)\s+(said|told\s+you|discussed)))"
+            + @"|\bvergiss\s+alles(\s*([.!;:\n]|$)|,?\s+(und|bisher|vorher|zuvor|davor|gesagte|bisherige|vorherige|obige|was\s+(vorher|bisher|zuvor|oben|ich|wir|man\s+dir))|,\s*(schreib|sag|antworte|gib|zeig|tu|mach|ignorier|du\s+bist|ab\s+jetzt|jetzt|nun))|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
         Rule("rule.new_task", ["task", "instruction", "assignment", "aufgabe", "anweisung", "role", "goal", "objective", "rolle"], 0.7f,
             @"\b(now|from now on|jetzt|nun|ab jetzt)\b[^.!?\n]{0,40}\b(new|neue[nr]?|further|weitere)\s+(tasks?|instructions?|assignments?|aufgaben?|anweisungen?)\b(\s+(follow|folgen))?"
             + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\s*(is|are|will\s+be|:)|\bdeine\s+neue\s+(aufgabe|rolle)\s*(ist|lautet|:)|\bnew\s+instructions?\s*:"),
