@@ -43,14 +43,15 @@ internal sealed class DiscourseFeatures : IDisposable
         "nicht", "eine", "einen", "einer", "dein", "deine", "deinen", "deiner", "sich", "auch", "oder", "aber", "wenn", "noch",
     }.Select(Hash)];
 
-    // Verbs that open a request for a piece of writing or knowledge (the commonest root verbs of instruction-tuning
-    // tasks, e.g. Self-Instruct/Alpaca: write, describe, explain, summarize, translate …), English and German. The
-    // calls to action of ordinary mail (click, reply, download, sign in, call, provide your …) are deliberately absent.
+    // Verbs that open a request for a piece of writing or knowledge (the common root verbs of instruction-tuning
+    // tasks, e.g. Self-Instruct/Alpaca: write, describe, explain, summarize, translate, give, list …), English and German.
+    // The calls to action of ordinary mail (click, reply, download, sign in, call, read, join …) are not in it; some
+    // verbs are both ("Give us a call", "Create your account"), and the combiner weighs the feature against the rest.
     private static readonly HashSet<uint> TaskVerbs = [.. new[]
     {
         "write", "compose", "draft", "describe", "explain", "summarize", "summarise", "translate", "outline", "rewrite",
         "paraphrase", "generate", "elaborate", "develop", "classify", "analyze", "analyse", "define", "discuss", "brainstorm",
-        "construct", "predict", "evaluate",
+        "construct", "predict", "evaluate", "provide", "give", "list", "name", "suggest", "create", "identify", "compare", "calculate", "tell",
         "schreibe", "schreib", "verfasse", "beschreibe", "erkläre", "erklär", "übersetze", "fasse", "formuliere", "erstelle",
         "entwirf", "analysiere", "definiere", "diskutiere",
     }.Select(Hash)];
