@@ -115,8 +115,9 @@ public sealed class InjectionRuleTests
 
     [Theory]
     [InlineData(0.0, 0.0)]
-    [InlineData(0.25, 0.0)]
-    [InlineData(0.6, 0.35)]
+    [InlineData(0.35, 0.0)]
+    [InlineData(0.55, 0.175)]
+    [InlineData(0.75, 0.35)]
     [InlineData(0.9, 0.35)]
     public void RuleWeight_WeakRule_ScaledByClassifierSupport(double classifier, double expected)
     {
