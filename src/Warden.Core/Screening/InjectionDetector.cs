@@ -112,7 +112,8 @@ public sealed class InjectionDetector
     /// question ("Can I ignore the old instructions in the manual?"): an injection commands the model, it does
     /// not ask the writer's own permission. A weak rule (weight below 0.5, one that cannot decide alone) counts
     /// only as far as the classifier agrees: nothing up to a classifier probability of 0.35, its full weight from
-    /// 0.75 (a weak rule and the classifier often see the same words, so this avoids counting them twice), so a weak phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
+    /// 0.75 (a weak rule and the classifier often see the same words; this avoids counting them twice), so a weak
+    /// phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
     /// </summary>
     internal static double RuleWeight(double weight, string text, int index, int length, double classifier)
     {
