@@ -59,7 +59,6 @@ internal sealed class DiscourseFeatures : IDisposable
     private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
 
     // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
-    private static readonly HashSet<uint> Possessives = [.. new[] { "your", "deiner", "deine", "ihrer", "ihre" }.Select(Hash)];
 
     private static readonly HashSet<uint> OutputNouns = [.. new[] { "answer", "answers", "response", "responses", "reply", "replies", "output", "antwort", "ausgabe" }.Select(Hash)];
 
@@ -115,17 +114,18 @@ internal sealed class DiscourseFeatures : IDisposable
         var task = 0f;
         var output = 0f;
         var opening = true;
-        var previous = 0u;
+        var afterPossessive = false;
         var words = new WordReader(segment);
         while (words.Next(out var hash, out var len))
         {
             all++;
-            if (OutputNouns.Contains(hash) && Possessives.Contains(previous))
+            if (afterPossessive && OutputNouns.Contains(hash))
             {
                 output = 1;
             }
 
-            previous = hash;
+            // Constant comparisons, not a set lookup: this runs for every word of the document.
+            afterPossessive = hash == Your || hash == Deiner || hash == Deine || hash == Ihrer || hash == Ihre;
             if (opening && !Openers.Contains(hash))
             {
                 task = TaskVerbs.Contains(hash) ? 1 : 0;
@@ -191,6 +191,8 @@ internal sealed class DiscourseFeatures : IDisposable
 
     private static bool IsSecondPerson(uint hash) =>
         hash == You || hash == Your || hash == Yours || hash == Yourself || hash == Du || hash == Dein || hash == Deine || hash == Dir || hash == Dich;
+
+    private static readonly uint Deiner = Hash("deiner"), Ihrer = Hash("ihrer"), Ihre = Hash("ihre");
 
     private static readonly uint You = Hash("you"), Your = Hash("your"), Yours = Hash("yours"), Yourself = Hash("yourself"),
         Du = Hash("du"), Dein = Hash("dein"), Deine = Hash("deine"), Dir = Hash("dir"), Dich = Hash("dich");
