@@ -7,7 +7,8 @@ using Warden.Screening.Train;
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
 // Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --target-fpr, --combiner-l2.
-// WARDEN_TRAIN_DEBUG=1 also prints per-email scores, flagged benign lines and the top segments of held-out emails.
+// WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
+// WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["data"] = "/work/shared/eval/injection",
