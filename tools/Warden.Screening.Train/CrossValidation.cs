@@ -149,6 +149,7 @@ internal static class CrossValidation
     {
         var all = new List<(double Score, bool Label)>();
         var old = new List<(double Score, bool Label)>();
+        var folds = new List<(double Auc, double RecallAt5)>();
         for (var f = 0; f < Folds; f++)
         {
             var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
@@ -157,6 +158,8 @@ internal static class CrossValidation
             var baseline = test.Select(r => (Baseline(r), r.Label)).ToList();
             all.AddRange(scored);
             old.AddRange(baseline);
+            var v = Metrics.RankingValues(scored);
+            folds.Add((v.Auc, v.RecallAt5));
             if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1")
             {
                 foreach (var n in test.Where(r => !r.Label).OrderByDescending(r => Logit(combiner, r)).Take(4))
@@ -175,6 +178,7 @@ internal static class CrossValidation
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv fold {f}: combiner {Metrics.Ranking(scored)} | max-pooled indirect head {Metrics.Ranking(baseline)}"));
         }
 
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds: combiner auc={folds.Average(x => x.Auc):F3} r@5={folds.Average(x => x.RecallAt5):F3}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv pooled: combiner {Metrics.Ranking(all)} | max-pooled indirect head {Metrics.Ranking(old)}"));
     }
 

@@ -24,7 +24,10 @@ internal sealed class EvalSets
     public List<string> AttackCategoriesTrain { get; } = [];
     public List<string> AttacksHoldout { get; } = [];
 
-    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath, string longDocumentsPath)
+    /// <summary>Ids of the training-only benign lines (<c>benign_trigger_words_extra.jsonl</c>), reported apart in cross-validation.</summary>
+    public HashSet<string> BenignExtraIds { get; } = [];
+
+    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath, string longDocumentsPath, string benignExtraPath, string extraDocumentsPath)
     {
         var s = new EvalSets();
         foreach (var r in ReadJsonl(Path.Combine(dataDir, "deepset_prompt_injections_train.jsonl")))
@@ -48,9 +51,16 @@ internal sealed class EvalSets
         }
 
         // Long documents were written later and are training material only, so the held-out sets stay as they were.
-        foreach (var r in ReadJsonl(longDocumentsPath))
+        foreach (var r in ReadJsonl(longDocumentsPath).Concat(ReadJsonl(extraDocumentsPath)))
         {
             s.DocumentsTrain.Add(r.Text);
+        }
+
+        // Likewise the extra benign trigger-word lines: training only.
+        foreach (var r in ReadJsonl(benignExtraPath))
+        {
+            s.BenignTrain.Add(r);
+            s.BenignExtraIds.Add(r.Id);
         }
 
         var k = 0;

@@ -30,10 +30,11 @@ internal static class HeadTraining
     /// direct material, score the negatives of that quarter. In-sample scores of training negatives are lower than
     /// those of unseen benign text, so a threshold set on them lets too much benign text through.
     /// </summary>
-    public static float OutOfFoldDirectOffset(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr)
+    public static (float Offset, List<(LinearTextModel Direct, TrainingSlice Held)> Folds) OutOfFoldDirect(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr)
     {
         const int folds = 4;
         var logits = new List<double>();
+        var models = new List<(LinearTextModel, TrainingSlice)>();
         for (var f = 0; f < folds; f++)
         {
             var k = f;
@@ -52,10 +53,11 @@ internal static class HeadTraining
             };
             var model = TrainDirect(ml, train, l1, l2, quiet: true);
             logits.AddRange(DirectNegatives(held).Select(t => MaxDirectLogit(model, t)));
+            models.Add((model, held));
         }
 
         var sorted = logits.Order().ToArray();
-        return -(float)sorted[Math.Clamp((int)Math.Ceiling(sorted.Length * (1 - targetFpr)), 0, sorted.Length - 1)];
+        return (-(float)sorted[Math.Clamp((int)Math.Ceiling(sorted.Length * (1 - targetFpr)), 0, sorted.Length - 1)], models);
     }
 
     private static List<string> DirectNegatives(TrainingSlice d) =>

@@ -43,6 +43,13 @@ internal static class Metrics
     /// <summary>AUC, recall at FPR ≤ 5% and recall/FPR at logit 0 of (logit, label) pairs.</summary>
     public static string Ranking(IReadOnlyList<(double Score, bool Label)> scored)
     {
+        var (auc, recallAt5, recall, fpr, pos, neg) = RankingValues(scored);
+        return string.Create(CultureInfo.InvariantCulture, $"auc={auc:F3} r@5={recallAt5:F3} recall={recall:F3} fpr={fpr:F3} ({pos}/{neg})");
+    }
+
+    /// <summary>AUC, recall at FPR ≤ 5%, recall and FPR at logit 0, and the class counts.</summary>
+    public static (double Auc, double RecallAt5, double Recall, double Fpr, int Pos, int Neg) RankingValues(IReadOnlyList<(double Score, bool Label)> scored)
+    {
         var neg = scored.Where(s => !s.Label).Select(s => s.Score).Order().ToArray();
         var pos = scored.Where(s => s.Label).Select(s => s.Score).Order().ToArray();
         double sum = 0;
@@ -55,8 +62,8 @@ internal static class Metrics
         var cut = neg.Length == 0 ? double.NegativeInfinity : neg[neg.Length - 1 - Math.Min(allowed, neg.Length - 1)];
         var t = allowed >= neg.Length ? double.NegativeInfinity : cut;
         var recallAt5 = pos.Count(p => p > t) / (double)Math.Max(1, pos.Length);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"auc={sum / Math.Max(1, pos.Length) / Math.Max(1, neg.Length):F3} r@5={recallAt5:F3} recall={pos.Count(p => p >= 0) / (double)Math.Max(1, pos.Length):F3} fpr={neg.Count(n => n >= 0) / (double)Math.Max(1, neg.Length):F3} ({pos.Length}/{neg.Length})");
+        return (sum / Math.Max(1, pos.Length) / Math.Max(1, neg.Length), recallAt5, pos.Count(p => p >= 0) / (double)Math.Max(1, pos.Length),
+            neg.Count(n => n >= 0) / (double)Math.Max(1, neg.Length), pos.Length, neg.Length);
     }
 
     private static int LowerBound(double[] a, double v)

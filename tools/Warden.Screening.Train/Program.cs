@@ -6,8 +6,9 @@ using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
-// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --model-dir, --eval-dir, --l1, --l2, --target-fpr, --combiner-l2.
-// WARDEN_TRAIN_DEBUG=1 also prints per-email scores, flagged benign lines and the top segments of held-out emails.
+// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --target-fpr, --combiner-l2.
+// WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
+// WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
 {
     ["data"] = "/work/shared/eval/injection",
@@ -15,6 +16,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["benign-docs"] = "tests/data/screening/benign_document_sentences.jsonl",
     ["documents"] = "tests/data/screening/benign_documents.jsonl",
     ["long-documents"] = "tests/data/screening/benign_documents_long.jsonl",
+    ["benign-extra"] = "tests/data/screening/benign_trigger_words_extra.jsonl",
+    ["extra-documents"] = "tests/data/screening/benign_documents_extra.jsonl",
     ["model-dir"] = "src/Warden.Core/Screening/Model",
     ["eval-dir"] = "artifacts/screening-eval",
     ["l1"] = "0.05",
@@ -34,7 +37,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     opts[args[i][2..]] = args[i + 1];
 }
 
-var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"]);
+var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"]);
 Console.WriteLine($"deepset train={sets.DeepsetTrain.Count} holdout={sets.DeepsetHoldout.Count}; benign train={sets.BenignTrain.Count} holdout={sets.BenignHoldout.Count}; "
     + $"benign docs train={sets.BenignDocsTrain.Count} holdout={sets.BenignDocsHoldout.Count}; "
     + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}");
@@ -59,8 +62,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain);
 var (directModel, indirectModel) = HeadTraining.Train(ml, all, l1, l2, targetFpr);
 var inSampleOffset = directModel.Offset;
-directModel = directModel.WithOffset(HeadTraining.OutOfFoldDirectOffset(ml, all, l1, l2, targetFpr));
+var (oofOffset, directFolds) = HeadTraining.OutOfFoldDirect(ml, all, l1, l2, targetFpr);
+directModel = directModel.WithOffset(oofOffset);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct offset: out-of-fold {directModel.Offset:F3} (in-sample would be {inSampleOffset:F3})"));
+BenignCrossValidation.Report(directFolds, oofOffset, indirectModel, combiner, sets.BenignExtraIds);
 var modelDir = opts["model-dir"];
 Directory.CreateDirectory(modelDir);
 Trainer.Save(directModel, Path.Combine(modelDir, LinearTextModel.DirectHead + ".bin"));
@@ -87,6 +92,8 @@ EvalSets.WriteJsonl(Path.Combine(dir, "indirect_mixed_holdout.jsonl"), mixedHold
 var detector = new InjectionDetector(null, directModel, indirectModel, combiner);
 var classifierOnly = new InjectionDetector(new InjectionDetectorOptions { UseRules = false }, directModel, indirectModel, combiner);
 var rulesOnly = new InjectionDetector(new InjectionDetectorOptions { UseClassifier = false }, directModel, indirectModel, combiner);
+// WARDEN_TRAIN_SKIP_HOLDOUT=1 scores the training split only (for tuning runs: the held-out sets stay unseen).
+var skipHoldout = Environment.GetEnvironmentVariable("WARDEN_TRAIN_SKIP_HOLDOUT") == "1";
 foreach (var (name, rows) in new[]
 {
     ("deepset_train", sets.DeepsetTrain), ("deepset_holdout", sets.DeepsetHoldout),
@@ -95,6 +102,11 @@ foreach (var (name, rows) in new[]
     ("benign_all", sets.BenignTrain.Concat(sets.BenignHoldout).ToList()),
 })
 {
+    if (skipHoldout && (name.Contains("hold", StringComparison.Ordinal) || name == "benign_all"))
+    {
+        continue;
+    }
+
     Console.WriteLine($"{name,-18} full: {Metrics.Summary(detector, rows)}");
     Console.WriteLine($"{name,-18} clf : {Metrics.Summary(classifierOnly, rows)}");
     Console.WriteLine($"{name,-18} rule: {Metrics.Summary(rulesOnly, rows)}");

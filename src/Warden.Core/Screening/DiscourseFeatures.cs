@@ -14,8 +14,18 @@ namespace Warden.Core.Screening;
 /// </remarks>
 internal sealed class DiscourseFeatures : IDisposable
 {
-    /// <summary>Number of dense features per segment (see <see cref="Fill"/>).</summary>
-    public const int Count = 8;
+    /// <summary>Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, then two from <see cref="FillNeighbours"/>.</summary>
+    public const int Count = LocalCount + 2;
+
+    /// <summary>Features that depend on the segment and the document only (see <see cref="Fill"/>).</summary>
+    public const int LocalCount = 10;
+
+    // Positions in a combiner input row (indirect logit, direct logit, then the features).
+    private const int RowIndirect = 0;
+    private const int RowQuestion = 2 + 2;
+    private const int RowListedQuestion = 2 + LocalCount;
+    private const int RowNeighbourLogit = 2 + LocalCount + 1;
+    private const float NoNeighbourLogit = -4f;
 
     private const int MaxTable = 1 << 16;
     private const uint FnvOffset = 2166136261;
@@ -32,6 +42,25 @@ internal sealed class DiscourseFeatures : IDisposable
         "sure", "even", "back", "through", "again", "must", "shall", "might", "into", "upon", "onto", "once", "ever", "never",
         "nicht", "eine", "einen", "einer", "dein", "deine", "deinen", "deiner", "sich", "auch", "oder", "aber", "wenn", "noch",
     }.Select(Hash)];
+
+    // Verbs that open a request for a piece of writing or knowledge (the common root verbs of instruction-tuning
+    // tasks, e.g. Self-Instruct/Alpaca: write, describe, explain, summarize, translate, give, list …), English and German.
+    // The calls to action of ordinary mail (click, reply, download, sign in, call, read, join …) are not in it; some
+    // verbs are both ("Give us a call", "Create your account"), and the combiner weighs the feature against the rest.
+    private static readonly HashSet<uint> TaskVerbs = [.. new[]
+    {
+        "write", "compose", "draft", "describe", "explain", "summarize", "summarise", "translate", "outline", "rewrite",
+        "paraphrase", "generate", "elaborate", "develop", "classify", "analyze", "analyse", "define", "discuss", "brainstorm",
+        "construct", "predict", "evaluate", "provide", "give", "list", "name", "suggest", "create", "identify", "compare", "calculate", "tell",
+        "schreibe", "schreib", "verfasse", "beschreibe", "erkläre", "erklär", "übersetze", "fasse", "formuliere", "erstelle",
+        "entwirf", "analysiere", "definiere", "diskutiere",
+    }.Select(Hash)];
+
+    private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
+
+    // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
+
+    private static readonly HashSet<uint> OutputNouns = [.. new[] { "answer", "answers", "response", "responses", "reply", "replies", "output", "antwort", "ausgabe" }.Select(Hash)];
 
     private readonly byte[] _table;
     private readonly int _mask;
@@ -74,15 +103,35 @@ internal sealed class DiscourseFeatures : IDisposable
     /// Writes the features of segment <paramref name="index"/> of <paramref name="segmentCount"/>:
     /// [0] share of content words that occur nowhere else in the document (smoothed), [1] second-person words per
     /// word (×5, capped at 1), [2] ends with a question mark, [3] first segment, [4] last segment,
-    /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier).
+    /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier),
+    /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
+    /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
+    /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>).
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
         int content = 0, novel = 0, all = 0, second = 0;
+        var task = 0f;
+        var output = 0f;
+        var opening = true;
+        var afterPossessive = false;
         var words = new WordReader(segment);
         while (words.Next(out var hash, out var len))
         {
             all++;
+            if (afterPossessive && OutputNouns.Contains(hash))
+            {
+                output = 1;
+            }
+
+            // Constant comparisons, not a set lookup: this runs for every word of the document.
+            afterPossessive = hash == Your || hash == Deiner || hash == Deine || hash == Ihrer || hash == Ihre;
+            if (opening && !Openers.Contains(hash))
+            {
+                task = TaskVerbs.Contains(hash) ? 1 : 0;
+                opening = false;
+            }
+
             if (IsSecondPerson(hash))
             {
                 second++;
@@ -110,6 +159,30 @@ internal sealed class DiscourseFeatures : IDisposable
         features[5] = novelty * question;
         features[6] = novelty * you;
         features[7] = 1 / MathF.Sqrt(all + 1);
+        features[8] = task;
+        features[9] = output;
+        features[LocalCount..].Clear();
+    }
+
+    /// <summary>
+    /// Completes a combiner input row with its neighbours (the rows of the segments before and after it; empty at the
+    /// document's ends): [10] the segment is a question next to another question (a list of questions in a homework email,
+    /// a survey or an FAQ, not one planted question), [11] the higher indirect n-gram logit of its neighbours, clamped to
+    /// ±4 (−4 without neighbours): an injected instruction stands out from the sentences around it, imperative
+    /// marketing copy or a list of steps does not.
+    /// </summary>
+    public static void FillNeighbours(Span<float> row, ReadOnlySpan<float> previous, ReadOnlySpan<float> next)
+    {
+        var neighbourQuestion = previous.IsEmpty ? 0f : previous[RowQuestion];
+        var neighbourLogit = previous.IsEmpty ? NoNeighbourLogit : previous[RowIndirect];
+        if (!next.IsEmpty)
+        {
+            neighbourQuestion = MathF.Max(neighbourQuestion, next[RowQuestion]);
+            neighbourLogit = MathF.Max(neighbourLogit, next[RowIndirect]);
+        }
+
+        row[RowListedQuestion] = row[RowQuestion] * neighbourQuestion;
+        row[RowNeighbourLogit] = Math.Clamp(neighbourLogit, NoNeighbourLogit, -NoNeighbourLogit);
     }
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_table);
@@ -118,6 +191,8 @@ internal sealed class DiscourseFeatures : IDisposable
 
     private static bool IsSecondPerson(uint hash) =>
         hash == You || hash == Your || hash == Yours || hash == Yourself || hash == Du || hash == Dein || hash == Deine || hash == Dir || hash == Dich;
+
+    private static readonly uint Deiner = Hash("deiner"), Ihrer = Hash("ihrer"), Ihre = Hash("ihre");
 
     private static readonly uint You = Hash("you"), Your = Hash("your"), Yours = Hash("yours"), Yourself = Hash("yourself"),
         Du = Hash("du"), Dein = Hash("dein"), Deine = Hash("deine"), Dir = Hash("dir"), Dich = Hash("dich");

@@ -15,8 +15,8 @@ internal sealed class DocumentCombiner
     /// <summary>File magic: "WSDC".</summary>
     public const uint Magic = 0x43445357;
 
-    /// <summary>Format version.</summary>
-    public const int Version = 1;
+    /// <summary>Format version (2: ten discourse features, with the two neighbour features).</summary>
+    public const int Version = 2;
 
     /// <summary>Embedded resource name of the shipped combiner.</summary>
     public const string Head = "injection-document";

@@ -9,6 +9,8 @@ namespace Warden.Core.Screening;
 public sealed class InjectionDetector
 {
     private const int WholeTextLimit = 2000;
+    private const double WeakRuleFrom = 0.35;
+    private const double WeakRuleFull = 0.75;
     private const int DocumentMinChars = 180;
     private const int DocumentRampChars = 120;
 
@@ -109,8 +111,9 @@ public sealed class InjectionDetector
     /// 'ignore previous instructions'"), not a use, and counts half; so does a match inside a first-person
     /// question ("Can I ignore the old instructions in the manual?"): an injection commands the model, it does
     /// not ask the writer's own permission. A weak rule (weight below 0.5, one that cannot decide alone) counts
-    /// only as far as the classifier agrees: nothing up to a classifier probability of 0.25, its full weight from
-    /// 0.6, so a weak phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
+    /// only as far as the classifier agrees: nothing up to a classifier probability of 0.35, its full weight from
+    /// 0.75 (a weak rule and the classifier often see the same words; this avoids counting them twice), so a weak
+    /// phrase ("in your answer", "pretend to be") does not tip an ordinary question over the threshold.
     /// </summary>
     internal static double RuleWeight(double weight, string text, int index, int length, double classifier)
     {
@@ -124,7 +127,7 @@ public sealed class InjectionDetector
             weight *= 0.5;
         }
 
-        return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - 0.25) / 0.35, 0, 1);
+        return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - WeakRuleFrom) / (WeakRuleFull - WeakRuleFrom), 0, 1);
     }
 
     private static bool IsQuoted(string text, int index, int length)
@@ -201,22 +204,28 @@ public sealed class InjectionDetector
 
         var gate = Math.Clamp((text.Length - DocumentMinChars) / (double)DocumentRampChars, 0, 1);
         using var discourse = gate > 0 ? DiscourseFeatures.Analyze(text) : null;
-        Span<float> inputs = stackalloc float[DocumentCombiner.SegmentInputs];
-        float top1 = float.NegativeInfinity, top2 = float.NegativeInfinity, sum = 0;
-        int top1At = 0, top1Len = 0;
+
+        // Combiner input rows of the previous, current and next segment (a segment's row is completed once its
+        // successor's n-gram logit is known: one pass, no per-segment storage).
+        const int n = DocumentCombiner.SegmentInputs;
+        Span<float> rows = stackalloc float[3 * n];
+        var state = new TopSegments();
         for (var i = 0; i < segments.Count; i++)
         {
             var (s, l) = segments[i];
             var seg = text.AsSpan(s, l);
-            float ld, g = float.NegativeInfinity;
+            float ld;
             if (discourse is not null)
             {
                 (ld, var li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
-                inputs[0] = li;
-                inputs[1] = ld;
-                discourse.Fill(seg, i, segments.Count, inputs[2..]);
-                g = _combiner.SegmentLogit(inputs);
-                sum += g;
+                var row = rows.Slice((i % 3) * n, n);
+                row[0] = li;
+                row[1] = ld;
+                discourse.Fill(seg, i, segments.Count, row[2..]);
+                if (i > 0)
+                {
+                    Complete(ref state, rows, i - 1, row, segments);
+                }
             }
             else
             {
@@ -230,17 +239,14 @@ public sealed class InjectionDetector
                 offset = s;
                 length = l;
             }
-
-            if (g > top1)
-            {
-                (top2, top1, top1At, top1Len) = (top1, g, s, l);
-            }
-            else if (g > top2)
-            {
-                top2 = g;
-            }
         }
 
+        if (discourse is not null && segments.Count > 0)
+        {
+            Complete(ref state, rows, segments.Count - 1, [], segments);
+        }
+
+        var (top1, top2, sum, top1At, top1Len) = (state.Top1, state.Top2, state.Sum, state.Top1At, state.Top1Len);
         if (discourse is not null)
         {
             var pi = gate * LinearTextModel.Sigmoid(_combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count) + _combiner.Offset);
@@ -253,6 +259,33 @@ public sealed class InjectionDetector
         }
 
         return best;
+    }
+
+    /// <summary>Completes segment <paramref name="j"/>'s row with its neighbours and folds its combiner logit into <paramref name="state"/>.</summary>
+    private void Complete(ref TopSegments state, Span<float> rows, int j, ReadOnlySpan<float> next, List<(int Start, int Length)> segments)
+    {
+        const int n = DocumentCombiner.SegmentInputs;
+        var row = rows.Slice((j % 3) * n, n);
+        DiscourseFeatures.FillNeighbours(row, j > 0 ? rows.Slice(((j - 1) % 3) * n, n) : [], next);
+        var g = _combiner.SegmentLogit(row);
+        state.Sum += g;
+        if (g > state.Top1)
+        {
+            (state.Top2, state.Top1, state.Top1At, state.Top1Len) = (state.Top1, g, segments[j].Start, segments[j].Length);
+        }
+        else if (g > state.Top2)
+        {
+            state.Top2 = g;
+        }
+    }
+
+    private struct TopSegments()
+    {
+        public float Top1 = float.NegativeInfinity;
+        public float Top2 = float.NegativeInfinity;
+        public float Sum;
+        public int Top1At;
+        public int Top1Len;
     }
 
     /// <summary>The combiner inputs of every segment of <paramref name="text"/> (training and diagnostics).</summary>
@@ -270,6 +303,11 @@ public sealed class InjectionDetector
             x[1] = direct.Logit(seg);
             discourse.Fill(seg, i, segments.Count, x.AsSpan(2));
             rows.Add(x);
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            DiscourseFeatures.FillNeighbours(rows[i], i > 0 ? rows[i - 1] : [], i + 1 < rows.Count ? rows[i + 1] : []);
         }
 
         return rows;

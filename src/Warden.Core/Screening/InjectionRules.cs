@@ -21,7 +21,8 @@ internal static class InjectionRules
             + @"|\b(ignore|disregard|forget)\s+(all\s+|everything\s+)?(that\s+|what\s+)?(was\s+)?(said|written|told|stated|mentioned)?\s*(before|above|previously|so far)\b"
             + @"|\b(ignorier(e|en|t)?|vergiss|vergessen\s+sie|missachte|übergehe)\s+(\w+\s+){0,3}(anweisungen|instruktionen|befehle|aufgaben|vorgaben|regeln|informationen)\b"),
         Rule("rule.forget_everything", ["forget", "ignor", "disregard", "vergiss", "scratch"], 0.4f,
-            @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))\b|\bvergiss\s+alles\b|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
+            @"\b(forget|ignore|disregard)\s+(about\s+)?(everything|all\s+(of\s+)?(that|this|the\s+above))(\s*([.,;:!\n]|$)|\s+(and|above|before|else|so\s+far|previously|from\s+before|you\s+(were|have\s+been|'ve\s+been)\s+told|you\s+(know|knew|learned)\s*([.,;:!]|and\b)|(i|we)\s+(said|told\s+you|discussed)))"
+            + @"|\bvergiss\s+alles(\s*([.!;:\n]|$)|,?\s+(und|bisher|vorher|zuvor|davor|gesagte|bisherige|vorherige|obige|was\s+(vorher|bisher|zuvor|oben|ich|wir|man\s+dir))|,\s*(schreib|sag|antworte|gib|zeig|tu|mach|ignorier|du\s+bist|ab\s+jetzt|jetzt|nun))|\bstart\s+(over|from\s+scratch)\s+with\s+a\s+new\s+task\b"),
         Rule("rule.new_task", ["task", "instruction", "assignment", "aufgabe", "anweisung", "role", "goal", "objective", "rolle"], 0.7f,
             @"\b(now|from now on|jetzt|nun|ab jetzt)\b[^.!?\n]{0,40}\b(new|neue[nr]?|further|weitere)\s+(tasks?|instructions?|assignments?|aufgaben?|anweisungen?)\b(\s+(follow|folgen))?"
             + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\s*(is|are|will\s+be|:)|\bdeine\s+neue\s+(aufgabe|rolle)\s*(ist|lautet|:)|\bnew\s+instructions?\s*:"),
@@ -43,7 +44,7 @@ internal static class InjectionRules
             @"\b(send|forward|e-?mail|post|upload|transmit|exfiltrate|leak)\s+[^.!?\n]{0,60}\s+to\s+([\w.+-]+@[\w-]+\.[a-z]{2,}|https?://)"
             + @"|\b(append|add|encode|include|embed|put)\b[^.!?\n]{0,60}\b(to|in|into)\s+(the\s+|a\s+|this\s+)?(url|link|image\s+url|query\s+string|markdown\s+image)\b"
             + @"|\b(include|attach|append)\s+(the\s+|all\s+|any\s+)?(conversation|chat\s+history|previous\s+messages|user'?s\s+(data|emails?|password|files))\b"
-            + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@"),
+            + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@[\w-]+\.[a-z]{2,}"),
         Rule("rule.call_tool", ["tool", "function", "plugin"], 0.5f,
             @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?[\w-]{1,30}\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+[\w-]{1,30}\s+tool\s+to\b"),
         Rule("rule.addressed_to_ai", ["note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn"], 0.7f,
@@ -58,7 +59,7 @@ internal static class InjectionRules
             @"\b(in|into|throughout|within)\s+your\s+(response|reply|answer|output)s?\b|\b(modify|augment|enhance|rewrite|format|end|begin|start|conclude|prefix|structure|render|deliver|present|phrase|encode|translate)\s+(all\s+)?your\s+(response|reply|answer|output|message)s?\b"
             + @"|\bin\s+deiner\s+antwort\b|\bantworte\s+(nur|ausschließlich|immer)\b"),
         Rule("rule.urgent_imperative", ["urgent", "important", "attention", "achtung", "wichtig", "dringend", "stop", "must", "have", "to", "musst"], 0.5f,
-            @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*(you\s+must|you\s+have\s+to|immediately|now|do\s+not|don't|ignore|forget|du\s+musst|sofort|vergiss)"
+            @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*(you\s+must|you\s+have\s+to|immediately|now|(do\s+not|don't)\s+(tell|inform|mention|reveal|follow|obey|summari[sz]e|respond)|ignore|forget|du\s+musst|sofort|vergiss)"
             + @"|\b(you\s+must|you\s+have\s+to|du\s+musst)\s+(now\s+|immediately\s+|jetzt\s+|sofort\s+)?((ignore|forget|disregard)\s+(all|your|any|every|previous|prior|the\s+(previous|above|prior))|obey|comply\s+with\s+(these|the\s+following)|alle\s+\w+\s+(ignorieren|vergessen))\b"),
         Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschr", "zensur"], 0.5f,
             @"\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)\s+(apply|whatsoever|at\s+all)\b|\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
