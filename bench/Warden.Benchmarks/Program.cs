@@ -41,4 +41,10 @@ if (args is ["audit-cpu", ..])
     return;
 }
 
+if (args is ["audit-tail", ..])
+{
+    await AuditTailProbe.RunAsync(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
