@@ -11,17 +11,22 @@ namespace Warden.Core.Audit;
 /// JSON) and commits the whole batch in ONE store transaction. Each caller is released only after its
 /// batch is durable; if the store fails, every caller in the batch gets <see cref="AuditUnavailableException"/>
 /// (fail closed).
-/// <para>The writer runs on its own thread and sleeps on an event that the first append after it went idle sets, so
-/// its wake-up never waits in the thread pool's queue behind request work; callers' continuations always run on the
-/// thread pool, never on the writer. Work that acknowledges nobody stays out of the acknowledging transaction: a due
-/// checkpoint is signed after the batch's callers were released and stored by the next transaction (or by one of its
-/// own as soon as no caller waits); a store's deferred bookkeeping (<see cref="IAuditDeferredWork"/>) likewise. A crash
-/// in between loses only that checkpoint, which is signed again (records are never ahead of nothing: a checkpoint is
-/// always stored with or after the record it names).</para>
+/// <para>Who commits: with a store that commits inline (SQLite, <see cref="AuditDurability.Process"/>: no fsync per commit)
+/// an appending caller that finds nobody committing commits its own batch on its own thread and returns already
+/// acknowledged — no other thread is woken, no continuation is scheduled. Otherwise (PostgreSQL, <c>PowerLoss</c>, a
+/// commit already running, sinks configured) the writer thread commits: it sleeps on an event that the first append
+/// after it went idle sets, so its wake-up never waits in the thread pool's queue behind request work, and callers'
+/// continuations always run on the thread pool, never on the writer. Completions are pooled value-task sources: an
+/// append allocates nothing of its own.</para>
+/// <para>Work that acknowledges nobody stays out of the acknowledging transaction: a due checkpoint is signed by the
+/// writer thread after the batch's callers were released and stored by the next transaction (by one of its own as
+/// soon as no caller waits); a store's deferred bookkeeping (<see cref="IAuditDeferredWork"/>) likewise. A crash in
+/// between loses only that checkpoint, which is signed again later; a checkpoint is always stored with or after the
+/// record it names, so the trail verifies after a crash at any point.</para>
 /// <para><see cref="EnqueueAsync"/> queues an event in the same order without a waiter (no completion to hand back,
 /// no thread-pool hop back to a caller); a failure to write it goes to the caller's handler.</para>
 /// </summary>
-public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
+public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
 {
     private const int MaxConflictRetries = 5;
 
@@ -42,10 +47,17 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head; // writer thread only
-    private AuditCheckpointRow? _pendingCheckpoint; // signed, not yet stored; writer thread only
+    private readonly Queue<DueCheckpoint> _due = new(); // due, not yet signed; leader only
+    private readonly Queue<AuditCheckpointRow> _signed = new(); // signed, not yet stored; leader only
+    private long _checkpointSequence; // the last checkpoint stored, signed or due
+    private long _checkpointAtTicks; // ...and when it was taken (0: none yet)
+    private long _timerBasisTicks; // the basis the writer's checkpoint timer was last armed for
     private bool _deferredFailed; // writer thread only: do not retry deferred work before the next good batch
+    private readonly List<AuditPending> _batch; // the leader's only
+    private readonly bool _inline;
     private long _batches;
     private int _idle;
+    private int _leader;
     private int _disposed;
 
     public HashChainAuditTrail(IAuditStore store, AuditSigningKey signingKey, TimeProvider time, AuditTrailOptions options, IEnumerable<IAuditRecordSink>? sinks = null, IMeterFactory? meterFactory = null)
@@ -62,6 +74,9 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
 
         _store = store;
         _deferredStore = store as IAuditDeferredWork;
+        _batch = new List<AuditPending>(options.MaxBatchSize);
+        // Sinks run on the writer thread only (an export must not carry a request's trace or logging scope).
+        _inline = _deferredStore is { CommitsInline: true } && (sinks is null || !sinks.Any());
         _signingKey = signingKey;
         _time = time;
         _options = options;
@@ -88,7 +103,15 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         var pending = _pool.Rent(auditEvent, null);
         if (_queue.Writer.TryWrite(pending))
         {
-            Wake();
+            if (_inline && TryLead())
+            {
+                LeadOneBatch(); // usually completes this caller's own event: no thread switch at all
+            }
+            else
+            {
+                Wake();
+            }
+
             return pending.AsValueTask(cancellationToken);
         }
 
@@ -176,304 +199,6 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             _sha256.Dispose();
             _encoder.Dispose();
             _metrics.Dispose();
-        }
-    }
-
-    private void WriteLoop()
-    {
-        try
-        {
-            var batch = new List<AuditPending>(_options.MaxBatchSize);
-            var reader = _queue.Reader;
-            while (true)
-            {
-                batch.Clear();
-                while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var p))
-                {
-                    batch.Add(p);
-                }
-
-                if (batch.Count > 0)
-                {
-                    Commit(batch);
-                    continue;
-                }
-
-                // Idle: nobody waits, so this is the moment for work that acknowledges no caller.
-                if (HasDeferredWork)
-                {
-                    WriteDeferred();
-                    continue;
-                }
-
-                if (reader.Completion.IsCompleted)
-                {
-                    break;
-                }
-
-                if (CheckpointWait() is { } wait && wait <= TimeSpan.Zero)
-                {
-                    TryTimedCheckpoint(force: false);
-                    continue;
-                }
-
-                Sleep(reader);
-            }
-
-            if (HasDeferredWork)
-            {
-                WriteDeferred();
-            }
-
-            TryTimedCheckpoint(force: true);
-        }
-        finally
-        {
-            _writerDone.TrySetResult();
-        }
-    }
-
-    private bool HasDeferredWork => !_deferredFailed && (_pendingCheckpoint is not null || _deferredStore is { HasDeferredWork: true });
-
-    private void Sleep(ChannelReader<AuditPending> reader)
-    {
-        _wake.Reset();
-        Interlocked.Exchange(ref _idle, 1);
-        if (reader.TryPeek(out _) || reader.Completion.IsCompleted)
-        {
-            Volatile.Write(ref _idle, 0);
-            return;
-        }
-
-        if (CheckpointWait() is { } wait)
-        {
-            _checkpointTimer.Change(wait, Timeout.InfiniteTimeSpan); // sets _wake when a timed checkpoint is due
-        }
-
-        _wake.Wait();
-        Volatile.Write(ref _idle, 0);
-    }
-
-    /// <summary>How long until a time-based checkpoint is due (≤ 0: now), or null when nothing is unsigned.</summary>
-    private TimeSpan? CheckpointWait()
-    {
-        if (_head is not { } head || head.Sequence == head.CheckpointSequence)
-        {
-            return null;
-        }
-
-        return (head.CheckpointTimestamp ?? _startedAt) + _options.CheckpointInterval - _time.GetUtcNow();
-    }
-
-    private void Commit(List<AuditPending> batch)
-    {
-        var start = Stopwatch.GetTimestamp();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                _head ??= _store.ReadHeadAsync(CancellationToken.None).GetAwaiter().GetResult();
-                var head = _head;
-                var records = Chain(head, batch);
-                var chained = Stopwatch.GetTimestamp();
-                var checkpoint = _pendingCheckpoint; // signed after an earlier batch: rides along, never signed here
-                _store.AppendAsync(records, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
-                var stored = Stopwatch.GetTimestamp();
-                var last = records[^1];
-                _head = new AuditChainHead(last.Sequence, last.Hash,
-                    checkpoint?.Sequence ?? head.CheckpointSequence,
-                    checkpoint?.Timestamp ?? head.CheckpointTimestamp);
-                _pendingCheckpoint = null;
-                _deferredFailed = false;
-                Interlocked.Increment(ref _batches);
-                var queuedAt = batch[0].QueuedAt;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Complete(records[i].Sequence);
-                }
-
-                _metrics.Batch(batch.Count, queuedAt, start, chained, stored, Stopwatch.GetTimestamp());
-                Publish(records);
-                SignIfDue();
-                return;
-            }
-            catch (AuditConflictException) when (attempt < MaxConflictRetries)
-            {
-                Reset(); // Another writer appended: re-read the head and re-chain.
-            }
-#pragma warning disable CA1031 // Any store failure must reach every waiting caller, never kill the writer.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                Reset(); // The transaction may or may not have landed: re-read before the next batch.
-                var failure = new AuditUnavailableException("the audit trail could not be written", ex);
-                foreach (var p in batch)
-                {
-                    p.Fail(failure);
-                }
-
-                return;
-            }
-        }
-    }
-
-    // The head is unknown: a signed-but-unstored checkpoint may name a chain another writer has since extended
-    // (its prevSeq could be stale), so it is dropped and signed again once due.
-    private void Reset()
-    {
-        _head = null;
-        _pendingCheckpoint = null;
-    }
-
-    /// <summary>After the callers were released: sign the head when a checkpoint is due (stored by the next transaction).</summary>
-    private void SignIfDue()
-    {
-        if (_pendingCheckpoint is not null || _head is not { } head || head.Sequence == head.CheckpointSequence)
-        {
-            return;
-        }
-
-        var now = _time.GetUtcNow();
-        if (head.Sequence - head.CheckpointSequence >= _options.CheckpointEveryRecords
-            || now - (head.CheckpointTimestamp ?? _startedAt) >= _options.CheckpointInterval)
-        {
-            var start = Stopwatch.GetTimestamp();
-            _pendingCheckpoint = Sign(head.Sequence, head.Hash, head.CheckpointSequence, now);
-            _metrics.Sign(start);
-        }
-    }
-
-    /// <summary>A transaction of deferred work only (the pending checkpoint, the store's own), while no caller waits.</summary>
-    private void WriteDeferred()
-    {
-        var start = Stopwatch.GetTimestamp();
-        var checkpoint = _pendingCheckpoint;
-        try
-        {
-            _store.AppendAsync([], checkpoint, CancellationToken.None).GetAwaiter().GetResult();
-            if (checkpoint is not null && _head is { } head)
-            {
-                _head = head with { CheckpointSequence = checkpoint.Sequence, CheckpointTimestamp = checkpoint.Timestamp };
-            }
-
-            _pendingCheckpoint = null;
-            _metrics.DeferredWrite(start);
-        }
-#pragma warning disable CA1031 // Retried with the next batch; it must not stop the writer.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            Reset();
-            _deferredFailed = true;
-        }
-    }
-
-    private List<AuditRecordToStore> Chain(AuditChainHead head, List<AuditPending> batch)
-    {
-        var records = new List<AuditRecordToStore>(batch.Count);
-        var seq = head.Sequence;
-        var prev = head.Hash;
-        var ts = _time.GetUtcNow();
-        var formatted = AuditCanonicalJson.FormatTimestamp(ts);
-        foreach (var p in batch)
-        {
-            seq++;
-            var body = _encoder.Encode(seq, formatted, prev, p.Event);
-            _sha256.AppendData(body);
-            var hash = _sha256.GetHashAndReset();
-            records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
-            prev = hash;
-        }
-
-        return records;
-    }
-
-    private AuditCheckpointRow Sign(long sequence, byte[] headHash, long previousCheckpoint, DateTimeOffset now)
-    {
-        var body = AuditCanonicalJson.Encode(new AuditCheckpoint
-        {
-            KeyId = _signingKey.KeyId,
-            Sequence = sequence,
-            Head = Convert.ToHexStringLower(headHash),
-            PreviousCheckpointSequence = previousCheckpoint,
-            Timestamp = AuditCanonicalJson.FormatTimestamp(now),
-        });
-        return new AuditCheckpointRow(sequence, now, body, _signingKey.Sign(body));
-    }
-
-    private void TryTimedCheckpoint(bool force)
-    {
-        try
-        {
-            if (_head is not { } head || head.Sequence == head.CheckpointSequence)
-            {
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            if (!force && now - (head.CheckpointTimestamp ?? _startedAt) < _options.CheckpointInterval)
-            {
-                return;
-            }
-
-            var checkpoint = Sign(head.Sequence, head.Hash, head.CheckpointSequence, now);
-            _store.AppendAsync([], checkpoint, CancellationToken.None).GetAwaiter().GetResult();
-            _head = head with { CheckpointSequence = checkpoint.Sequence, CheckpointTimestamp = now };
-        }
-#pragma warning disable CA1031 // A missed timed checkpoint is retried on the next batch; it must not stop the writer.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            Reset();
-        }
-    }
-
-    private void Publish(List<AuditRecordToStore> records)
-    {
-        foreach (var sink in _sinks)
-        {
-            try
-            {
-                sink.OnCommitted(records);
-            }
-#pragma warning disable CA1031 // Export is best effort; the record is already durable.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
-
-    /// <summary>Recycled <see cref="AuditPending"/> objects (at most the queue's capacity are kept).</summary>
-    internal sealed class PendingPool(int capacity, AuditTrailMetrics metrics)
-    {
-        private readonly Stack<AuditPending> _free = new();
-        private readonly Lock _lock = new();
-
-        public AuditTrailMetrics Metrics { get; } = metrics;
-
-        public AuditPending Rent(AuditEvent auditEvent, Action<AuditEvent, Exception>? onFailure)
-        {
-            AuditPending? pending;
-            lock (_lock)
-            {
-                _free.TryPop(out pending);
-            }
-
-            pending ??= new AuditPending(this);
-            pending.Init(auditEvent, onFailure, Stopwatch.GetTimestamp());
-            return pending;
-        }
-
-        public void Return(AuditPending pending)
-        {
-            lock (_lock)
-            {
-                if (_free.Count < capacity)
-                {
-                    _free.Push(pending);
-                }
-            }
         }
     }
 }

@@ -9,4 +9,10 @@ internal interface IAuditDeferredWork
 {
     /// <summary>True while work waits for the next transaction.</summary>
     bool HasDeferredWork { get; }
+
+    /// <summary>
+    /// True when <see cref="IAuditStore.AppendAsync"/> completes synchronously and quickly (SQLite without an fsync per
+    /// commit): an appending caller may then commit its own batch on its own thread instead of waking the writer's.
+    /// </summary>
+    bool CommitsInline { get; }
 }

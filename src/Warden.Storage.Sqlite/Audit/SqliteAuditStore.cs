@@ -44,6 +44,9 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
     /// <summary>A completed block's filter waits for the next transaction (read by the trail's writer only).</summary>
     bool IAuditDeferredWork.HasDeferredWork => _statements?.Blocks.HasPending == true;
 
+    /// <summary>No fsync per commit: the trail lets a caller commit its own batch.</summary>
+    bool IAuditDeferredWork.CommitsInline => Durability == AuditDurability.Process;
+
     /// <summary>The background WAL checkpointer, once the writer opened (tests).</summary>
     internal SqliteWalCheckpointer? WalCheckpointer => _checkpointer;
 
