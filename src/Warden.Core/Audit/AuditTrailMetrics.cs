@@ -6,7 +6,7 @@ namespace Warden.Core.Audit;
 /// <summary>
 /// Where an append's time goes (meter <c>Warden.Audit</c>): the caller's wait from the call to the moment it runs again
 /// (<c>warden.audit.append.wait</c>) and, per group commit, each step of the writer (<c>warden.audit.batch.duration</c>,
-/// tag <c>phase</c>: <c>wakeup</c> = oldest event queued → writer starts the batch, <c>chain</c>, <c>store</c> = the store's
+/// tag <c>phase</c>: <c>wakeup</c> = oldest awaited event queued → its batch starts (≈ 0 when the caller commits it itself), <c>chain</c>, <c>store</c> = the store's
 /// transaction, <c>release</c> = completing the callers, <c>sign</c> = a checkpoint signed after the callers were
 /// released, <c>deferred</c> = a transaction of deferred work only, written while no caller waited). No event content.
 /// </summary>
@@ -49,7 +49,11 @@ internal sealed class AuditTrailMetrics : IDisposable
         }
 
         _batchSize.Record(size);
-        _batch.Record(Seconds(queuedAt, start), Wakeup);
+        if (queuedAt != 0)
+        {
+            _batch.Record(Seconds(queuedAt, start), Wakeup);
+        }
+
         _batch.Record(Seconds(start, chained), ChainTag);
         _batch.Record(Seconds(chained, stored), StoreTag);
         _batch.Record(Seconds(stored, released), Release);

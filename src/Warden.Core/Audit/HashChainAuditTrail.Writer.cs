@@ -26,12 +26,31 @@ public sealed partial class HashChainAuditTrail
         }
         finally
         {
-            var more = HasDeferredWork || TimerStale(); // read while leading: the writer thread does it, off every caller's path
+            // Read while leading: the writer thread does it, off every caller's path. Queued events nobody waits for
+            // (gateway.response) are left to the flush timer or the next leader.
+            var more = HasDeferredWork || TimerStale();
             Interlocked.Exchange(ref _leader, 0);
-            if (more || _queue.Reader.TryPeek(out _) || _queue.Reader.Completion.IsCompleted)
+            if (more || Volatile.Read(ref _urgent) == 1 || _queue.Reader.Completion.IsCompleted)
             {
                 _wake.Set();
             }
+        }
+    }
+
+    /// <summary>
+    /// How long the oldest queued event may still wait (≤ 0: flush now), or null when the queue is empty. Events nobody
+    /// waits for ride along with the next caller's commit for up to <see cref="AuditTrailOptions.EnqueuedFlushDelay"/>,
+    /// so the writer thread rarely commits while a request wants to.
+    /// </summary>
+    private TimeSpan? FlushWait(System.Threading.Channels.ChannelReader<AuditPending> reader) =>
+        reader.TryPeek(out var first) ? _options.EnqueuedFlushDelay - Stopwatch.GetElapsedTime(first.QueuedAt) : null;
+
+    /// <summary>Wakes the writer when the oldest queued event nobody waits for is due (one timer armed at a time).</summary>
+    private void ArmFlush(TimeSpan after)
+    {
+        if (Volatile.Read(ref _flushArmed) == 0 && Interlocked.Exchange(ref _flushArmed, 1) == 0)
+        {
+            _flushTimer.Change(after, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -63,9 +82,11 @@ public sealed partial class HashChainAuditTrail
                 _wake.Reset();
                 Interlocked.Exchange(ref _idle, 1);
                 var due = CheckpointWait(); // read only by the leader, so racy here: a stale value costs one extra wake-up
-                if ((reader.TryPeek(out _) || HasDeferredWork || due <= TimeSpan.Zero || reader.Completion.IsCompleted) && TryLead())
+                var flush = FlushWait(reader);
+                if ((Volatile.Read(ref _urgent) == 1 || flush <= TimeSpan.Zero || HasDeferredWork || due <= TimeSpan.Zero || reader.Completion.IsCompleted) && TryLead())
                 {
                     Volatile.Write(ref _idle, 0);
+                    Volatile.Write(ref _urgent, 0); // cleared while leading: what was queued before is drained below
                     try
                     {
                         LeadUntilIdle();
@@ -83,7 +104,12 @@ public sealed partial class HashChainAuditTrail
                     continue;
                 }
 
-                // Nothing to do, or a caller leads (it sets _wake when it leaves work behind).
+                // Nothing to do yet, or a caller leads (it sets _wake when it leaves work behind).
+                if (flush is { } f)
+                {
+                    ArmFlush(f > TimeSpan.Zero ? f : TimeSpan.FromMilliseconds(1)); // due but a caller leads: look again soon
+                }
+
                 if (due is { } wait && wait > TimeSpan.Zero)
                 {
                     Volatile.Write(ref _timerBasisTicks, CheckpointBasisTicks);
@@ -218,9 +244,14 @@ public sealed partial class HashChainAuditTrail
                 _deferredFailed = false;
                 NoteCheckpointIfDue(_head, force: false);
                 Interlocked.Increment(ref _batches);
-                var queuedAt = batch[0].QueuedAt;
+                var queuedAt = 0L; // the oldest awaited event's: the wait for a writer (events nobody awaits wait on purpose)
                 for (var i = 0; i < batch.Count; i++)
                 {
+                    if (queuedAt == 0 && batch[i].Awaited)
+                    {
+                        queuedAt = batch[i].QueuedAt;
+                    }
+
                     batch[i].Complete(records[i].Sequence);
                 }
 

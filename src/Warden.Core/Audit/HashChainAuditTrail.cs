@@ -43,6 +43,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ManualResetEventSlim _wake = new(false, 0);
     private readonly ITimer _checkpointTimer;
+    private readonly ITimer _flushTimer; // real time: a latency bound, not a business time
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer thread only
     private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
@@ -57,6 +58,8 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly bool _inline;
     private long _batches;
     private int _idle;
+    private int _urgent; // a caller waits on the writer thread
+    private int _flushArmed;
     private int _leader;
     private int _disposed;
 
@@ -90,6 +93,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _checkpointTimer = time.CreateTimer(static s => ((HashChainAuditTrail)s!)._wake.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _flushTimer = TimeProvider.System.CreateTimer(static s => ((HashChainAuditTrail)s!).OnFlushTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "warden-audit-writer" };
         _writer.Start();
     }
@@ -109,6 +113,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             }
             else
             {
+                Volatile.Write(ref _urgent, 1);
                 Wake();
             }
 
@@ -126,7 +131,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         var pending = _pool.Rent(auditEvent, onFailure);
         if (_queue.Writer.TryWrite(pending))
         {
-            Wake();
+            Queued();
             return ValueTask.CompletedTask;
         }
 
@@ -165,7 +170,42 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             throw new AuditUnavailableException("the audit trail is shut down", ex);
         }
 
-        Wake();
+        if (pending.Awaited)
+        {
+            Volatile.Write(ref _urgent, 1);
+            Wake();
+        }
+        else
+        {
+            Queued();
+        }
+    }
+
+    // An event nobody waits for: committed by the next leader, or by the writer thread after EnqueuedFlushDelay.
+    private void Queued()
+    {
+        if (_options.EnqueuedFlushDelay <= TimeSpan.Zero)
+        {
+            Volatile.Write(ref _urgent, 1);
+            Wake();
+        }
+        else
+        {
+            ArmFlush(_options.EnqueuedFlushDelay);
+        }
+    }
+
+    private void OnFlushTimer()
+    {
+        Volatile.Write(ref _flushArmed, 0);
+        try
+        {
+            _wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // fired while the trail was disposed: the writer has drained everything
+        }
     }
 
     // The queue's lock (taken by TryWrite) orders this read after the item is visible, and the writer re-checks the
@@ -195,6 +235,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         finally
         {
             await _checkpointTimer.DisposeAsync();
+            await _flushTimer.DisposeAsync();
             _wake.Dispose();
             _sha256.Dispose();
             _encoder.Dispose();
