@@ -20,6 +20,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private readonly AutoResetEvent _tick = new(false);
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private int _disposed;
     private int _running;
     private long _completed;
 
@@ -68,6 +69,11 @@ internal sealed class SqliteWalCheckpointer : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the store can be disposed twice (the gateway's DI owns it under two registrations)
+        }
+
         _timer.Dispose();
         _stopping = true;
         _tick.Set();
