@@ -79,6 +79,7 @@ public sealed partial class HashChainAuditTrail
             var reader = _queue.Reader;
             while (true)
             {
+                PublishCommitted();
                 _wake.Reset();
                 Interlocked.Exchange(ref _idle, 1);
                 var due = CheckpointWait(); // read only by the leader, so racy here: a stale value costs one extra wake-up
@@ -137,6 +138,7 @@ public sealed partial class HashChainAuditTrail
             }
 
             TryTimedCheckpoint(force: true);
+            PublishCommitted();
         }
         finally
         {
@@ -151,6 +153,7 @@ public sealed partial class HashChainAuditTrail
         {
             if (DrainAndCommit())
             {
+                PublishCommitted();
                 SignDue(); // that batch's callers are released; the next transaction stores the checkpoint
                 continue;
             }
@@ -256,7 +259,17 @@ public sealed partial class HashChainAuditTrail
                 }
 
                 _metrics.Batch(batch.Count, queuedAt, start, chained, stored, Stopwatch.GetTimestamp());
-                Publish(records);
+                if (_sinks.Length > 0)
+                {
+                    // Sinks run on the writer thread only, in commit order: never on a caller's path, and an export
+                    // must not carry a request's trace or logging scope.
+                    _toPublish.Enqueue(records);
+                    if (Environment.CurrentManagedThreadId != _writer.ManagedThreadId)
+                    {
+                        ArmFlush(_options.EnqueuedFlushDelay > TimeSpan.Zero ? _options.EnqueuedFlushDelay : TimeSpan.FromMilliseconds(1));
+                    }
+                }
+
                 return;
             }
             catch (AuditConflictException) when (attempt < MaxConflictRetries)
@@ -378,6 +391,15 @@ public sealed partial class HashChainAuditTrail
 
     /// <summary>A checkpoint noted by a leader, signed later by the writer thread.</summary>
     private readonly record struct DueCheckpoint(long Sequence, byte[] Hash, long Previous, DateTimeOffset At);
+
+    /// <summary>Writer thread: hands every committed batch not yet exported to the sinks, in commit order.</summary>
+    private void PublishCommitted()
+    {
+        while (_toPublish.TryDequeue(out var records))
+        {
+            Publish(records);
+        }
+    }
 
     private void Publish(List<AuditRecordToStore> records)
     {

@@ -55,6 +55,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private long _timerBasisTicks; // the basis the writer's checkpoint timer was last armed for
     private bool _deferredFailed; // writer thread only: do not retry deferred work before the next good batch
     private readonly List<AuditPending> _batch; // the leader's only
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<AuditRecordToStore>> _toPublish = new(); // in commit order
     private readonly bool _inline;
     private long _batches;
     private int _idle;
@@ -78,8 +79,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _store = store;
         _deferredStore = store as IAuditDeferredWork;
         _batch = new List<AuditPending>(options.MaxBatchSize);
-        // Sinks run on the writer thread only (an export must not carry a request's trace or logging scope).
-        _inline = _deferredStore is { CommitsInline: true } && (sinks is null || !sinks.Any());
+        _inline = _deferredStore is { CommitsInline: true };
         _signingKey = signingKey;
         _time = time;
         _options = options;
