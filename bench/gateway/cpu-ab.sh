@@ -6,12 +6,15 @@
 #
 # Usage: bench/gateway/cpu-ab.sh NAME=PUBLISH_DIR[,env=VALUE...] NAME=PUBLISH_DIR ...
 #   e.g. bench/gateway/cpu-ab.sh base=/tmp/base new=/tmp/new new-spin0=/tmp/new,DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
+#   PUBLISH_DIR is a `warden` publish (warden.dll), a bench/Warden.Floor publish (Warden.Floor.dll; add
+#   ,FLOOR_MODE=yarp for the YARP forwarder), or the word nginx (the peer bench's nginx configuration):
+#   bench/gateway/cpu-ab.sh nginx=nginx floor=/tmp/floor yarp=/tmp/floor,FLOOR_MODE=yarp warden=/tmp/new
 #   Audit off for ONE target (same build, same run): new-off=/tmp/new,Warden__Audit__UnsafeDisableForBenchmark=true
 #   (environment variables override the generated warden.json; AUDIT_OFF=true turns it off for every target).
 # Env: PERF_EVENTS=syscalls:sys_enter_futex,syscalls:sys_enter_pwrite64,context-switches (perf stat per request, to stderr)
 #      ROUNDS=3 DURATION=8 CONNS=32 STREAM=0|1 (SSE body) AUDIT_OFF=false PACE_MS=0 (>0: paced latency run)
 #      MOCK=/tmp/gwperf/mock (gcc -O2 -o mock ../shared/bench/peer-proxy/mock-upstream/mock.c) UPSTREAM_PORT=19100
-#      PORT_BASE=18180 (first target's port; the others follow)
+#      BASE_PORT=18180 (targets listen on BASE_PORT, BASE_PORT+1, ...) WARMUP=20 (seconds per target)
 set -euo pipefail
 PEER=${PEER:-/work/shared/bench/peer-proxy}
 ROUNDS=${ROUNDS:-3}
@@ -34,7 +37,7 @@ trap cleanup EXIT
 pids+=($!)
 
 names=(); ports=(); wpids=(); keys=()
-port=${PORT_BASE:-18180}
+port=${BASE_PORT:-18180}
 for spec in "$@"; do
   name=${spec%%=*}; rest=${spec#*=}
   IFS=, read -r -a parts <<<"$rest"
@@ -55,23 +58,39 @@ for spec in "$@"; do
   "Logging": { "LogLevel": { "Default": "Warning" } }
 }
 JSON
-  dotnet "$bin/warden.dll" agents create "bench-$name" --data-dir "$dir/data" | tail -n1 > "$dir/agent.key"
-  env DOTNET_TieredPGO=1 DOTNET_gcServer=0 "${envs[@]}" dotnet "$bin/warden.dll" serve --config "$dir/warden.json" \
-    --data-dir "$dir/data" --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+  if [ "$bin" = nginx ]; then
+    # the thin-proxy floor, configured as in the peer bench (NGINX_WORKERS=auto); CPU counts master + workers
+    mkdir -p "$dir/nginx-tmp"
+    sed -e "s#@RUN_DIR@#$dir#g" -e "s#@NGINX_WORKERS@#${NGINX_WORKERS:-auto}#" -e "s#@UPSTREAM_PORT@#$UPSTREAM_PORT#" \
+      -e "s#@NGINX_PORT@#$port#" "$PEER/nginx-proxy.conf.tmpl" > "$dir/nginx.conf"
+    nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/serve.log" 2>&1 &
+    echo none > "$dir/agent.key"
+  elif [ -f "$bin/Warden.Floor.dll" ]; then
+    # bench/Warden.Floor: Kestrel + HttpClient (FLOOR_MODE=invoker) or YARP (FLOOR_MODE=yarp), nothing else
+    env DOTNET_TieredPGO=1 DOTNET_gcServer=0 FLOOR_UPSTREAM="http://127.0.0.1:$UPSTREAM_PORT" "${envs[@]}" \
+      dotnet "$bin/Warden.Floor.dll" --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+    echo none > "$dir/agent.key"
+  else
+    dotnet "$bin/warden.dll" agents create "bench-$name" --data-dir "$dir/data" | tail -n1 > "$dir/agent.key"
+    env DOTNET_TieredPGO=1 DOTNET_gcServer=0 "${envs[@]}" dotnet "$bin/warden.dll" serve --config "$dir/warden.json" \
+      --data-dir "$dir/data" --urls "http://127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
+  fi
   pids+=($!); wpids+=($!)
   names+=("$name"); ports+=("$port"); keys+=("$(cat "$dir/agent.key")")
   port=$((port + 1))
 done
 
 for i in "${!names[@]}"; do
-  for _ in $(seq 150); do curl -fs -o /dev/null "http://127.0.0.1:${ports[$i]}/healthz" && break; sleep 0.2; done
+  for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:${ports[$i]}/healthz" && break; sleep 0.2; done
   # warm-up (JIT, tiering, connection pool)
   (cd "$PEER" && BODY_FILE=$BODY timeout $(( ${WARMUP:-20} + 15 )) wrk -t2 -c"$CONNS" -d"${WARMUP:-20}s" -s post.lua -H "x-api-key: ${keys[$i]}" \
     "http://127.0.0.1:${ports[$i]}/v1/chat/completions" >/dev/null)
 done
 
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
+# the process and its children (nginx workers); a child that exits between rounds is not counted
+family() { echo "$1"; pgrep -P "$1" || true; }
+cpu() { for p in $(family "$1"); do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ s += $14 + $15 } END { print s }'; }
+ctxsw() { for p in $(family "$1"); do cat /proc/"$p"/task/*/status 2>/dev/null; done | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
 tck=$(getconf CLK_TCK)
 printf '%-14s %5s %9s %10s %8s %8s %7s %s\n' target round rps cpu_us/req p50_ms p99_ms cs/req non2xx | tee "$WORK/rows"
 for r in $(seq "$ROUNDS"); do

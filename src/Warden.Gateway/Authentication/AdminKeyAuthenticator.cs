@@ -9,7 +9,8 @@ internal sealed class AdminKeyAuthenticator(IPrincipalStore store) : ICredential
 
     public async ValueTask<AuthenticationResult> AuthenticateAsync(string credential, CancellationToken cancellationToken)
     {
-        var id = await store.FindAdminKeyAsync(ApiKeys.Hash(credential), cancellationToken);
+        var hash = ApiKeys.Hash(credential);
+        var id = await Task.Run(() => store.FindAdminKeyAsync(hash, cancellationToken).AsTask(), cancellationToken); // see AgentKeyAuthenticator
         return id is null
             ? AuthenticationResult.Fail("invalid admin key")
             : AuthenticationResult.Success(new WardenPrincipal("admin", PrincipalKind.Admin, "admin", "admin_key", TokenId: id, Scopes: ["*"]));

@@ -28,7 +28,9 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
                 : AuthenticationResult.Success(hit.Principal);
         }
 
-        var agent = await store.FindAgentByKeyHashAsync(hash, cancellationToken);
+        // A miss reads the store, which may be synchronous (SQLite): on the thread pool, never on a socket thread
+        // that runs request code inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1).
+        var agent = await Task.Run(() => store.FindAgentByKeyHashAsync(hash, cancellationToken).AsTask(), cancellationToken);
         if (agent is null || agent.IsRevoked)
         {
             _cache.TryRemove(hash, out _);

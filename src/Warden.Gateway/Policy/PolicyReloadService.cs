@@ -81,10 +81,15 @@ internal sealed partial class PolicyReloadService : IHostedService, IDisposable
         }
 
         Interlocked.Exchange(ref _lastCheck, _time.GetTimestamp());
-        if (await _store.GetRevisionAsync(cancellationToken) != Source.Stored.Revision)
+        // The store may be synchronous (SQLite): read it on the thread pool, never on a socket thread that runs
+        // request code inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1). A failure still fails the request.
+        await Task.Run(async () =>
         {
-            await ReloadFromStoreAsync(cancellationToken);
-        }
+            if (await _store.GetRevisionAsync(cancellationToken) != Source.Stored.Revision)
+            {
+                await ReloadFromStoreAsync(cancellationToken);
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Reads the files and the stored rules again (admin <c>POST /admin/policy/reload</c>).</summary>

@@ -21,6 +21,8 @@ internal sealed class ProviderClient : IDisposable
     private readonly HttpMessageInvoker _invoker;
     private volatile string? _apiKey;
     private readonly string _baseUrl;
+    private Uri? _chatUri;
+    private Uri? _messagesUri;
 
     public ProviderClient(string name, ProviderOptions options, string? apiKey, IReadOnlyList<string> egressAllowlist, HttpMessageHandler? handlerOverride = null)
     {
@@ -87,7 +89,12 @@ internal sealed class ProviderClient : IDisposable
             return new Uri($"{_baseUrl}/openai/deployments/{Uri.EscapeDataString(model)}{path}?api-version={Uri.EscapeDataString(Options.ApiVersion)}");
         }
 
-        return new Uri(_baseUrl + path);
+        return path switch
+        {
+            "/chat/completions" => _chatUri ??= new Uri(_baseUrl + path),
+            "/messages" => _messagesUri ??= new Uri(_baseUrl + path),
+            _ => new Uri(_baseUrl + path),
+        };
     }
 
     private void ApplyHeaders(HttpRequestMessage request, bool stream)
@@ -137,6 +144,10 @@ internal sealed class ProviderClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseProxy = proxyUri is not null,
             Proxy = proxyUri is null ? null : new WebProxy(proxyUri) { BypassProxyOnLocal = false },
+            // No trace headers towards the provider: with a propagator, HttpClient copies the current Activity's
+            // traceparent/tracestate/baggage (taken from the caller's own headers) into every outgoing request, and
+            // wraps each send in a DiagnosticsHandler. Null removes both.
+            ActivityHeadersPropagator = null,
         };
 
         // TLS verification stays on: no RemoteCertificateValidationCallback is ever set.

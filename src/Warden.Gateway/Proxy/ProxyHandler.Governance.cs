@@ -104,7 +104,11 @@ internal sealed partial class ProxyHandler
 
         try
         {
-            return await _protector.ProtectAsync(content, capture: true, _capture?.Retention ?? TimeSpan.FromDays(7), ct);
+            // The content store may be synchronous (SQLite): on the thread pool, never on a socket thread that runs
+            // request code inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1).
+            var protector = _protector;
+            var retention = _capture?.Retention ?? TimeSpan.FromDays(7);
+            return await Task.Run(() => protector.ProtectAsync(content, capture: true, retention, ct), ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

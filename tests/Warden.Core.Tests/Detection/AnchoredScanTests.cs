@@ -243,6 +243,100 @@ public sealed class AnchoredScanTests
         }
     }
 
+    public static IEnumerable<object[]> ManySeeds() => Enumerable.Range(1, 400).Select(i => new object[] { i });
+
+    [Theory]
+    [MemberData(nameof(ManySeeds))]
+    public void DigitShapeFilter_RandomDigitGroups_FindsWhatAnchorRunScanFound(int seed)
+    {
+        // The digit-shape filters (DigitShapes) skip alphabet runs whose digit runs cannot form a validated match: random runs of
+        // 1 to 20 digits joined by the recognizers' separators, letters and other characters, near the shapes' exact lengths.
+        string[] joins = [" ", "-", ".", "", "A", "b", "X", "_", "/", "  ", " -", "٣", "é", ":", "\n", "GB", "de", "zz", "T", "M"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 40); i > 0; i--)
+        {
+            var length = rng.Next(4) == 0 ? rng.Next(1, 21) : rng.Next(1, 12);
+            for (var d = 0; d < length; d++)
+            {
+                sb.Append((char)('0' + rng.Next(10)));
+            }
+
+            sb.Append(joins[rng.Next(joins.Length)]);
+            if (rng.Next(6) == 0)
+            {
+                sb.Append(Fragments[rng.Next(Fragments.Length)]);
+            }
+        }
+
+        var text = sb.ToString();
+        foreach (var r in RunRecognizers())
+        {
+            var anchored = new List<Finding>();
+            var whole = new List<Finding>();
+            ((IRecognizer)r).Analyze(text, anchored);
+            r.AnalyzeWithAnchorRuns(text, whole);
+            Assert.True(Describe(whole, text).SequenceEqual(Describe(anchored, text)), $"{r.Name} differs on seed {seed}: {text}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ManySeeds))]
+    public void NumericDateShape_RandomDigitsAndSeparators_FindsWhatWholeTextPatternFinds(int seed)
+    {
+        // The date scan runs the numeric-date pattern only over runs with three digit runs joined by '/', '.' or '-' (middle one
+        // or two digits, last two or more). Texts of digits and date characters only (no month or weekday names), so the
+        // whole-text pattern (backtracking engine) is the oracle.
+        string[] joins = ["/", ".", "-", " ", ":", "T", "Z", "+", "", "  ", ", ", "//", "-.", "x", "t"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 50); i > 0; i--)
+        {
+            var length = rng.Next(5) == 0 ? rng.Next(1, 12) : rng.Next(1, 5);
+            for (var d = 0; d < length; d++)
+            {
+                sb.Append((char)('0' + rng.Next(10)));
+            }
+
+            sb.Append(joins[rng.Next(joins.Length)]);
+        }
+
+        var text = sb.ToString();
+        var r = new DateTimeRecognizer();
+        var anchored = new List<Finding>();
+        var whole = new List<Finding>();
+        ((IRecognizer)r).Analyze(text, anchored);
+        r.AnalyzeWholeText(text, whole, Backtracking(r.PatternForTests));
+        Assert.True(Describe(whole, text).SequenceEqual(Describe(anchored, text)), $"seed {seed}: {text}");
+    }
+
+    [Fact]
+    public void DigitShapeFilter_ValidValuesOfEveryShape_AreStillFound()
+    {
+        // One valid value per shape the filters admit (the random test shows the filters drop nothing the scan found; this one
+        // shows each shape still reaches the pattern).
+        const string text = "card 4111 1111 1111 1111 and 4111-1111-1111-1111 and 5210402405591275; ssn 536-22-1234 and 536 22 1234, "
+            + "ssn 536221234; passport 912803456 and passport A12345678; nhs 943 476 5919 and 9434765919 nhs and 943476 5919; "
+            + "NINO AB 12 34 56 C, AB123456C and AB 1234 56 C; NIF 12345678Z; CF RSSMRA85T10A562S; pesel 44051401359; "
+            + "IBAN DE89 3704 0044 0532 0130 00; driver license 123-456-789 and DL A1234567.";
+        var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        var found = engine.Analyze(text).Select(f => (f.Type, text[f.Start..f.End])).ToHashSet();
+        string[][] expected =
+        [
+            [EntityTypes.CreditCard, "4111 1111 1111 1111"], [EntityTypes.CreditCard, "4111-1111-1111-1111"], [EntityTypes.CreditCard, "5210402405591275"],
+            [EntityTypes.UsSsn, "536-22-1234"], [EntityTypes.UsSsn, "536 22 1234"], [EntityTypes.UsSsn, "536221234"],
+            [EntityTypes.UkNhs, "943 476 5919"], [EntityTypes.UkNhs, "9434765919"], [EntityTypes.UkNhs, "943476 5919"],
+            [EntityTypes.UkNino, "AB 12 34 56 C"], [EntityTypes.UkNino, "AB123456C"], [EntityTypes.UkNino, "AB 1234 56 C"],
+            [EntityTypes.EsNif, "12345678Z"], [EntityTypes.ItFiscalCode, "RSSMRA85T10A562S"], [EntityTypes.PlPesel, "44051401359"],
+            [EntityTypes.IbanCode, "DE89 3704 0044 0532 0130 00"], [EntityTypes.UsPassport, "912803456"],
+            [EntityTypes.UsPassport, "A12345678"], [EntityTypes.UsDriverLicense, "123-456-789"], [EntityTypes.UsDriverLicense, "A1234567"],
+        ];
+        foreach (var e in expected)
+        {
+            Assert.True(found.Contains((e[0], e[1])), $"{e[0]} {e[1]} not found in: {string.Join(" | ", found)}");
+        }
+    }
+
     [Fact]
     public void Engine_RecognizerAnalysingAnotherText_KeepsEachTextsDigitRuns()
     {
@@ -275,6 +369,20 @@ public sealed class AnchoredScanTests
         var f = Assert.Single(found);
         Assert.Equal(key, text[f.Start..f.End]);
         Assert.Equal("openai_api_key", f.Kind);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(5_000)]
+    public void ProviderSecrets_ManyLiteralsOfOtherRulesThenAKey_FindsTheKey(int prefixes)
+    {
+        // The literal pre-pass skips the passes of rules whose literals do not occur; with dense literals (over its budget) it
+        // gives up and every rule runs its own pass. Either way a key after the dense part is found.
+        var key = "ghp_" + new string('a', 36);
+        var text = string.Concat(Enumerable.Repeat("AP hf_ AC ", prefixes)) + " token " + key + " end";
+        var found = new List<Finding>();
+        new SecretRecognizer().Analyze(text, found);
+        Assert.Contains(found, f => text[f.Start..f.End] == key && f.Kind == "github_token");
     }
 
     [Theory]

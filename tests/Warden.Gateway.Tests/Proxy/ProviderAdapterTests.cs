@@ -56,6 +56,32 @@ public sealed class ProviderAdapterTests
     }
 
     [Fact]
+    public async Task CallerTraceContext_NeverReachesProvider()
+    {
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.For(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = Chat("gpt-4o-mini") };
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        request.Headers.TryAddWithoutValidation("tracestate", "org=tracestate-marker");
+        request.Headers.TryAddWithoutValidation("baggage", "user=baggage-marker");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var r = openai.Requests.Single();
+        foreach (var name in new[] { "traceparent", "tracestate", "baggage", "Request-Id", "Correlation-Context" })
+        {
+            Assert.False(r.Headers.ContainsKey(name), name);
+        }
+
+        foreach (var (name, value) in r.Headers)
+        {
+            Assert.DoesNotContain(traceId, value, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("-marker", value, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
     public async Task ForwardProxy_EgressGoesThroughConfiguredProxy()
     {
         await using var proxy = await FakeProvider.StartAsync("openai");

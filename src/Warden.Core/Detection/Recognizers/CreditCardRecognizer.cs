@@ -19,6 +19,38 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
 
     protected override int MinLength => 8;
 
+    /// <summary>
+    /// A bounded match is a whole digit run of at least four digits, then whole runs of at least two joined by one space or
+    /// dash, 13 to 19 digits in all.
+    /// </summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        if (DigitShapes.Length(runs, k) < 4 || !DigitShapes.BoundedLeft(text, runs.Start(k)))
+        {
+            return false;
+        }
+
+        var sum = 0;
+        for (var j = k; ; j++)
+        {
+            sum += DigitShapes.Length(runs, j);
+            if (sum > 19)
+            {
+                return false;
+            }
+
+            if (sum >= 13 && DigitShapes.BoundedRight(text, runs.End(j)))
+            {
+                return true;
+            }
+
+            if (j + 1 >= runs.Count || runs.Start(j + 1) - runs.End(j) != 1 || text[runs.End(j)] is not (' ' or '-') || DigitShapes.Length(runs, j + 1) < 2)
+            {
+                return false;
+            }
+        }
+    }
+
     protected override Regex Pattern => Card();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

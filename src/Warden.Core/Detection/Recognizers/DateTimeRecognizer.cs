@@ -34,8 +34,9 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
         {
             var (start, end) = NumericAlphabet.RunAround(text, runs.Start(k), floor);
             floor = end;
+            var first = k;
             k = runs.Stats(k, end, out var digits, out _);
-            if (end - start >= 6 && digits >= 4)
+            if (end - start >= 6 && digits >= 4 && HasNumericDateShape(text, runs, first, k))
             {
                 MatchIn(text, start, end, results);
             }
@@ -43,6 +44,27 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
 
         ScanMonthDates(text, runs, results);
         ScanWeekdays(text, results);
+    }
+
+    /// <summary>
+    /// An exact necessary condition for a match of <see cref="NumericDate"/> among the digit runs [first, end) of one run:
+    /// both forms hold three digit runs joined by single '/', '.' or '-' (yyyy-mm-dd, d/m/yy), the middle one whole and one
+    /// or two digits long, the last at least two digits long. Runs without it (phone numbers, card groups, ports) skip the
+    /// pattern.
+    /// </summary>
+    internal static bool HasNumericDateShape(string text, DigitRuns runs, int first, int end)
+    {
+        for (var j = first; j + 2 < end; j++)
+        {
+            if (runs.End(j + 1) - runs.Start(j + 1) is 1 or 2 && runs.End(j + 2) - runs.Start(j + 2) >= 2
+                && runs.Start(j + 1) - runs.End(j) == 1 && text[runs.End(j)] is '/' or '.' or '-'
+                && runs.Start(j + 2) - runs.End(j + 1) == 1 && text[runs.End(j + 1)] is '/' or '.' or '-')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void ScanMonthDates(string text, DigitRuns runs, List<Finding> results)

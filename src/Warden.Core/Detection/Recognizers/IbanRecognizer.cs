@@ -33,6 +33,18 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer
         ["SO"] = 23, ["NI"] = 28, ["RU"] = 33, ["MN"] = 20, ["OM"] = 23, ["YE"] = 30, ["HN"] = 28, ["FK"] = 18,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The check digits start a run of two or more digits right after the country code: two ASCII letters at a word boundary
+    /// (nothing from [A-Za-z0-9_] before them) that name a country with an IBAN length.
+    /// </summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        var s = runs.Start(k);
+        return DigitShapes.Length(runs, k) >= 2 && s >= 2 && char.IsAsciiLetter(text[s - 1]) && char.IsAsciiLetter(text[s - 2])
+            && (s == 2 || !(char.IsAsciiLetterOrDigit(text[s - 3]) || text[s - 3] == '_'))
+            && Lengths.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(text.AsSpan(s - 2, 2));
+    }
+
     protected override Regex Pattern => Iban();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)

@@ -23,6 +23,13 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
 
     protected override double ContextBoost => 0.3;
 
+    /// <summary>
+    /// A bounded match with six digits or more: one run of 6 to 14 digits (after one or two letters, or alone), or runs of
+    /// 3, 3 and 3 joined by single spaces or dashes.
+    /// </summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
+        DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(text, runs, k, [3, 3, 3], " -");
+
     protected override Regex Pattern => Dl();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
@@ -53,6 +60,15 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
 
     protected override bool RequiresContext => true;
 
+    /// <summary>A bounded match is a run of nine digits, or of eight digits after one letter.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        var s = runs.Start(k);
+        return DigitShapes.Single(text, runs, k, 9)
+            || (DigitShapes.Length(runs, k) == 8 && s > 0 && char.IsAsciiLetter(text[s - 1]) && DigitShapes.BoundedLeft(text, s - 1)
+                && DigitShapes.BoundedRight(text, runs.End(k)));
+    }
+
     protected override Regex Pattern => Passport();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score) => Bounded(text, start, end);
@@ -76,6 +92,11 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
     protected override int MinDigitRun => 3;
 
     protected override int MinLength => 10;
+
+    /// <summary>A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
+        DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
+        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -");
 
     protected override Regex Pattern => Nhs();
 
@@ -112,6 +133,11 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
 
     protected override int MinLength => 9;
 
+    /// <summary>The six digits are whole runs of 6, 2+4, 4+2 or 2+2+2 joined by single spaces.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
+        DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
+        || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false);
+
     protected override Regex Pattern => Nino();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
@@ -146,6 +172,9 @@ internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecogniz
     protected override int MinDigitRun => 7;
 
     protected override int MinLength => 8;
+
+    /// <summary>The digits are one whole run of seven or eight (a letter or the check letter around it).</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Length(runs, k) is 7 or 8;
 
     protected override Regex Pattern => Nif();
 
@@ -189,6 +218,10 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
 
     protected override int MinLength => 16;
 
+    /// <summary>The digits are whole runs of 2, 2 and 3, each pair joined by one letter.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
+        DigitShapes.Sequence(text, runs, k, [2, 2, 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", bounded: false);
+
     protected override Regex Pattern => Cf();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score) =>
@@ -215,6 +248,9 @@ internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselReco
     protected override int MinLength => 11;
 
     protected override bool RequiresContext => true;
+
+    /// <summary>A bounded match is one run of eleven digits.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Single(text, runs, k, 11);
 
     protected override Regex Pattern => Pesel();
 

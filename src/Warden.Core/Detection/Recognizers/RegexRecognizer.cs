@@ -88,6 +88,13 @@ internal abstract class RegexRecognizer : IRecognizer
     protected virtual int MinDigitRun => 1;
 
     /// <summary>
+    /// An exact necessary condition (see <see cref="DigitShapes"/>): false only when no match that passes
+    /// <see cref="Validate"/> can have the <paramref name="k"/>-th digit run as its first digits. An alphabet run none of
+    /// whose digit runs passes is skipped without running the pattern (it could only yield candidates that fail validation).
+    /// </summary>
+    protected virtual bool DigitsMayStartAt(string text, DigitRuns runs, int k) => true;
+
+    /// <summary>
     /// The digit-anchored form of <see cref="AnchorRuns"/>: the alphabet runs around the text's digit runs, from the list
     /// shared by every digit-anchored recognizer (<see cref="DigitRuns"/>). The same runs as <c>new AnchorRuns(text,
     /// DigitAnchors, alphabet)</c> (digits are in every such alphabet, so no run ends inside a digit run), with each run's
@@ -100,8 +107,22 @@ internal abstract class RegexRecognizer : IRecognizer
         var k = 0;
         while (k < runs.Count)
         {
+            if (!DigitsMayStartAt(text, runs, k))
+            {
+                k++;
+                continue;
+            }
+
             var (start, end) = alphabet.RunAround(text, runs.Start(k), floor);
             floor = end;
+
+            // The statistics count the run's digit runs from its first one (some may have been passed over above); each
+            // digit run is passed over and walked back over at most once: linear.
+            while (k > 0 && runs.Start(k - 1) >= start)
+            {
+                k--;
+            }
+
             k = runs.Stats(k, end, out var digits, out var longest);
             if (end - start >= MinLength && digits >= MinDigits && longest >= MinDigitRun && RunMayMatch(text.AsSpan(start, end - start)))
             {

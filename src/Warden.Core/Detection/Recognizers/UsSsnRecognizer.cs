@@ -22,6 +22,10 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
 
     protected override int MinLength => 9;
 
+    /// <summary>A bounded match is one run of nine digits or runs of 3, 2 and 4 joined by single separators.</summary>
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
+        DigitShapes.Single(text, runs, k, 9) || DigitShapes.Sequence(text, runs, k, [3, 2, 4], "- .");
+
     protected override Regex Pattern => Ssn();
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
