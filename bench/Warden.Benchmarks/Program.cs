@@ -53,4 +53,10 @@ if (args is ["audit-verify", var verifyDir, ..])
     return;
 }
 
+if (args is ["audit-tail", ..])
+{
+    await AuditTailProbe.RunAsync(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -9,6 +9,8 @@
 #   PUBLISH_DIR is a `warden` publish (warden.dll), a bench/Warden.Floor publish (Warden.Floor.dll; add
 #   ,FLOOR_MODE=yarp for the YARP forwarder), or the word nginx (the peer bench's nginx configuration):
 #   bench/gateway/cpu-ab.sh nginx=nginx floor=/tmp/floor yarp=/tmp/floor,FLOOR_MODE=yarp warden=/tmp/new
+#   Audit off for ONE target (same build, same run): new-off=/tmp/new,Warden__Audit__UnsafeDisableForBenchmark=true
+#   (environment variables override the generated warden.json; AUDIT_OFF=true turns it off for every target).
 # Env: PERF_EVENTS=syscalls:sys_enter_futex,syscalls:sys_enter_pwrite64,context-switches (perf stat per request, to stderr)
 #      ROUNDS=3 DURATION=8 CONNS=32 STREAM=0|1 (SSE body) AUDIT_OFF=false PACE_MS=0 (>0: paced latency run)
 #      MOCK=/tmp/gwperf/mock (gcc -O2 -o mock ../shared/bench/peer-proxy/mock-upstream/mock.c) UPSTREAM_PORT=19100
@@ -120,8 +122,8 @@ for r in $(seq "$ROUNDS"); do
 done
 echo "medians over $ROUNDS rounds:"
 for n in "${names[@]}"; do
-  awk -v n="$n" '$1 == n { rps[++k] = $3; cpu[k] = $4; p50[k] = $5; cs[k] = $7 }
+  awk -v n="$n" '$1 == n { rps[++k] = $3; cpu[k] = $4; p50[k] = $5; p99[k] = $6; cs[k] = $7 }
     function med(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
       return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-    END { printf "%-14s rps %7.0f  cpu_us/req %6.1f  p50_ms %6.3f  ctx_switches/req %5.2f\n", n, med(rps, k), med(cpu, k), med(p50, k), med(cs, k) }' "$WORK/rows"
+    END { printf "%-14s rps %7.0f  cpu_us/req %6.1f  p50_ms %6.3f  p99_ms %7.3f  ctx_switches/req %5.2f\n", n, med(rps, k), med(cpu, k), med(p50, k), med(p99, k), med(cs, k) }' "$WORK/rows"
 done

@@ -15,6 +15,13 @@ public sealed record AuditTrailOptions
     /// <summary>Events waiting for a commit; callers wait (back-pressure) beyond this.</summary>
     public int QueueCapacity { get; init; } = 16384;
 
+    /// <summary>
+    /// How long an event queued without a waiter (<see cref="IAuditTrail.EnqueueAsync"/>: the gateway's
+    /// <c>gateway.response</c>) may wait for the next caller's commit to carry it before the writer thread commits it on
+    /// its own. Zero: at once. A killed process can lose such events queued this long (never an awaited one).
+    /// </summary>
+    public TimeSpan EnqueuedFlushDelay { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public void Validate()
     {
@@ -31,6 +38,11 @@ public sealed record AuditTrailOptions
         if (MaxBatchSize is < 1 or > 100_000)
         {
             throw new ArgumentException("MaxBatchSize must be between 1 and 100000");
+        }
+
+        if (EnqueuedFlushDelay < TimeSpan.Zero || EnqueuedFlushDelay > TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("EnqueuedFlushDelay must be between 0 and 1 second");
         }
 
         if (QueueCapacity < MaxBatchSize)

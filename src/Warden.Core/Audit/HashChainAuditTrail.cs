@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 
@@ -6,32 +8,63 @@ namespace Warden.Core.Audit;
 /// <summary>
 /// The tamper-evident trail. Concurrent <see cref="AppendAsync"/> callers are queued; one writer
 /// drains the queue, chains the events (sequence, timestamp, previous hash, SHA-256 over canonical
-/// JSON), signs a checkpoint when due, and commits the whole batch in ONE store transaction. Each
-/// caller is released only after its batch is durable; if the store fails, every caller in the
-/// batch gets <see cref="AuditUnavailableException"/> (fail closed).
+/// JSON) and commits the whole batch in ONE store transaction. Each caller is released only after its
+/// batch is durable; if the store fails, every caller in the batch gets <see cref="AuditUnavailableException"/>
+/// (fail closed).
+/// <para>Who commits: with a store that commits inline (SQLite, <see cref="AuditDurability.Process"/>: no fsync per commit)
+/// an appending caller that finds nobody committing commits its own batch on its own thread and returns already
+/// acknowledged — no other thread is woken, no continuation is scheduled. Otherwise (PostgreSQL, <c>PowerLoss</c>, a
+/// commit already running, sinks configured) the writer thread commits: it sleeps on an event that the first append
+/// after it went idle sets, so its wake-up never waits in the thread pool's queue behind request work, and callers'
+/// continuations always run on the thread pool, never on the writer. Completions are pooled value-task sources: an
+/// append allocates nothing of its own.</para>
+/// <para>Work that acknowledges nobody stays out of the acknowledging transaction: a due checkpoint is signed by the
+/// writer thread after the batch's callers were released and stored by the next transaction (by one of its own as
+/// soon as no caller waits); a store's deferred bookkeeping (<see cref="IAuditDeferredWork"/>) likewise. A crash in
+/// between loses only that checkpoint, which is signed again later; a checkpoint is always stored with or after the
+/// record it names, so the trail verifies after a crash at any point.</para>
 /// <para><see cref="EnqueueAsync"/> queues an event in the same order without a waiter (no completion to hand back,
 /// no thread-pool hop back to a caller); a failure to write it goes to the caller's handler.</para>
 /// </summary>
-public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
+public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
 {
     private const int MaxConflictRetries = 5;
 
     private readonly IAuditStore _store;
+    private readonly IAuditDeferredWork? _deferredStore;
     private readonly AuditSigningKey _signingKey;
     private readonly TimeProvider _time;
     private readonly AuditTrailOptions _options;
     private readonly IAuditRecordSink[] _sinks;
-    private readonly Channel<Pending> _queue;
-    private readonly Task _writer;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer task only
-    private readonly AuditRecordEncoder _encoder = new(); // writer task only
+    private readonly Channel<AuditPending> _queue;
+    private readonly PendingPool _pool;
+    private readonly AuditTrailMetrics _metrics;
+    private readonly Thread _writer;
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ManualResetEventSlim _wake = new(false, 0);
+    private readonly ITimer _checkpointTimer;
+    private readonly ITimer _flushTimer; // real time: a latency bound, not a business time
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer thread only
+    private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
-    private AuditChainHead? _head;
+    private AuditChainHead? _head; // writer thread only
+    private readonly Queue<DueCheckpoint> _due = new(); // due, not yet signed; leader only
+    private readonly Queue<AuditCheckpointRow> _signed = new(); // signed, not yet stored; leader only
+    private long _checkpointSequence; // the last checkpoint stored, signed or due
+    private long _checkpointAtTicks; // ...and when it was taken (0: none yet)
+    private long _timerBasisTicks; // the basis the writer's checkpoint timer was last armed for
+    private bool _deferredFailed; // writer thread only: do not retry deferred work before the next good batch
+    private readonly List<AuditPending> _batch; // the leader's only
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<AuditRecordToStore>> _toPublish = new(); // in commit order
+    private readonly bool _inline;
     private long _batches;
+    private int _idle;
+    private int _urgent; // a caller waits on the writer thread
+    private int _flushArmed;
+    private int _leader;
     private int _disposed;
 
-    public HashChainAuditTrail(IAuditStore store, AuditSigningKey signingKey, TimeProvider time, AuditTrailOptions options, IEnumerable<IAuditRecordSink>? sinks = null)
+    public HashChainAuditTrail(IAuditStore store, AuditSigningKey signingKey, TimeProvider time, AuditTrailOptions options, IEnumerable<IAuditRecordSink>? sinks = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(signingKey);
@@ -44,28 +77,50 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         }
 
         _store = store;
+        _deferredStore = store as IAuditDeferredWork;
+        _batch = new List<AuditPending>(options.MaxBatchSize);
+        _inline = _deferredStore is { CommitsInline: true };
         _signingKey = signingKey;
         _time = time;
         _options = options;
         _sinks = sinks?.ToArray() ?? [];
         _startedAt = time.GetUtcNow();
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
+        _metrics = new AuditTrailMetrics(meterFactory);
+        _pool = new PendingPool(options.QueueCapacity, _metrics);
+        _queue = Channel.CreateBounded<AuditPending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _writer = Task.Run(WriteLoopAsync);
+        _checkpointTimer = time.CreateTimer(static s => ((HashChainAuditTrail)s!)._wake.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _flushTimer = TimeProvider.System.CreateTimer(static s => ((HashChainAuditTrail)s!).OnFlushTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "warden-audit-writer" };
+        _writer.Start();
     }
 
     /// <summary>Group commits done so far (for tests and metrics).</summary>
     public long BatchesCommitted => Interlocked.Read(ref _batches);
 
-    public async ValueTask<long> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public ValueTask<long> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         Validate(auditEvent);
-        var pending = new Pending(auditEvent, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously), null);
-        await QueueAsync(pending, cancellationToken);
-        return await pending.Completion!.Task.WaitAsync(cancellationToken);
+        var pending = _pool.Rent(auditEvent, null);
+        if (_queue.Writer.TryWrite(pending))
+        {
+            if (_inline && TryLead())
+            {
+                LeadOneBatch(); // usually completes this caller's own event: no thread switch at all
+            }
+            else
+            {
+                Volatile.Write(ref _urgent, 1);
+                Wake();
+            }
+
+            return pending.AsValueTask(cancellationToken);
+        }
+
+        return WaitAndAppendAsync(pending, cancellationToken);
     }
 
     /// <summary>Queues the event without waiting for its commit; <paramref name="onFailure"/> runs on the writer if the commit fails.</summary>
@@ -73,7 +128,14 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(onFailure);
         Validate(auditEvent);
-        return QueueAsync(new Pending(auditEvent, null, onFailure), cancellationToken);
+        var pending = _pool.Rent(auditEvent, onFailure);
+        if (_queue.Writer.TryWrite(pending))
+        {
+            Queued();
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitAndQueueAsync(pending, cancellationToken);
     }
 
     // Refused here, at the caller, so that one bad event can never fail the other events of its batch in the writer.
@@ -91,10 +153,13 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         }
     }
 
-    private ValueTask QueueAsync(Pending pending, CancellationToken cancellationToken) =>
-        _queue.Writer.TryWrite(pending) ? ValueTask.CompletedTask : WaitAndQueueAsync(pending, cancellationToken);
+    private async ValueTask<long> WaitAndAppendAsync(AuditPending pending, CancellationToken cancellationToken)
+    {
+        await WaitAndQueueAsync(pending, cancellationToken);
+        return await pending.AsValueTask(cancellationToken);
+    }
 
-    private async ValueTask WaitAndQueueAsync(Pending pending, CancellationToken cancellationToken)
+    private async ValueTask WaitAndQueueAsync(AuditPending pending, CancellationToken cancellationToken)
     {
         try
         {
@@ -103,6 +168,53 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         catch (ChannelClosedException ex)
         {
             throw new AuditUnavailableException("the audit trail is shut down", ex);
+        }
+
+        if (pending.Awaited)
+        {
+            Volatile.Write(ref _urgent, 1);
+            Wake();
+        }
+        else
+        {
+            Queued();
+        }
+    }
+
+    // An event nobody waits for: committed by the next leader, or by the writer thread after EnqueuedFlushDelay.
+    private void Queued()
+    {
+        if (_options.EnqueuedFlushDelay <= TimeSpan.Zero)
+        {
+            Volatile.Write(ref _urgent, 1);
+            Wake();
+        }
+        else
+        {
+            ArmFlush(_options.EnqueuedFlushDelay);
+        }
+    }
+
+    private void OnFlushTimer()
+    {
+        Volatile.Write(ref _flushArmed, 0);
+        try
+        {
+            _wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // fired while the trail was disposed: the writer has drained everything
+        }
+    }
+
+    // The queue's lock (taken by TryWrite) orders this read after the item is visible, and the writer re-checks the
+    // queue after announcing it is idle: either the writer sees the item or this sees the writer idle.
+    private void Wake()
+    {
+        if (Volatile.Read(ref _idle) == 1 && Interlocked.Exchange(ref _idle, 0) == 1)
+        {
+            _wake.Set();
         }
     }
 
@@ -115,224 +227,19 @@ public sealed class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         }
 
         _queue.Writer.TryComplete();
+        _wake.Set();
         try
         {
-            await _writer;
+            await _writerDone.Task;
         }
         finally
         {
-            await _stopping.CancelAsync();
-            _stopping.Dispose();
+            await _checkpointTimer.DisposeAsync();
+            await _flushTimer.DisposeAsync();
+            _wake.Dispose();
             _sha256.Dispose();
             _encoder.Dispose();
-        }
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<Pending>(_options.MaxBatchSize);
-        var reader = _queue.Reader;
-        while (true)
-        {
-            bool more;
-            var wait = CheckpointWait();
-            if (wait is { } w)
-            {
-                using var timeout = new CancellationTokenSource(w, _time);
-                try
-                {
-                    more = await reader.WaitToReadAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    await TryTimedCheckpointAsync();
-                    continue;
-                }
-            }
-            else
-            {
-                more = await reader.WaitToReadAsync();
-            }
-
-            if (!more)
-            {
-                break;
-            }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var p))
-            {
-                batch.Add(p);
-            }
-
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch);
-            }
-        }
-
-        await TryTimedCheckpointAsync(force: true);
-    }
-
-    /// <summary>How long until a time-based checkpoint is due, or null when nothing is unsigned.</summary>
-    private TimeSpan? CheckpointWait()
-    {
-        if (_head is not { } head || head.Sequence == head.CheckpointSequence)
-        {
-            return null;
-        }
-
-        var due = (head.CheckpointTimestamp ?? _startedAt) + _options.CheckpointInterval - _time.GetUtcNow();
-        return due > TimeSpan.Zero ? due : TimeSpan.FromMilliseconds(1);
-    }
-
-    private async Task CommitAsync(List<Pending> batch)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                _head ??= await _store.ReadHeadAsync(_stopping.Token);
-                var head = _head;
-                var records = Chain(head, batch);
-                var last = records[^1];
-                var now = _time.GetUtcNow();
-                var checkpointDue = last.Sequence - head.CheckpointSequence >= _options.CheckpointEveryRecords
-                    || now - (head.CheckpointTimestamp ?? _startedAt) >= _options.CheckpointInterval;
-                var checkpoint = checkpointDue ? Sign(last.Sequence, last.Hash, head.CheckpointSequence, now) : null;
-                await _store.AppendAsync(records, checkpoint, _stopping.Token);
-                _head = new AuditChainHead(last.Sequence, last.Hash,
-                    checkpoint?.Sequence ?? head.CheckpointSequence,
-                    checkpoint?.Timestamp ?? head.CheckpointTimestamp);
-                Interlocked.Increment(ref _batches);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion?.TrySetResult(records[i].Sequence);
-                }
-
-                Publish(records);
-                return;
-            }
-            catch (AuditConflictException) when (attempt < MaxConflictRetries)
-            {
-                _head = null; // Another writer appended: re-read the head and re-chain.
-            }
-#pragma warning disable CA1031 // Any store failure must reach every waiting caller, never kill the writer.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                _head = null; // The transaction may or may not have landed: re-read before the next batch.
-                var failure = new AuditUnavailableException("the audit trail could not be written", ex);
-                foreach (var p in batch)
-                {
-                    p.Fail(failure);
-                }
-
-                return;
-            }
-        }
-    }
-
-    private List<AuditRecordToStore> Chain(AuditChainHead head, List<Pending> batch)
-    {
-        var records = new List<AuditRecordToStore>(batch.Count);
-        var seq = head.Sequence;
-        var prev = head.Hash;
-        var ts = _time.GetUtcNow();
-        var formatted = AuditCanonicalJson.FormatTimestamp(ts);
-        foreach (var p in batch)
-        {
-            seq++;
-            var body = _encoder.Encode(seq, formatted, prev, p.Event);
-            _sha256.AppendData(body);
-            var hash = _sha256.GetHashAndReset();
-            records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
-            prev = hash;
-        }
-
-        return records;
-    }
-
-    private AuditCheckpointRow Sign(long sequence, byte[] headHash, long previousCheckpoint, DateTimeOffset now)
-    {
-        var body = AuditCanonicalJson.Encode(new AuditCheckpoint
-        {
-            KeyId = _signingKey.KeyId,
-            Sequence = sequence,
-            Head = Convert.ToHexStringLower(headHash),
-            PreviousCheckpointSequence = previousCheckpoint,
-            Timestamp = AuditCanonicalJson.FormatTimestamp(now),
-        });
-        return new AuditCheckpointRow(sequence, now, body, _signingKey.Sign(body));
-    }
-
-    private async Task TryTimedCheckpointAsync(bool force = false)
-    {
-        try
-        {
-            if (_head is not { } head || head.Sequence == head.CheckpointSequence)
-            {
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            if (!force && now - (head.CheckpointTimestamp ?? _startedAt) < _options.CheckpointInterval)
-            {
-                return;
-            }
-
-            var checkpoint = Sign(head.Sequence, head.Hash, head.CheckpointSequence, now);
-            await _store.AppendAsync([], checkpoint, _stopping.Token);
-            _head = head with { CheckpointSequence = checkpoint.Sequence, CheckpointTimestamp = now };
-        }
-#pragma warning disable CA1031 // A missed timed checkpoint is retried on the next batch; it must not stop the writer.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            _head = null;
-        }
-    }
-
-    private void Publish(List<AuditRecordToStore> records)
-    {
-        foreach (var sink in _sinks)
-        {
-            try
-            {
-                sink.OnCommitted(records);
-            }
-#pragma warning disable CA1031 // Export is best effort; the record is already durable.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
-        }
-    }
-
-    /// <summary>One queued event: awaited (<see cref="Completion"/>) or queued only (<paramref name="onFailure"/>).</summary>
-    private sealed class Pending(AuditEvent auditEvent, TaskCompletionSource<long>? completion, Action<AuditEvent, Exception>? onFailure)
-    {
-        public AuditEvent Event { get; } = auditEvent;
-
-        public TaskCompletionSource<long>? Completion { get; } = completion;
-
-        public void Fail(Exception failure)
-        {
-            if (Completion is not null)
-            {
-                Completion.TrySetException(failure);
-                return;
-            }
-
-            try
-            {
-                onFailure?.Invoke(Event, failure);
-            }
-#pragma warning disable CA1031 // a failing handler must not stop the writer
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            _metrics.Dispose();
         }
     }
 }

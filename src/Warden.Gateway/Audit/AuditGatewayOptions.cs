@@ -49,6 +49,7 @@ public sealed record AuditGatewayOptions
             CheckpointInterval = TimeSpan.FromSeconds(Int(s, "CheckpointIntervalSeconds", 10)),
             MaxBatchSize = Int(s, "MaxBatchSize", 1024),
             QueueCapacity = Int(s, "QueueCapacity", 16384),
+            EnqueuedFlushDelay = TimeSpan.FromMilliseconds(Milliseconds(s, "EnqueuedFlushDelayMs", 20)),
         };
         var capture = new ContentCapturePolicy
         {
@@ -85,6 +86,19 @@ public sealed record AuditGatewayOptions
         _ when string.Equals(value, "PowerLoss", StringComparison.OrdinalIgnoreCase) => AuditDurability.PowerLoss,
         _ => throw new InvalidOperationException($"{SectionName}:Durability must be 'Process' or 'PowerLoss'"),
     };
+
+    private static int Milliseconds(IConfiguration section, string key, int fallback)
+    {
+        var v = section[key];
+        if (string.IsNullOrWhiteSpace(v))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i is >= 0 and <= 1000
+            ? i
+            : throw new InvalidOperationException($"{SectionName}:{key} must be an integer from 0 to 1000");
+    }
 
     private static int Int(IConfiguration section, string key, int fallback)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Warden.Core.Audit;
 using Warden.Storage.Postgres;
 using Warden.Storage.Postgres.Audit;
@@ -15,7 +16,7 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
     private readonly PostgresDatabase? _postgres;
     private readonly SqliteAuditStore? _sqlite;
 
-    public AuditStoreHandle(string dataDirectory, AuditGatewayOptions options)
+    public AuditStoreHandle(string dataDirectory, AuditGatewayOptions options, IMeterFactory? meterFactory = null)
     {
         if (options.PostgresConnectionString is { } cs)
         {
@@ -26,7 +27,7 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
         }
         else
         {
-            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)), options.Durability);
+            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)), options.Durability, meterFactory: meterFactory);
             Store = _sqlite;
             Content = _sqlite;
         }

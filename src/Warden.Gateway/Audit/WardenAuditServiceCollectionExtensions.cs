@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 using Warden.Core.Audit;
 using Warden.Gateway.Hosting;
 using Warden.Gateway.Providers;
+using Warden.Storage.Sqlite.Audit;
 
 namespace Warden.Gateway.Audit;
 
@@ -15,7 +18,7 @@ public static class WardenAuditServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var dataDirectory = options.DataDirectoryFullPath;
         services.AddSingleton(sp => AuditGatewayOptions.Load(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>()));
+        services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Content);
         var kekFile = options.KeyEncryptionKeyFile;
@@ -29,8 +32,11 @@ public static class WardenAuditServiceCollectionExtensions
         {
             var o = sp.GetRequiredService<AuditGatewayOptions>();
             IAuditRecordSink[] sinks = o.ExportLogs ? [sp.GetRequiredService<AuditLogExporter>()] : [];
-            return new HashChainAuditTrail(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), o.Trail, sinks);
+            return new HashChainAuditTrail(sp.GetRequiredService<IAuditStore>(), sp.GetRequiredService<AuditSigningKey>(), sp.GetRequiredService<TimeProvider>(), o.Trail, sinks, sp.GetService<IMeterFactory>());
         });
+
+        // The writer's own timings (append wait, per-batch phases, SQLite transactions and WAL checkpoints) on /metrics.
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(AuditTrailMetrics.MeterName, SqliteAuditMetrics.MeterName));
 
         services.AddSingleton<AuditFailOpenJournal>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditFailOpenJournal>());

@@ -4,7 +4,11 @@ namespace Warden.Storage.Sqlite.Audit;
 
 /// <summary>
 /// Builds the block filters (<see cref="SqliteAuditBlockFilter"/>) as the writer appends: the filter of the block being
-/// filled lives in memory and is stored in the same transaction as the block's last record. When the writer connection
+/// filled lives in memory; when its last record is appended the filter is copied aside and stored by the writer's NEXT
+/// transaction (<see cref="FlushPending"/>), so the transaction that acknowledges callers never writes the 4 KB filter
+/// (the trail gives it a transaction of its own as soon as no caller waits). A crash in between leaves a complete block
+/// without a filter: queries scan everything after the last stored filter, and <see cref="CatchUp"/> stores it when the
+/// next writer opens. When the writer connection
 /// opens, <see cref="CatchUp"/> stores the filters of complete blocks that have none (a trail written before filters
 /// existed) and rebuilds the partial last block from its rows (the in-memory filter died with the previous writer).
 /// Owned by one writer connection; dropped with it after any failure, so a rolled-back transaction never leaves the
@@ -13,8 +17,13 @@ namespace Warden.Storage.Sqlite.Audit;
 internal sealed class SqliteAuditBlockWriter
 {
     private readonly SqliteAuditBlockFilter _filter = new();
+    private readonly byte[] _pendingBits = new byte[SqliteAuditBlockFilter.Bytes];
     private long _block = -1;
+    private long _pendingBlock = -1;
     private bool _dirty;
+
+    /// <summary>A completed block's filter waits for the next transaction.</summary>
+    public bool HasPending => _pendingBlock >= 0;
 
     public void CatchUp(SqliteConnection connection)
     {
@@ -39,6 +48,7 @@ internal sealed class SqliteAuditBlockWriter
             }
         }
 
+        FlushPending(connection, tx);
         tx.Commit();
     }
 
@@ -50,7 +60,7 @@ internal sealed class SqliteAuditBlockWriter
         {
             if (_dirty)
             {
-                Store(connection, transaction); // a block with a gap at its end: store what it has
+                Complete(connection, transaction); // a block with a gap at its end: store what it has
             }
 
             _filter.Clear();
@@ -63,18 +73,34 @@ internal sealed class SqliteAuditBlockWriter
         _dirty = true;
         if (sequence == SqliteAuditBlockFilter.LastSequence(block))
         {
-            Store(connection, transaction);
+            Complete(connection, transaction);
         }
     }
 
-    private void Store(SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>Stores the filter of the last completed block, if it waits (at the start of every writer transaction).</summary>
+    public void FlushPending(SqliteConnection connection, SqliteTransaction transaction)
     {
+        if (_pendingBlock < 0)
+        {
+            return;
+        }
+
         using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
         cmd.CommandText = "INSERT OR REPLACE INTO audit_blocks (block, bits) VALUES ($b, $bits)";
-        cmd.Parameters.AddWithValue("$b", _block);
-        cmd.Parameters.AddWithValue("$bits", _filter.Data);
+        cmd.Parameters.AddWithValue("$b", _pendingBlock);
+        cmd.Parameters.AddWithValue("$bits", _pendingBits);
         cmd.ExecuteNonQuery();
+        _pendingBlock = -1;
+    }
+
+    // The block is complete: its filter is set aside for the next transaction (one waiting already is stored now;
+    // only a catch-up over many blocks completes two in one transaction).
+    private void Complete(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        FlushPending(connection, transaction);
+        _filter.Data.CopyTo(_pendingBits, 0);
+        _pendingBlock = _block;
         _dirty = false;
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -10,18 +12,20 @@ namespace Warden.Storage.Sqlite.Audit;
 /// The embedded audit store: WAL mode, one long-lived writer connection, one transaction per group
 /// commit through statements prepared once per connection. <see cref="AuditDurability.Process"/>
 /// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
-/// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit).
+/// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit). A completed block's
+/// Bloom filter is stored by the transaction after the one that completed it (<see cref="IAuditDeferredWork"/>).
 /// </summary>
-public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IDisposable
+public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IAuditDeferredWork, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time;
+    private readonly SqliteAuditMetrics _metrics;
     private SqliteConnection? _writer;
     private WriterStatements? _statements;
     private SqliteWalCheckpointer? _checkpointer;
 
-    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!Enum.IsDefined(durability))
@@ -32,10 +36,20 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         _database = database;
         Durability = durability;
         _time = time ?? TimeProvider.System;
+        _metrics = new SqliteAuditMetrics(meterFactory);
     }
 
     /// <summary>When a committed batch counts as durable.</summary>
     public AuditDurability Durability { get; }
+
+    /// <summary>A completed block's filter waits for the next transaction (read by the trail's writer only).</summary>
+    bool IAuditDeferredWork.HasDeferredWork => _statements?.Blocks.HasPending == true;
+
+    /// <summary>No fsync per commit: the trail lets a caller commit its own batch.</summary>
+    bool IAuditDeferredWork.CommitsInline => Durability == AuditDurability.Process;
+
+    /// <summary>The background WAL checkpointer, once the writer opened (tests).</summary>
+    internal SqliteWalCheckpointer? WalCheckpointer => _checkpointer;
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
@@ -51,9 +65,13 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         {
             var connection = Writer();
             var st = _statements!;
+            var start = Stopwatch.GetTimestamp();
+            var walCheckpoint = _checkpointer?.IsRunning == true;
             using var tx = connection.BeginTransaction(deferred: false);
             try
             {
+                var blockFilter = st.Blocks.HasPending;
+                st.Blocks.FlushPending(connection, tx); // the filter of the block the previous transaction completed
                 foreach (var r in records)
                 {
                     st.Insert(connection, r);
@@ -62,17 +80,11 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
 
                 if (checkpoint is not null)
                 {
-                    using var cp = connection.CreateCommand();
-                    cp.Transaction = tx;
-                    cp.CommandText = "INSERT INTO audit_checkpoints (seq, ts_ms, body, signature) VALUES ($seq, $ts, $body, $sig)";
-                    cp.Parameters.AddWithValue("$seq", checkpoint.Sequence);
-                    cp.Parameters.AddWithValue("$ts", checkpoint.Timestamp.ToUnixTimeMilliseconds());
-                    cp.Parameters.AddWithValue("$body", checkpoint.Body);
-                    cp.Parameters.AddWithValue("$sig", checkpoint.Signature);
-                    cp.ExecuteNonQuery();
+                    st.InsertCheckpoint(connection, checkpoint);
                 }
 
                 tx.Commit();
+                _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is 1555 or 2067)
             {
@@ -243,6 +255,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         DropWriter();
         _checkpointer?.Dispose();
         _writeLock.Dispose();
+        _metrics.Dispose();
     }
 
     private SqliteConnection Writer()
@@ -260,7 +273,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
                     cmd.ExecuteNonQuery();
                 }
 
-                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1));
+                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics);
 
                 var statements = new WriterStatements(connection);
                 try
@@ -313,12 +326,13 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         };
 
     /// <summary>
-    /// The record INSERT, prepared once per writer connection through SQLite's own API (bound by index, no
-    /// per-row command, reader or parameter lookups) and reset after every row.
+    /// The record and checkpoint INSERTs, prepared once per writer connection through SQLite's own API (bound by
+    /// index, no per-row command, reader or parameter lookups) and reset after every row.
     /// </summary>
     private sealed class WriterStatements : IDisposable
     {
         private readonly sqlite3_stmt _insert;
+        private readonly sqlite3_stmt _checkpoint;
 
         public WriterStatements(SqliteConnection connection)
         {
@@ -326,6 +340,34 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
                 "INSERT INTO audit_records (seq, ts_ms, type, agent_id, user_id, task_id, decision, provider, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 out _insert);
             Check(connection, rc);
+            rc = raw.sqlite3_prepare_v2(connection.Handle, "INSERT INTO audit_checkpoints (seq, ts_ms, body, signature) VALUES (?1, ?2, ?3, ?4)", out _checkpoint);
+            if (rc != raw.SQLITE_OK)
+            {
+                _insert.Dispose();
+                _checkpoint.Dispose();
+                Check(connection, rc);
+            }
+        }
+
+        public void InsertCheckpoint(SqliteConnection connection, AuditCheckpointRow checkpoint)
+        {
+            try
+            {
+                raw.sqlite3_bind_int64(_checkpoint, 1, checkpoint.Sequence);
+                raw.sqlite3_bind_int64(_checkpoint, 2, checkpoint.Timestamp.ToUnixTimeMilliseconds());
+                raw.sqlite3_bind_blob(_checkpoint, 3, checkpoint.Body);
+                raw.sqlite3_bind_blob(_checkpoint, 4, checkpoint.Signature);
+                var rc = raw.sqlite3_step(_checkpoint);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(connection, rc);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(_checkpoint);
+                raw.sqlite3_clear_bindings(_checkpoint);
+            }
         }
 
         public void Insert(SqliteConnection connection, AuditRecordToStore r)
@@ -359,7 +401,11 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         /// <summary>The block filters this writer maintains (see <see cref="SqliteAuditBlockWriter"/>).</summary>
         public SqliteAuditBlockWriter Blocks { get; } = new();
 
-        public void Dispose() => _insert.Dispose();
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _checkpoint.Dispose();
+        }
 
         private static void Check(SqliteConnection connection, int rc) => SqliteAuditStore.Check(connection, rc);
 

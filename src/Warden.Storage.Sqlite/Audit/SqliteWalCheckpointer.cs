@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Warden.Storage.Sqlite.Audit;
@@ -7,19 +8,36 @@ namespace Warden.Storage.Sqlite.Audit;
 /// inside whichever commit crosses 1,000 WAL pages and fsyncs the database file there, so one request in a
 /// thousand waited for it (the gateway's p99 with audit on). The writer turns that off
 /// (<c>wal_autocheckpoint=0</c>) and this runs a <c>PASSIVE</c> checkpoint on its own connection every
-/// <c>period</c>: it never blocks the writer, and every commit stays durable in the WAL meanwhile.
+/// <c>period</c>: it never blocks the writer, and every commit stays durable in the WAL meanwhile. The checkpoint
+/// (with its fsyncs) runs on a thread of its own: the timer only wakes it, so it never holds a thread-pool thread
+/// that requests need.
 /// </summary>
 internal sealed class SqliteWalCheckpointer : IDisposable
 {
     private readonly SqliteDatabase _database;
+    private readonly SqliteAuditMetrics? _metrics;
     private readonly ITimer _timer;
+    private readonly AutoResetEvent _tick = new(false);
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+    private int _disposed;
     private int _running;
+    private long _completed;
 
-    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period)
+    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null)
     {
         _database = database;
-        _timer = time.CreateTimer(_ => Run(), null, period, period);
+        _metrics = metrics;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "warden-audit-wal-checkpoint" };
+        _thread.Start();
+        _timer = time.CreateTimer(static s => ((SqliteWalCheckpointer)s!).Tick(), this, period, period);
     }
+
+    /// <summary>True while a checkpoint runs (the writer tags its transactions with it).</summary>
+    public bool IsRunning => Volatile.Read(ref _running) == 1;
+
+    /// <summary>Checkpoints finished so far (tests wait on it).</summary>
+    public long Completed => Interlocked.Read(ref _completed);
 
     /// <summary>One passive checkpoint (skipped if one is still running); a failure is retried on the next tick.</summary>
     public void Run()
@@ -29,6 +47,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
             return;
         }
 
+        var start = Stopwatch.GetTimestamp();
         try
         {
             using var connection = _database.Open();
@@ -43,12 +62,49 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         finally
         {
             Volatile.Write(ref _running, 0);
+            Interlocked.Increment(ref _completed);
+            _metrics?.WalCheckpoint(start);
         }
     }
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the store can be disposed twice (the gateway's DI owns it under two registrations)
+        }
+
         _timer.Dispose();
+        _stopping = true;
+        _tick.Set();
+        _thread.Join();
+        _tick.Dispose();
         Run();
+    }
+
+    private void Tick()
+    {
+        try
+        {
+            _tick.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // a tick racing Dispose: nothing left to wake
+        }
+    }
+
+    private void Loop()
+    {
+        while (true)
+        {
+            _tick.WaitOne();
+            if (_stopping)
+            {
+                return;
+            }
+
+            Run();
+        }
     }
 }

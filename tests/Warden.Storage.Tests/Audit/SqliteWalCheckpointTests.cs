@@ -34,7 +34,14 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         Assert.True(wal > 4 * 1024 * 1024, $"the WAL holds the commits ({wal} bytes)");
         Assert.True(new FileInfo(db.Path).Length < mainBefore + (1024 * 1024), "no commit checkpointed into the database file");
 
+        // The timer only wakes the checkpointer's own thread: wait for that checkpoint to finish.
+        var done = store.WalCheckpointer!.Completed;
         time.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 500 && store.WalCheckpointer.Completed == done; i++)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.True(new FileInfo(db.Path).Length > 4 * 1024 * 1024, "the timer's passive checkpoint copied the WAL into the database file");
         Assert.Equal(2000, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
     }

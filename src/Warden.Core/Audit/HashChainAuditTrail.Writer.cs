@@ -1,0 +1,419 @@
+using System.Diagnostics;
+
+namespace Warden.Core.Audit;
+
+/// <summary>
+/// The writing side of the trail. Exactly one leader at a time owns the chain state (head, hash, encoder, pending
+/// checkpoint) and the store's writer: the writer thread, or (SQLite without an fsync per commit) an appending caller
+/// that found nobody leading and commits its own batch on its own thread — no wake-up of another thread, no hop back.
+/// Whatever a caller-leader leaves (events queued meanwhile, a checkpoint to sign, deferred bookkeeping) goes to the
+/// writer thread, which does it while no caller waits.
+/// </summary>
+public sealed partial class HashChainAuditTrail
+{
+    private bool TryLead() => Volatile.Read(ref _leader) == 0 && Interlocked.CompareExchange(ref _leader, 1, 0) == 0;
+
+    /// <summary>
+    /// A caller leads (SQLite with <see cref="AuditDurability.Process"/>: a commit is a few writes into the page cache):
+    /// it commits one batch, its own event included, on its own thread, then hands whatever is left (events queued
+    /// meanwhile, deferred work) to the writer thread.
+    /// </summary>
+    private void LeadOneBatch()
+    {
+        try
+        {
+            DrainAndCommit();
+        }
+        finally
+        {
+            // Read while leading: the writer thread does it, off every caller's path. Queued events nobody waits for
+            // (gateway.response) are left to the flush timer or the next leader.
+            var more = HasDeferredWork || TimerStale();
+            Interlocked.Exchange(ref _leader, 0);
+            if (more || Volatile.Read(ref _urgent) == 1 || _queue.Reader.Completion.IsCompleted)
+            {
+                _wake.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long the oldest queued event may still wait (≤ 0: flush now), or null when the queue is empty. Events nobody
+    /// waits for ride along with the next caller's commit for up to <see cref="AuditTrailOptions.EnqueuedFlushDelay"/>,
+    /// so the writer thread rarely commits while a request wants to.
+    /// </summary>
+    private TimeSpan? FlushWait(System.Threading.Channels.ChannelReader<AuditPending> reader) =>
+        reader.TryPeek(out var first) ? _options.EnqueuedFlushDelay - Stopwatch.GetElapsedTime(first.QueuedAt) : null;
+
+    /// <summary>Wakes the writer when the oldest queued event nobody waits for is due (one timer armed at a time).</summary>
+    private void ArmFlush(TimeSpan after)
+    {
+        if (Volatile.Read(ref _flushArmed) == 0 && Interlocked.Exchange(ref _flushArmed, 1) == 0)
+        {
+            _flushTimer.Change(after, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private bool DrainAndCommit()
+    {
+        _batch.Clear();
+        while (_batch.Count < _options.MaxBatchSize && _queue.Reader.TryRead(out var p))
+        {
+            _batch.Add(p);
+        }
+
+        if (_batch.Count == 0)
+        {
+            return false;
+        }
+
+        Commit(_batch);
+        _batch.Clear();
+        return true;
+    }
+
+    private void WriteLoop()
+    {
+        try
+        {
+            var reader = _queue.Reader;
+            while (true)
+            {
+                PublishCommitted();
+                _wake.Reset();
+                Interlocked.Exchange(ref _idle, 1);
+                var due = CheckpointWait(); // read only by the leader, so racy here: a stale value costs one extra wake-up
+                var flush = FlushWait(reader);
+                if ((Volatile.Read(ref _urgent) == 1 || flush <= TimeSpan.Zero || HasDeferredWork || due <= TimeSpan.Zero || reader.Completion.IsCompleted) && TryLead())
+                {
+                    Volatile.Write(ref _idle, 0);
+                    Volatile.Write(ref _urgent, 0); // cleared while leading: what was queued before is drained below
+                    try
+                    {
+                        LeadUntilIdle();
+                    }
+                    finally
+                    {
+                        Interlocked.Exchange(ref _leader, 0);
+                    }
+
+                    if (reader.Completion.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                // Nothing to do yet, or a caller leads (it sets _wake when it leaves work behind).
+                if (flush is { } f)
+                {
+                    ArmFlush(f > TimeSpan.Zero ? f : TimeSpan.FromMilliseconds(1)); // due but a caller leads: look again soon
+                }
+
+                if (due is { } wait && wait > TimeSpan.Zero)
+                {
+                    Volatile.Write(ref _timerBasisTicks, CheckpointBasisTicks);
+                    _checkpointTimer.Change(wait, Timeout.InfiniteTimeSpan); // sets _wake when a timed checkpoint is due
+                }
+
+                _wake.Wait();
+                Volatile.Write(ref _idle, 0);
+            }
+
+            // Shut down: no new event can be queued; a caller still leading finishes its batch first.
+            while (!TryLead())
+            {
+                Thread.Sleep(1);
+            }
+
+            while (DrainAndCommit())
+            {
+            }
+
+            SignDue();
+            while (HasDeferredWork)
+            {
+                WriteDeferred();
+            }
+
+            TryTimedCheckpoint(force: true);
+            PublishCommitted();
+        }
+        finally
+        {
+            _writerDone.TrySetResult();
+        }
+    }
+
+    /// <summary>The writer thread: every queued batch, then (nobody waiting) deferred work and a due timed checkpoint.</summary>
+    private void LeadUntilIdle()
+    {
+        while (true)
+        {
+            if (DrainAndCommit())
+            {
+                PublishCommitted();
+                SignDue(); // that batch's callers are released; the next transaction stores the checkpoint
+                continue;
+            }
+
+            SignDue();
+            if (HasDeferredWork)
+            {
+                WriteDeferred();
+                continue;
+            }
+
+            if (CheckpointWait() is { } wait && wait <= TimeSpan.Zero)
+            {
+                TryTimedCheckpoint(force: false);
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>A checkpoint to sign or store, or the store's own deferred work: for the writer thread, when nobody waits.</summary>
+    private bool HasDeferredWork => !_deferredFailed && (_due.Count > 0 || _signed.Count > 0 || _deferredStore is { HasDeferredWork: true });
+
+    /// <summary>When the last checkpoint (stored, signed or due) was taken; the start of the trail before the first.</summary>
+    private long CheckpointBasisTicks => Volatile.Read(ref _checkpointAtTicks) is var t && t != 0 ? t : _startedAt.UtcTicks;
+
+    /// <summary>How long until a time-based checkpoint is due (≤ 0: now), or null when every record is covered.</summary>
+    private TimeSpan? CheckpointWait()
+    {
+        if (_head is not { } head || Volatile.Read(ref _checkpointSequence) >= head.Sequence)
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(CheckpointBasisTicks, TimeSpan.Zero) + _options.CheckpointInterval - _time.GetUtcNow();
+    }
+
+    /// <summary>A caller-leader leaves records no checkpoint covers while the writer's timer does not know it yet.</summary>
+    private bool TimerStale() =>
+        _head is { } head && _checkpointSequence < head.Sequence && Volatile.Read(ref _timerBasisTicks) != CheckpointBasisTicks;
+
+    /// <summary>Any leader, after a commit: notes the head when a checkpoint is due (cheap; the writer thread signs it).</summary>
+    private void NoteCheckpointIfDue(AuditChainHead head, bool force)
+    {
+        if (_checkpointSequence >= head.Sequence)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (force || head.Sequence - _checkpointSequence >= _options.CheckpointEveryRecords
+            || now - new DateTimeOffset(CheckpointBasisTicks, TimeSpan.Zero) >= _options.CheckpointInterval)
+        {
+            _due.Enqueue(new DueCheckpoint(head.Sequence, head.Hash, _checkpointSequence, now));
+            Volatile.Write(ref _checkpointSequence, head.Sequence);
+            Volatile.Write(ref _checkpointAtTicks, now.UtcTicks);
+        }
+    }
+
+    private AuditChainHead LoadHead()
+    {
+        var head = _store.ReadHeadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Volatile.Write(ref _checkpointSequence, head.CheckpointSequence);
+        Volatile.Write(ref _checkpointAtTicks, head.CheckpointTimestamp?.UtcTicks ?? 0);
+        return head;
+    }
+
+    private void Commit(List<AuditPending> batch)
+    {
+        var start = Stopwatch.GetTimestamp();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                _head ??= LoadHead();
+                var head = _head;
+                var records = Chain(head, batch);
+                var chained = Stopwatch.GetTimestamp();
+                _signed.TryPeek(out var checkpoint); // signed after an earlier batch: rides along, never signed here
+                _store.AppendAsync(records, checkpoint, CancellationToken.None).GetAwaiter().GetResult();
+                var stored = Stopwatch.GetTimestamp();
+                var last = records[^1];
+                _head = new AuditChainHead(last.Sequence, last.Hash,
+                    checkpoint?.Sequence ?? head.CheckpointSequence,
+                    checkpoint?.Timestamp ?? head.CheckpointTimestamp);
+                if (checkpoint is not null)
+                {
+                    _signed.Dequeue();
+                }
+
+                _deferredFailed = false;
+                NoteCheckpointIfDue(_head, force: false);
+                Interlocked.Increment(ref _batches);
+                var queuedAt = 0L; // the oldest awaited event's: the wait for a writer (events nobody awaits wait on purpose)
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (queuedAt == 0 && batch[i].Awaited)
+                    {
+                        queuedAt = batch[i].QueuedAt;
+                    }
+
+                    batch[i].Complete(records[i].Sequence);
+                }
+
+                _metrics.Batch(batch.Count, queuedAt, start, chained, stored, Stopwatch.GetTimestamp());
+                if (_sinks.Length > 0)
+                {
+                    // Sinks run on the writer thread only, in commit order: never on a caller's path, and an export
+                    // must not carry a request's trace or logging scope.
+                    _toPublish.Enqueue(records);
+                    if (Environment.CurrentManagedThreadId != _writer.ManagedThreadId)
+                    {
+                        ArmFlush(_options.EnqueuedFlushDelay > TimeSpan.Zero ? _options.EnqueuedFlushDelay : TimeSpan.FromMilliseconds(1));
+                    }
+                }
+
+                return;
+            }
+            catch (AuditConflictException) when (attempt < MaxConflictRetries)
+            {
+                Reset(); // Another writer appended: re-read the head and re-chain.
+            }
+#pragma warning disable CA1031 // Any store failure must reach every waiting caller, never kill the writer.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Reset(); // The transaction may or may not have landed: re-read before the next batch.
+                var failure = new AuditUnavailableException("the audit trail could not be written", ex);
+                foreach (var p in batch)
+                {
+                    p.Fail(failure);
+                }
+
+                return;
+            }
+        }
+    }
+
+    // The head is unknown: a checkpoint not yet stored may name a chain another writer has since extended (its
+    // prevSeq could be stale), so it is dropped; the re-read head decides when the next one is due.
+    private void Reset()
+    {
+        _head = null;
+        _due.Clear();
+        _signed.Clear();
+    }
+
+    /// <summary>Writer thread, while no caller waits: signs the due checkpoints (stored by the next transaction).</summary>
+    private void SignDue()
+    {
+        while (_due.TryDequeue(out var due))
+        {
+            var start = Stopwatch.GetTimestamp();
+            _signed.Enqueue(Sign(due.Sequence, due.Hash, due.Previous, due.At));
+            _metrics.Sign(start);
+        }
+    }
+
+    /// <summary>A transaction of deferred work only (the oldest signed checkpoint, the store's own), while no caller waits.</summary>
+    private void WriteDeferred()
+    {
+        var start = Stopwatch.GetTimestamp();
+        _signed.TryPeek(out var checkpoint);
+        try
+        {
+            _store.AppendAsync([], checkpoint, CancellationToken.None).GetAwaiter().GetResult();
+            if (checkpoint is not null)
+            {
+                _signed.Dequeue();
+                if (_head is { } head)
+                {
+                    _head = head with { CheckpointSequence = checkpoint.Sequence, CheckpointTimestamp = checkpoint.Timestamp };
+                }
+            }
+
+            _metrics.DeferredWrite(start);
+        }
+#pragma warning disable CA1031 // Retried with the next batch; it must not stop the writer.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            Reset();
+            _deferredFailed = true;
+        }
+    }
+
+    private List<AuditRecordToStore> Chain(AuditChainHead head, List<AuditPending> batch)
+    {
+        var records = new List<AuditRecordToStore>(batch.Count);
+        var seq = head.Sequence;
+        var prev = head.Hash;
+        var ts = _time.GetUtcNow();
+        var formatted = AuditCanonicalJson.FormatTimestamp(ts);
+        foreach (var p in batch)
+        {
+            seq++;
+            var body = _encoder.Encode(seq, formatted, prev, p.Event);
+            _sha256.AppendData(body);
+            var hash = _sha256.GetHashAndReset();
+            records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
+            prev = hash;
+        }
+
+        return records;
+    }
+
+    private AuditCheckpointRow Sign(long sequence, byte[] headHash, long previousCheckpoint, DateTimeOffset now)
+    {
+        var body = AuditCanonicalJson.Encode(new AuditCheckpoint
+        {
+            KeyId = _signingKey.KeyId,
+            Sequence = sequence,
+            Head = Convert.ToHexStringLower(headHash),
+            PreviousCheckpointSequence = previousCheckpoint,
+            Timestamp = AuditCanonicalJson.FormatTimestamp(now),
+        });
+        return new AuditCheckpointRow(sequence, now, body, _signingKey.Sign(body));
+    }
+
+    /// <summary>Writer thread, nobody waiting: a checkpoint over the head when the interval passed (or at shutdown), signed and stored now.</summary>
+    private void TryTimedCheckpoint(bool force)
+    {
+        if (_head is not { } head)
+        {
+            return;
+        }
+
+        NoteCheckpointIfDue(head, force);
+        SignDue();
+        while (_signed.Count > 0 && !_deferredFailed)
+        {
+            WriteDeferred();
+        }
+    }
+
+    /// <summary>A checkpoint noted by a leader, signed later by the writer thread.</summary>
+    private readonly record struct DueCheckpoint(long Sequence, byte[] Hash, long Previous, DateTimeOffset At);
+
+    /// <summary>Writer thread: hands every committed batch not yet exported to the sinks, in commit order.</summary>
+    private void PublishCommitted()
+    {
+        while (_toPublish.TryDequeue(out var records))
+        {
+            Publish(records);
+        }
+    }
+
+    private void Publish(List<AuditRecordToStore> records)
+    {
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                sink.OnCommitted(records);
+            }
+#pragma warning disable CA1031 // Export is best effort; the record is already durable.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+}
