@@ -22,6 +22,15 @@ public sealed record AuditTrailOptions
     /// </summary>
     public TimeSpan EnqueuedFlushDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// When the store commits cheaply in process (SQLite, <c>Durability=Process</c>), a caller that finds nobody
+    /// committing commits its own batch on its own thread instead of handing it to the writer thread. It removes two
+    /// thread hops from an idle trail's wait, but under concurrent load it fragments batches (each caller commits a
+    /// batch of one): +17 to +41 µs of CPU per proxied request and -10 to -22 % throughput in same-run A/Bs
+    /// (docs/bench/audit.md). Off by default.
+    /// </summary>
+    public bool CallerCommits { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public void Validate()
     {

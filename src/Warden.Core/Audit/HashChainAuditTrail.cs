@@ -79,7 +79,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _store = store;
         _deferredStore = store as IAuditDeferredWork;
         _batch = new List<AuditPending>(options.MaxBatchSize);
-        _inline = _deferredStore is { CommitsInline: true };
+        _inline = options.CallerCommits && _deferredStore is { CommitsInline: true };
         _signingKey = signingKey;
         _time = time;
         _options = options;

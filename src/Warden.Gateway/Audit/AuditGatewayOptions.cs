@@ -50,6 +50,7 @@ public sealed record AuditGatewayOptions
             MaxBatchSize = Int(s, "MaxBatchSize", 1024),
             QueueCapacity = Int(s, "QueueCapacity", 16384),
             EnqueuedFlushDelay = TimeSpan.FromMilliseconds(Milliseconds(s, "EnqueuedFlushDelayMs", 20)),
+            CallerCommits = string.Equals(s["CallerCommits"], "true", StringComparison.OrdinalIgnoreCase),
         };
         var capture = new ContentCapturePolicy
         {

@@ -58,6 +58,33 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_IdleTrailWithCallerCommits_AcknowledgedOnTheCallersThread()
+    {
+        var store = await CreatedStoreAsync();
+        var synchronous = 0;
+        await using (var trail = NewTrail(store, new AuditTrailOptions()))
+        {
+            await trail.AppendAsync(Event(0), CancellationToken.None); // opens the writer connection
+            for (var i = 1; i <= 20; i++)
+            {
+                var pending = trail.AppendAsync(Event(i), CancellationToken.None);
+                synchronous += pending.IsCompleted ? 1 : 0;
+                Assert.Equal(i + 1, await pending);
+            }
+        }
+
+        if (CallerCommits)
+        {
+            // Sequential appends find the trail idle: each is committed on its caller's thread (a stray writer wake-up may take one).
+            Assert.True(synchronous >= 10, $"only {synchronous} of 20 idle appends were acknowledged on the caller's thread");
+        }
+
+        var result = await Verify(store);
+        Assert.True(result.IsValid, result.Message);
+        Assert.Equal(21, result.RecordsChecked);
+    }
+
+    [Fact]
     public async Task Append_NonFiniteLatency_RefusedAtTheCallerOthersInTheBatchCommit()
     {
         var store = await CreatedStoreAsync();
@@ -397,8 +424,11 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Runs the suite with callers committing their own batches (<see cref="AuditTrailOptions.CallerCommits"/>).</summary>
+    protected virtual bool CallerCommits => false;
+
     private HashChainAuditTrail NewTrail(IAuditStore store, AuditTrailOptions options) =>
-        new(store, _key, TimeProvider.System, options);
+        new(store, _key, TimeProvider.System, options with { CallerCommits = CallerCommits });
 
     private Task<AuditVerificationResult> Verify(IAuditStore store) =>
         new AuditVerifier(store, AuditSigningKey.FromPublicKeyPem(_key.PublicKeyPem)) { PageSize = 7 }.VerifyAsync(default);

@@ -6,7 +6,7 @@ using Warden.Storage.Sqlite.Audit;
 namespace Warden.Storage.Tests.Audit;
 
 /// <summary>The audit contract suite on a real SQLite file (WAL).</summary>
-public sealed class SqliteAuditStoreTests : AuditStoreContractTests
+public class SqliteAuditStoreTests : AuditStoreContractTests
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "warden-audit-" + Guid.NewGuid().ToString("N"));
     private readonly List<SqliteAuditStore> _stores = [];
