@@ -57,6 +57,18 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
         return Task.CompletedTask;
     }
 
+    /// <summary>What a commit adds to the WAL, roughly: each record's body plus its hash, keys and row overhead.</summary>
+    private static long CommittedBytes(IReadOnlyList<AuditRecordToStore> records)
+    {
+        long bytes = 512;
+        foreach (var r in records)
+        {
+            bytes += r.Body.Length + 128;
+        }
+
+        return bytes;
+    }
+
     public async Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -84,6 +96,7 @@ public sealed class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPa
                 }
 
                 tx.Commit();
+                _checkpointer?.Committed(CommittedBytes(records));
                 _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is 1555 or 2067)

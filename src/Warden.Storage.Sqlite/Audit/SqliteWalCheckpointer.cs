@@ -10,11 +10,22 @@ namespace Warden.Storage.Sqlite.Audit;
 /// (<c>wal_autocheckpoint=0</c>) and this runs a <c>PASSIVE</c> checkpoint on its own connection every
 /// <c>period</c>: it never blocks the writer, and every commit stays durable in the WAL meanwhile. The checkpoint
 /// (with its fsyncs) runs on a thread of its own: the timer only wakes it, so it never holds a thread-pool thread
-/// that requests need.
+/// that requests need. A tick checkpoints only once the commits since the last checkpoint reach
+/// <see cref="BytesThreshold"/> (about SQLite's own 1,000 pages) or <see cref="MaxInterval"/> has passed: a
+/// checkpoint takes tens of milliseconds here and a commit that overlaps it is slower, so at a modest rate one
+/// checkpoint per second put about 3 % of requests next to one (the gateway's p99 with audit on); under load the
+/// byte threshold still folds the WAL every tick.
 /// </summary>
 internal sealed class SqliteWalCheckpointer : IDisposable
 {
+    /// <summary>Bytes committed since the last checkpoint that make the next tick run one.</summary>
+    internal const long BytesThreshold = 4L * 1024 * 1024;
+
+    /// <summary>The longest a commit waits in the WAL alone before a tick checkpoints it anyway.</summary>
+    internal static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(10);
+
     private readonly SqliteDatabase _database;
+    private readonly TimeProvider _time;
     private readonly SqliteAuditMetrics? _metrics;
     private readonly ITimer _timer;
     private readonly AutoResetEvent _tick = new(false);
@@ -23,10 +34,15 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private int _disposed;
     private int _running;
     private long _completed;
+    private long _woken;
+    private long _pendingBytes;
+    private DateTimeOffset _last;
 
     public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null)
     {
         _database = database;
+        _time = time;
+        _last = time.GetUtcNow();
         _metrics = metrics;
         _thread = new Thread(Loop) { IsBackground = true, Name = "warden-audit-wal-checkpoint" };
         _thread.Start();
@@ -38,6 +54,12 @@ internal sealed class SqliteWalCheckpointer : IDisposable
 
     /// <summary>Checkpoints finished so far (tests wait on it).</summary>
     public long Completed => Interlocked.Read(ref _completed);
+
+    /// <summary>Ticks the checkpointer's thread has handled, checkpoint or not (tests wait on it).</summary>
+    public long Woken => Interlocked.Read(ref _woken);
+
+    /// <summary>The writer reports what each commit added to the WAL (record bodies; an estimate of its pages).</summary>
+    public void Committed(long bytes) => Interlocked.Add(ref _pendingBytes, bytes);
 
     /// <summary>One passive checkpoint (skipped if one is still running); a failure is retried on the next tick.</summary>
     public void Run()
@@ -104,7 +126,16 @@ internal sealed class SqliteWalCheckpointer : IDisposable
                 return;
             }
 
-            Run();
+            var pending = Interlocked.Read(ref _pendingBytes);
+            var now = _time.GetUtcNow();
+            if (pending >= BytesThreshold || (pending > 0 && now - _last >= MaxInterval))
+            {
+                Interlocked.Add(ref _pendingBytes, -pending);
+                _last = now;
+                Run();
+            }
+
+            Interlocked.Increment(ref _woken);
         }
     }
 }

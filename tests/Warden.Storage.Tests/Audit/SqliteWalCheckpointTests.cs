@@ -46,6 +46,45 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         Assert.Equal(2000, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
     }
 
+    [Fact]
+    public async Task SmallCommits_CheckpointedOnlyAfterMaxInterval()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var store = new SqliteAuditStore(db, AuditDurability.Process, time);
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        var records = Enumerable.Range(0, 20)
+            .Select(i => new AuditRecordToStore(i + 1, time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], new byte[600]))
+            .ToList();
+        await store.AppendAsync(records, null, CancellationToken.None);
+        var checkpointer = store.WalCheckpointer!;
+        var done = checkpointer.Completed;
+
+        // A tick with a few KB in the WAL: the thread wakes and leaves the WAL alone.
+        await TickAsync(time, checkpointer, TimeSpan.FromSeconds(1));
+        Assert.Equal(done, checkpointer.Completed);
+
+        // Once MaxInterval has passed since the last checkpoint, the next tick folds it.
+        await TickAsync(time, checkpointer, SqliteWalCheckpointer.MaxInterval);
+        Assert.Equal(done + 1, checkpointer.Completed);
+
+        // Nothing new committed: later ticks do nothing.
+        await TickAsync(time, checkpointer, SqliteWalCheckpointer.MaxInterval);
+        Assert.Equal(done + 1, checkpointer.Completed);
+    }
+
+    private static async Task TickAsync(FakeTimeProvider time, SqliteWalCheckpointer checkpointer, TimeSpan advance)
+    {
+        var woken = checkpointer.Woken;
+        time.Advance(advance);
+        for (var i = 0; i < 500 && checkpointer.Woken == woken; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(checkpointer.Woken > woken, "the tick woke the checkpointer's thread");
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
