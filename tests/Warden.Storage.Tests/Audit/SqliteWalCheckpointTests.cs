@@ -10,14 +10,13 @@ namespace Warden.Storage.Tests.Audit;
 public sealed class SqliteWalCheckpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("warden-wal-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task Appends_BeyondAutoCheckpointSize_WalFoldedOnlyByTheTimer()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
-        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
-        using var store = new SqliteAuditStore(db, AuditDurability.Process, time);
-        await store.EnsureCreatedAsync(CancellationToken.None);
+        var (db, store) = await OpenAsync();
+        using var disposeStore = store;
         var mainBefore = new FileInfo(db.Path).Length;
 
         // ≈ 8 MB of records: far past SQLite's 1,000-page automatic checkpoint.
@@ -25,7 +24,7 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         for (var batch = 0; batch < 40; batch++)
         {
             var records = Enumerable.Range(batch * 50, 50)
-                .Select(i => new AuditRecordToStore(i + 1, time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], body))
+                .Select(i => new AuditRecordToStore(i + 1, _time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], body))
                 .ToList();
             await store.AppendAsync(records, null, CancellationToken.None);
         }
@@ -36,7 +35,7 @@ public sealed class SqliteWalCheckpointTests : IDisposable
 
         // The timer only wakes the checkpointer's own thread: wait for that checkpoint to finish.
         var done = store.WalCheckpointer!.Completed;
-        time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(1));
         for (var i = 0; i < 500 && store.WalCheckpointer.Completed == done; i++)
         {
             await Task.Delay(10);
@@ -49,28 +48,34 @@ public sealed class SqliteWalCheckpointTests : IDisposable
     [Fact]
     public async Task SmallCommits_CheckpointedOnlyAfterMaxInterval()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
-        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
-        using var store = new SqliteAuditStore(db, AuditDurability.Process, time);
-        await store.EnsureCreatedAsync(CancellationToken.None);
+        var (db, store) = await OpenAsync();
+        using var disposeStore = store;
         var records = Enumerable.Range(0, 20)
-            .Select(i => new AuditRecordToStore(i + 1, time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], new byte[600]))
+            .Select(i => new AuditRecordToStore(i + 1, _time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], new byte[600]))
             .ToList();
         await store.AppendAsync(records, null, CancellationToken.None);
         var checkpointer = store.WalCheckpointer!;
         var done = checkpointer.Completed;
 
         // A tick with a few KB in the WAL: the thread wakes and leaves the WAL alone.
-        await TickAsync(time, checkpointer, TimeSpan.FromSeconds(1));
+        await TickAsync(_time, checkpointer, TimeSpan.FromSeconds(1));
         Assert.Equal(done, checkpointer.Completed);
 
         // Once MaxInterval has passed since the last checkpoint, the next tick folds it.
-        await TickAsync(time, checkpointer, SqliteWalCheckpointer.MaxInterval);
+        await TickAsync(_time, checkpointer, SqliteWalCheckpointer.MaxInterval);
         Assert.Equal(done + 1, checkpointer.Completed);
 
         // Nothing new committed: later ticks do nothing.
-        await TickAsync(time, checkpointer, SqliteWalCheckpointer.MaxInterval);
+        await TickAsync(_time, checkpointer, SqliteWalCheckpointer.MaxInterval);
         Assert.Equal(done + 1, checkpointer.Completed);
+    }
+
+    private async Task<(SqliteDatabase Db, SqliteAuditStore Store)> OpenAsync()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        var store = new SqliteAuditStore(db, AuditDurability.Process, _time);
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        return (db, store);
     }
 
     private static async Task TickAsync(FakeTimeProvider time, SqliteWalCheckpointer checkpointer, TimeSpan advance)
