@@ -14,7 +14,7 @@ internal sealed class AuditTrailMetrics : IDisposable
 {
     public const string MeterName = "Warden.Audit";
 
-    private static readonly double[] Buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+    internal static readonly double[] Buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
     private static readonly KeyValuePair<string, object?> Wakeup = new("phase", "wakeup");
     private static readonly KeyValuePair<string, object?> ChainTag = new("phase", "chain");
     private static readonly KeyValuePair<string, object?> StoreTag = new("phase", "store");

@@ -15,8 +15,6 @@ internal sealed class SqliteAuditMetrics : IDisposable
 {
     public const string MeterName = AuditTrailMetrics.MeterName + ".Sqlite";
 
-    private static readonly double[] Buckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
-
     private readonly Histogram<double> _transaction;
     private readonly Histogram<double> _walCheckpoint;
     private readonly Meter? _owned;
@@ -24,7 +22,7 @@ internal sealed class SqliteAuditMetrics : IDisposable
     public SqliteAuditMetrics(IMeterFactory? meterFactory)
     {
         var meter = meterFactory?.Create(MeterName) ?? (_owned = new Meter(MeterName));
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets };
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = AuditTrailMetrics.Buckets };
         _transaction = meter.CreateHistogram("warden.audit.sqlite.transaction.duration", "s", "Audit writer transactions (BEGIN to COMMIT), by what they carried.", advice: advice);
         _walCheckpoint = meter.CreateHistogram("warden.audit.sqlite.wal_checkpoint.duration", "s", "Background passive WAL checkpoints of the audit database.", advice: advice);
     }
