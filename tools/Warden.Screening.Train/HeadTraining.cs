@@ -19,7 +19,7 @@ internal static class HeadTraining
     public static (float? L1, float? L2) Indirect { get; set; }
 
     /// <summary>Weight of a benign trigger-word line or benign document sentence among the direct head's negatives (`--benign-weight`).</summary>
-    public static float BenignWeight { get; set; } = 3f;
+    public static float BenignWeight { get; set; } = 1.5f;
 
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {

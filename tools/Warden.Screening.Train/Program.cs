@@ -16,8 +16,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["benign-docs"] = "tests/data/screening/benign_document_sentences.jsonl",
     ["documents"] = "tests/data/screening/benign_documents.jsonl",
     ["long-documents"] = "tests/data/screening/benign_documents_long.jsonl",
-    ["benign-extra"] = "tests/data/screening/benign_trigger_words_extra.jsonl,tests/data/screening/benign_trigger_words_fresh.jsonl,tests/data/screening/benign_trigger_words_fresh2.jsonl",
-    ["extra-documents"] = "tests/data/screening/benign_documents_extra.jsonl,tests/data/screening/benign_documents_short.jsonl",
+    ["benign-extra"] = "tests/data/screening/benign_trigger_words_extra.jsonl",
+    ["extra-documents"] = "tests/data/screening/benign_documents_extra.jsonl",
     ["model-dir"] = "src/Warden.Core/Screening/Model",
     ["eval-dir"] = "artifacts/screening-eval",
     ["l1"] = "0.05",
@@ -26,8 +26,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["combiner-l2"] = "0.001",
     ["mask"] = "",
     ["indirect-l1"] = "",
-    ["indirect-l2"] = "10",
-    ["benign-weight"] = "3",
+    ["indirect-l2"] = "",
+    ["benign-weight"] = "1.5",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {

