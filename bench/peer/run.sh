@@ -23,7 +23,9 @@ WORK=$(mktemp -d /tmp/warden-peer.XXXXXX)
 log() { printf '[warden-peer %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 log "publishing Warden (Release)"
-dotnet publish "$ROOT/src/Warden.Cli" -c Release -o "$WORK/bin" -v q -nologo >/dev/null
+# with a runtime identifier: ReadyToRun code (src/Warden.Cli/Warden.Cli.csproj), as a production publish ships it
+RID=${RID:-linux-$(uname -m | sed -e 's/x86_64/x64/' -e 's/aarch64/arm64/')}
+dotnet publish "$ROOT/src/Warden.Cli" -c Release -r "$RID" --self-contained false -o "$WORK/bin" -v q -nologo >/dev/null
 WARDEN=("dotnet" "$WORK/bin/warden.dll")
 
 pids=()

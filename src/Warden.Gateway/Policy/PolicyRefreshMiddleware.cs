@@ -10,13 +10,26 @@ namespace Warden.Gateway.Policy;
 /// </summary>
 internal sealed class PolicyRefreshMiddleware(RequestDelegate next, PolicyReloadService runtime)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         if (context.GetWardenPrincipal() is { Kind: not PrincipalKind.Admin })
         {
-            await runtime.EnsureCurrentAsync(context.RequestAborted);
+            var current = runtime.EnsureCurrentAsync(context.RequestAborted);
+            if (!current.IsCompletedSuccessfully)
+            {
+                return RefreshThenNextAsync(current, context); // a failed or pending refresh: awaited, and a failure fails the request
+            }
+
+            current.GetAwaiter().GetResult();
         }
 
+        // The common case (revision checked less than RefreshInterval ago): no async frame of this middleware per request.
+        return next(context);
+    }
+
+    private async Task RefreshThenNextAsync(ValueTask current, HttpContext context)
+    {
+        await current;
         await next(context);
     }
 }

@@ -15,8 +15,9 @@ namespace Warden.Gateway.Providers;
 /// </summary>
 internal sealed class ProviderClient : IDisposable
 {
-    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
-    private static readonly ProductInfoHeaderValue UserAgent = new("warden", "1.0");
+    // Fixed header values go in as raw strings: no typed header objects per request, nothing to parse or format on send.
+    private const string JsonMediaType = "application/json";
+    private const string UserAgent = "warden/1.0";
 
     private readonly HttpMessageInvoker _invoker;
     private volatile string? _apiKey;
@@ -63,7 +64,7 @@ internal sealed class ProviderClient : IDisposable
     {
         var path = Format == WireFormat.Anthropic ? "/messages" : "/chat/completions";
         var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, model)) { Content = content, Version = HttpVersion.Version11 };
-        content.Headers.ContentType = JsonMediaType;
+        content.Headers.TryAddWithoutValidation("Content-Type", JsonMediaType);
         ApplyHeaders(request, stream);
         if (Format == WireFormat.Anthropic && anthropicBeta is not null)
         {
@@ -77,7 +78,7 @@ internal sealed class ProviderClient : IDisposable
     public HttpRequestMessage CreateEmbeddingsRequest(string model, HttpContent content)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, BuildUri("/embeddings", model)) { Content = content, Version = HttpVersion.Version11 };
-        content.Headers.ContentType = JsonMediaType;
+        content.Headers.TryAddWithoutValidation("Content-Type", JsonMediaType);
         ApplyHeaders(request, stream: false);
         return request;
     }
@@ -100,8 +101,8 @@ internal sealed class ProviderClient : IDisposable
     private void ApplyHeaders(HttpRequestMessage request, bool stream)
     {
         var h = request.Headers;
-        h.UserAgent.Add(UserAgent);
-        h.Accept.Add(new MediaTypeWithQualityHeaderValue(stream ? "text/event-stream" : "application/json"));
+        h.TryAddWithoutValidation("User-Agent", UserAgent);
+        h.TryAddWithoutValidation("Accept", stream ? "text/event-stream" : JsonMediaType);
         var key = _apiKey;
         if (key is not null)
         {

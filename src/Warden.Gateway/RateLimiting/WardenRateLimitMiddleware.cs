@@ -21,23 +21,52 @@ internal sealed partial class WardenRateLimitMiddleware(
     /// <summary><c>HttpContext.Items</c> key of the prompt tokens counted here (the proxy prices them when the provider reports none).</summary>
     public const string PromptTokensItem = "warden.prompt_tokens";
 
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var principal = context.GetWardenPrincipal();
         if (principal is null || principal.Kind == PrincipalKind.Admin || !context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
         {
-            await next(context);
+            return next(context);
+        }
+
+        if (!enforcer.CountsPromptTokens(principal))
+        {
+            // The common case: no tokenizing, and a check that completes at once. No async frame of this middleware
+            // then stays on the request's stack (one state machine and one resume fewer per request).
+            var check = enforcer.CheckAsync(principal, 0, context.RequestAborted);
+            if (check.IsCompletedSuccessfully)
+            {
+                var decision = check.Result;
+                return decision.Allowed ? next(context) : RefuseAsync(context, principal, decision);
+            }
+
+            return LimitedOrNextAsync(context, principal, check);
+        }
+
+        return CountAndCheckAsync(context, principal);
+    }
+
+    private async Task LimitedOrNextAsync(HttpContext context, WardenPrincipal principal, ValueTask<RateLimitDecision> check)
+    {
+        var decision = await check;
+        if (!decision.Allowed)
+        {
+            await RefuseAsync(context, principal, decision);
             return;
         }
 
+        await next(context);
+    }
+
+    private async Task CountAndCheckAsync(HttpContext context, WardenPrincipal principal)
+    {
         long promptTokens = 0;
         var request = context.Request;
         // Tokenizing the prompt is the costly part of this middleware: only done when a prompt-token limit applies.
         // Every JSON body is counted, chunked ones (no Content-Length) included; one over the size limit is left
         // to the proxy, which refuses it (413) before anything is forwarded.
         if (HttpMethods.IsPost(request.Method) && request.ContentLength is null or > 0
-            && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true
-            && enforcer.CountsPromptTokens(principal))
+            && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
         {
             // Kept in memory (never spilled to a temp file: prompt text must not reach the disk).
             request.EnableBuffering(bufferThreshold: (int)Math.Min(options.MaxRequestBodyBytes + 1, int.MaxValue));
@@ -55,13 +84,18 @@ internal sealed partial class WardenRateLimitMiddleware(
         var decision = await enforcer.CheckAsync(principal, promptTokens, context.RequestAborted);
         if (!decision.Allowed)
         {
-            LogLimited(logger, principal.Id, decision.RetryAfterSeconds);
-            context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            await WardenErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", decision.Reason ?? "rate limit exceeded");
+            await RefuseAsync(context, principal, decision);
             return;
         }
 
         await next(context);
+    }
+
+    private Task RefuseAsync(HttpContext context, WardenPrincipal principal, RateLimitDecision decision)
+    {
+        LogLimited(logger, principal.Id, decision.RetryAfterSeconds);
+        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return WardenErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "rate_limited", decision.Reason ?? "rate limit exceeded");
     }
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Rate limit hit by {PrincipalId}; retry after {RetryAfterSeconds}s")]
