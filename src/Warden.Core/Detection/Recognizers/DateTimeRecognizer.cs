@@ -14,6 +14,10 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     private static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     private static readonly System.Buffers.SearchValues<string> WeekdayNames = System.Buffers.SearchValues.Create(Weekdays, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The first three letters of every month name the month-date pattern knows (Sept starts as September).</summary>
+    private static readonly System.Buffers.SearchValues<string> MonthStems = System.Buffers.SearchValues.Create(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The longest text a month-name date can have before its four-digit year ("31st of September 12th, ").</summary>
     private const int MonthDateLead = 32;
 
@@ -83,12 +87,26 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
             // characters before it: the window holds the whole match.
             var from = Math.Max(windowEnd, p - 1 - MonthDateLead);
             windowEnd = p + 4;
+            if (!MayHoldMonthName(span[from..windowEnd]))
+            {
+                continue;
+            }
+
             foreach (var m in MonthDate().EnumerateMatches(span[from..windowEnd]))
             {
                 Consider(text, from + m.Index, from + m.Index + m.Length, results);
             }
         }
     }
+
+    /// <summary>
+    /// A necessary condition for a match of <see cref="MonthDate"/> in <paramref name="window"/>: every match holds a month
+    /// name, which starts with one of <see cref="MonthStems"/>. Only ASCII letters match those case-insensitively in
+    /// ASCII text; a window with other characters runs the pattern (its case equivalences are the regex engine's).
+    /// Windows before card groups, ports and other four-digit runs skip the pattern.
+    /// </summary>
+    internal static bool MayHoldMonthName(ReadOnlySpan<char> window) =>
+        window.IndexOfAny(MonthStems) >= 0 || window.ContainsAnyExceptInRange('\0', '\u007F');
 
     /// <summary>
     /// Weekday names, case-insensitive: one vectorized multi-string search (the invariant-mode ignore-case
@@ -193,5 +211,5 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     private static partial Regex NumericDate();
 
     [GeneratedRegex(@"(?:\d{1,2}(?:st|nd|rd|th)?\s(?:of\s)?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s\d{4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex MonthDate();
+    internal static partial Regex MonthDate();
 }

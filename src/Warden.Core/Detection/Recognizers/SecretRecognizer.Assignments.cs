@@ -6,6 +6,8 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>Values assigned to secret-looking names (<c>password=…</c>, <c>api_key: "…"</c>) and how credential-like a value is.</summary>
 internal sealed partial class SecretRecognizer
 {
+    internal static readonly SearchValues<string> PlaceholderWords = SearchValues.Create(["xxxx", "here", "example", "placeholder"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Assignments to secret-looking names: the pattern runs only from just before each name stem ("pass", "pw",
     /// "secret", "token", "key", "credential") to the end of the line where the value can start, windows merged.
@@ -129,12 +131,9 @@ internal sealed partial class SecretRecognizer
             return 0;
         }
 
-        if (v.IndexOfAny(' ', '\t') >= 0 || v.Contains("xxxx", StringComparison.OrdinalIgnoreCase) || v.Contains("****", StringComparison.Ordinal))
-        {
-            return 0;
-        }
-
-        if (IsUuid(v) || v.Contains("here", StringComparison.OrdinalIgnoreCase) || v.Contains("example", StringComparison.OrdinalIgnoreCase) || v.Contains("placeholder", StringComparison.OrdinalIgnoreCase))
+        // One vectorized search for the placeholder words ("xxxx", "here", "example", "placeholder", any case): the
+        // invariant-mode ignore-case Contains it replaces is a scalar loop per word.
+        if (v.IndexOfAny(' ', '\t') >= 0 || v.Contains("****", StringComparison.Ordinal) || IsUuid(v) || v.IndexOfAny(PlaceholderWords) >= 0)
         {
             return 0;
         }
