@@ -65,4 +65,71 @@ public sealed class DateAndAssignmentFilterTests
             || v.Contains("example", StringComparison.OrdinalIgnoreCase) || v.Contains("placeholder", StringComparison.OrdinalIgnoreCase);
         Assert.Equal(expected, v.AsSpan().IndexOfAny(SecretRecognizer.PlaceholderWords) >= 0);
     }
+
+    private static readonly string[] AssignmentParts =
+    [
+        "pass", "PASS", "word", "wd", "phrase", "pw", "PWD", "d", "secret", "token", "key", "KEY", "api_", "credential", "s", "ſ", "Ｋ",
+        "\"", "'", " ", "  ", "\t", "\n", "\u00A0", "\u2003", "=", ":", "=>", ":=", ",", ";", ")", "x", "Zx9#Lm2!Qp7w", "hunter2hunter2X",
+        "es", "board", "ing", "_id", ".", "-",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void AssignmentStemFilter_GeneratedText_EveryPatternMatchHasAStemThatPasses(int seed)
+    {
+        var text = Generate(seed, AssignmentParts) + Generate(seed + 1000, AssignmentParts);
+        var pattern = new System.Text.RegularExpressions.Regex(SecretPatterns.Assignment().ToString(),
+            SecretPatterns.Assignment().Options & ~System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+        foreach (System.Text.RegularExpressions.Match m in pattern.Matches(text))
+        {
+            var passes = false;
+            var span = text.AsSpan();
+            for (var p = m.Index; p < m.Index + m.Length; p++)
+            {
+                passes |= span[p..(m.Index + m.Length)].IndexOfAny(SecretRecognizer.AssignmentStems) == 0 && SecretRecognizer.StemMayAssign(span, p);
+            }
+
+            Assert.True(passes, $"seed {seed}: match '{m.Value}' in: {text}");
+        }
+    }
+
+    [Fact]
+    public void AssignmentStemFilter_GeneratedTexts_HoldMatchesAndRejectedStems()
+    {
+        // Guards the property test above against texts without matches, and shows the filter rejects something.
+        var pattern = SecretPatterns.Assignment();
+        var matches = 0;
+        var rejected = 0;
+        foreach (var seed in Enumerable.Range(1, 200))
+        {
+            var text = Generate(seed, AssignmentParts) + Generate(seed + 1000, AssignmentParts);
+            matches += pattern.Count(text);
+            for (var p = text.AsSpan().IndexOfAny(SecretRecognizer.AssignmentStems); p >= 0; p = NextStem(text, p + 1))
+            {
+                rejected += SecretRecognizer.StemMayAssign(text, p) ? 0 : 1;
+            }
+        }
+
+        Assert.True(matches > 50 && rejected > 50, $"{matches} matches, {rejected} rejected stems");
+    }
+
+    private static int NextStem(string text, int from)
+    {
+        var rel = text.AsSpan(from).IndexOfAny(SecretRecognizer.AssignmentStems);
+        return rel < 0 ? -1 : from + rel;
+    }
+
+    [Theory]
+    [InlineData("a single token, nested", false)]
+    [InlineData("keyboard and tokens", false)]
+    [InlineData("password=hunter2", true)]
+    [InlineData("api_key = \"AKIA\"", true)]
+    [InlineData("the token expires", true)]
+    [InlineData("PASSWD:  x", true)]
+    [InlineData("credentials\t'abc'", true)]
+    public void AssignmentStemFilter_Examples(string text, bool expected)
+    {
+        var stem = text.AsSpan().IndexOfAny(SecretRecognizer.AssignmentStems);
+        Assert.Equal(expected, SecretRecognizer.StemMayAssign(text, stem));
+    }
 }

@@ -61,7 +61,7 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
-    private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
+    internal static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far a secret-looking name can start before its stem ("private_" before "key").</summary>
     private const int StemLead = 8;
