@@ -99,4 +99,30 @@ public sealed class SecretScanTests
         new SecretRecognizer().FindProviderKeysForTests(text, found);
         Assert.Equal(2, found.Count(f => text[f.Start..f.End] == key && f.Kind == kind));
     }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void AwsKeyMatcher_GeneratedRuns_FindsWhatThePatternFinds(int seed)
+    {
+        // Runs of the rule's alphabet ([A-Z0-9]) dense with prefixes and near-misses; the oracle is the backtracking pattern.
+        string[] parts = ["AKIA", "ABIA", "ACCA", "ASIA", "A3T", "A3", "AKI", "AC", "A", "K", "I", "3", "T", "Z", "0", "IOSFODNN7EXAMPLE", "QQQQQQQQ"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 40); i > 0; i--)
+        {
+            sb.Append(parts[rng.Next(parts.Length)]);
+        }
+
+        var run = sb.ToString();
+        var pattern = new System.Text.RegularExpressions.Regex(SecretPatterns.AwsAccessKeyId().ToString());
+        var expected = pattern.Matches(run).Select(m => m.Index).ToList();
+        var actual = new List<int>();
+        for (var i = SecretRecognizer.AwsKeyFrom(run, 0); i >= 0; i = SecretRecognizer.AwsKeyFrom(run, i + 20))
+        {
+            actual.Add(i);
+        }
+
+        Assert.True(expected.SequenceEqual(actual), $"seed {seed}: {run}: expected {string.Join(",", expected)} actual {string.Join(",", actual)}");
+        Assert.All(pattern.Matches(run), m => Assert.Equal(20, m.Length));
+    }
 }

@@ -61,6 +61,10 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
+    /// <summary>The literals of the rules that have them, in a few grouped searches (after <see cref="Rules"/>: static fields initialize in order).</summary>
+    private static readonly SecretLiteralGroups LiteralGroups = SecretLiteralGroups.Create(Rules);
+
+    /// <summary>The name stems in one search (for tests; the scan splits off "pw", see <see cref="NextStem"/>).</summary>
     internal static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far a secret-looking name can start before its stem ("private_" before "key").</summary>
