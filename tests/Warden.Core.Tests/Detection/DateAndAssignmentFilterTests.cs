@@ -1,4 +1,5 @@
 using System.Text;
+using Warden.Core.Detection;
 using Warden.Core.Detection.Recognizers;
 
 namespace Warden.Core.Tests.Detection;
@@ -132,4 +133,41 @@ public sealed class DateAndAssignmentFilterTests
         var stem = text.AsSpan().IndexOfAny(SecretRecognizer.AssignmentStems);
         Assert.Equal(expected, SecretRecognizer.StemMayAssign(text, stem));
     }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void DayMonthYearMatcher_DigitsAndSeparatorsWithoutDashes_FindsWhatWholeTextPatternFinds(int seed)
+    {
+        // Runs without '-' use the hand-written d/m/y matcher; the oracle is the backtracking pattern over the whole text.
+        string[] joins = ["/", ".", " ", ":", "T", "Z", "+", "", "/", ".", "//", "./", "x", "t", "\n"];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 40); i > 0; i--)
+        {
+            for (var d = rng.Next(4) == 0 ? rng.Next(1, 8) : rng.Next(1, 4); d > 0; d--)
+            {
+                sb.Append((char)('0' + rng.Next(10)));
+            }
+
+            sb.Append(joins[rng.Next(joins.Length)]);
+        }
+
+        var text = sb.ToString();
+        var r = new DateTimeRecognizer();
+        var anchored = new List<Finding>();
+        var whole = new List<Finding>();
+        ((IRecognizer)r).Analyze(text, anchored);
+        r.AnalyzeWholeText(text, whole, new System.Text.RegularExpressions.Regex(r.PatternForTests.ToString(),
+            r.PatternForTests.Options & ~System.Text.RegularExpressions.RegexOptions.NonBacktracking));
+        string[] Describe(List<Finding> f) => [.. f.Select(x => $"{x.Start}-{x.End}:{x.Score:F2}").Order(StringComparer.Ordinal)];
+        Assert.True(Describe(whole).SequenceEqual(Describe(anchored)), $"seed {seed}: {text}");
+    }
+
+    [Theory]
+    [InlineData("10.20.30.40", 8)]
+    [InlineData("5/18/1956", 9)]
+    [InlineData("31.01.24", 8)]
+    [InlineData("1.2.123", 6)]
+    [InlineData("123.4", 0)]
+    public void DayMonthYearMatcher_Examples(string run, int length) => Assert.Equal(length, DateTimeRecognizer.DayMonthYearAt(run, 0));
 }

@@ -42,7 +42,14 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
             k = runs.Stats(k, end, out var digits, out _);
             if (end - start >= 6 && digits >= 4 && HasNumericDateShape(text, runs, first, k))
             {
-                MatchIn(text, start, end, results);
+                if (text.AsSpan(start, end - start).Contains('-'))
+                {
+                    MatchIn(text, start, end, results);
+                }
+                else
+                {
+                    MatchDayMonthYear(text, start, end, results);
+                }
             }
         }
 
@@ -70,6 +77,71 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
 
         return false;
     }
+
+    /// <summary>
+    /// The matches of <see cref="NumericDate"/> in a run of date characters without '-' (IP addresses, d/m/yyyy, d.m.yy),
+    /// found by hand: the ISO form needs '-', so only <c>\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})</c> can match, tried as
+    /// the regex tries it (leftmost start, two digits before one, four before two), each search resuming after the last
+    /// match. The run's digits are ASCII (the alphabet has no others).
+    /// </summary>
+    private void MatchDayMonthYear(string text, int from, int to, List<Finding> results)
+    {
+        var run = text.AsSpan(from, to - from);
+        var i = 0;
+        while (i < run.Length)
+        {
+            var length = DayMonthYearAt(run, i);
+            if (length > 0)
+            {
+                Consider(text, from + i, from + i + length, results);
+                i += length;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    /// <summary>The length of the d/m/y match that starts at <paramref name="i"/> of <paramref name="run"/>, or 0.</summary>
+    internal static int DayMonthYearAt(ReadOnlySpan<char> run, int i)
+    {
+        for (var a = 2; a >= 1; a--)
+        {
+            if (!DigitsThenSeparator(run, i, a))
+            {
+                continue;
+            }
+
+            var j = i + a + 1;
+            for (var b = 2; b >= 1; b--)
+            {
+                if (!DigitsThenSeparator(run, j, b))
+                {
+                    continue;
+                }
+
+                var k = j + b + 1;
+                if (Digits(run, k, 4))
+                {
+                    return k + 4 - i;
+                }
+
+                if (Digits(run, k, 2))
+                {
+                    return k + 2 - i;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool DigitsThenSeparator(ReadOnlySpan<char> run, int at, int digits) =>
+        Digits(run, at, digits) && at + digits < run.Length && run[at + digits] is '/' or '.' or '-';
+
+    private static bool Digits(ReadOnlySpan<char> run, int at, int count) =>
+        at + count <= run.Length && !run.Slice(at, count).ContainsAnyExceptInRange('0', '9');
 
     private void ScanMonthDates(string text, DigitRuns runs, List<Finding> results)
     {
