@@ -6,10 +6,6 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>Values assigned to secret-looking names (<c>password=…</c>, <c>api_key: "…"</c>) and how credential-like a value is.</summary>
 internal sealed partial class SecretRecognizer
 {
-    private static readonly SearchValues<string> LongStems = SearchValues.Create(["pass", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
-
-    private static readonly SearchValues<string> PwStem = SearchValues.Create(["pw"], StringComparison.OrdinalIgnoreCase);
-
     internal static readonly SearchValues<string> PlaceholderWords = SearchValues.Create(["xxxx", "here", "example", "placeholder"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
@@ -21,41 +17,39 @@ internal sealed partial class SecretRecognizer
     private void FindAssignments(string text, List<Finding> results)
     {
         var span = text.AsSpan();
-        var nextLong = -2;
-        var nextPw = -2;
         var pos = 0;
         while (pos < span.Length)
         {
-            var stem = NextStem(span, pos, ref nextLong, ref nextPw);
-            if (stem < 0)
+            var rel = span[pos..].IndexOfAny(AssignmentStems);
+            if (rel < 0)
             {
                 return;
             }
 
+            var stem = pos + rel;
             var from = Math.Max(pos, stem - StemLead);
             var to = LineEndAfter(span, stem + StemToValue);
             var mayAssign = StemMayAssign(span, stem);
             var next = stem + 1;
             while (next < to)
             {
-                // A later stem in the window may reach past it: extend the window to cover its value. Windows end at a line
-                // end, which no stem crosses.
-                var later = NextStem(span, next, ref nextLong, ref nextPw);
-                if (later < 0 || later >= to)
+                // A later stem in the window may reach past it: extend the window to cover its value.
+                var r2 = span[next..to].IndexOfAny(AssignmentStems);
+                if (r2 < 0)
                 {
                     break;
                 }
 
                 // Only a value that can start at or past the window end moves it: the line end is searched from there on,
                 // so the window grows left to right and each character is searched once (1 MB of names stays linear).
-                var reach = later + StemToValue;
+                var reach = next + r2 + StemToValue;
                 if (reach >= to)
                 {
                     to = LineEndAfter(span, reach);
                 }
 
-                mayAssign = mayAssign || StemMayAssign(span, later);
-                next = later + 1;
+                mayAssign = mayAssign || StemMayAssign(span, next + r2);
+                next += r2 + 1;
             }
 
             if (mayAssign)
@@ -137,29 +131,6 @@ internal sealed partial class SecretRecognizer
 
         var c = text[i + spaces];
         return spaces == 0 ? c is ':' or '=' : spaces <= 7 && c is not (',' or ';' or ')');
-    }
-
-    /// <summary>
-    /// The first stem at or after <paramref name="from"/> (-1: none): the two-letter "pw" has its own search (with it the
-    /// multi-string search falls back to two-character fingerprints and costs twice as much). Each search remembers its
-    /// next hit (-2: not searched, -1: none left); calls come with non-decreasing <paramref name="from"/>, so each search
-    /// passes over the text once.
-    /// </summary>
-    private static int NextStem(ReadOnlySpan<char> text, int from, ref int nextLong, ref int nextPw)
-    {
-        if (nextLong != -1 && nextLong < from)
-        {
-            var r = text[from..].IndexOfAny(LongStems);
-            nextLong = r < 0 ? -1 : from + r;
-        }
-
-        if (nextPw != -1 && nextPw < from)
-        {
-            var r = text[from..].IndexOfAny(PwStem);
-            nextPw = r < 0 ? -1 : from + r;
-        }
-
-        return nextLong < 0 ? nextPw : nextPw < 0 ? nextLong : Math.Min(nextLong, nextPw);
     }
 
     private static int LineEndAfter(ReadOnlySpan<char> text, int at)
