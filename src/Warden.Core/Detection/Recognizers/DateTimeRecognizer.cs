@@ -14,6 +14,10 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     private static readonly string[] Weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     private static readonly System.Buffers.SearchValues<string> WeekdayNames = System.Buffers.SearchValues.Create(Weekdays, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The first three letters of every month name the month-date pattern knows (Sept starts as September).</summary>
+    private static readonly System.Buffers.SearchValues<string> MonthStems = System.Buffers.SearchValues.Create(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The longest text a month-name date can have before its four-digit year ("31st of September 12th, ").</summary>
     private const int MonthDateLead = 32;
 
@@ -38,7 +42,14 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
             k = runs.Stats(k, end, out var digits, out _);
             if (end - start >= 6 && digits >= 4 && HasNumericDateShape(text, runs, first, k))
             {
-                MatchIn(text, start, end, results);
+                if (text.AsSpan(start, end - start).Contains('-'))
+                {
+                    MatchIn(text, start, end, results);
+                }
+                else
+                {
+                    MatchDayMonthYear(text, start, end, results);
+                }
             }
         }
 
@@ -67,6 +78,71 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
         return false;
     }
 
+    /// <summary>
+    /// The matches of <see cref="NumericDate"/> in a run of date characters without '-' (IP addresses, d/m/yyyy, d.m.yy),
+    /// found by hand: the ISO form needs '-', so only <c>\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})</c> can match, tried as
+    /// the regex tries it (leftmost start, two digits before one, four before two), each search resuming after the last
+    /// match. The run's digits are ASCII (the alphabet has no others).
+    /// </summary>
+    private void MatchDayMonthYear(string text, int from, int to, List<Finding> results)
+    {
+        var run = text.AsSpan(from, to - from);
+        var i = 0;
+        while (i < run.Length)
+        {
+            var length = DayMonthYearAt(run, i);
+            if (length > 0)
+            {
+                Consider(text, from + i, from + i + length, results);
+                i += length;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    /// <summary>The length of the d/m/y match that starts at <paramref name="i"/> of <paramref name="run"/>, or 0.</summary>
+    internal static int DayMonthYearAt(ReadOnlySpan<char> run, int i)
+    {
+        for (var a = 2; a >= 1; a--)
+        {
+            if (!DigitsThenSeparator(run, i, a))
+            {
+                continue;
+            }
+
+            var j = i + a + 1;
+            for (var b = 2; b >= 1; b--)
+            {
+                if (!DigitsThenSeparator(run, j, b))
+                {
+                    continue;
+                }
+
+                var k = j + b + 1;
+                if (Digits(run, k, 4))
+                {
+                    return k + 4 - i;
+                }
+
+                if (Digits(run, k, 2))
+                {
+                    return k + 2 - i;
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    private static bool DigitsThenSeparator(ReadOnlySpan<char> run, int at, int digits) =>
+        Digits(run, at, digits) && at + digits < run.Length && run[at + digits] is '/' or '.' or '-';
+
+    private static bool Digits(ReadOnlySpan<char> run, int at, int count) =>
+        at + count <= run.Length && !run.Slice(at, count).ContainsAnyExceptInRange('0', '9');
+
     private void ScanMonthDates(string text, DigitRuns runs, List<Finding> results)
     {
         var span = text.AsSpan();
@@ -83,12 +159,26 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
             // characters before it: the window holds the whole match.
             var from = Math.Max(windowEnd, p - 1 - MonthDateLead);
             windowEnd = p + 4;
+            if (!MayHoldMonthName(span[from..windowEnd]))
+            {
+                continue;
+            }
+
             foreach (var m in MonthDate().EnumerateMatches(span[from..windowEnd]))
             {
                 Consider(text, from + m.Index, from + m.Index + m.Length, results);
             }
         }
     }
+
+    /// <summary>
+    /// A necessary condition for a match of <see cref="MonthDate"/> in <paramref name="window"/>: every match holds a month
+    /// name, which starts with one of <see cref="MonthStems"/>. Only ASCII letters match those case-insensitively in
+    /// ASCII text; a window with other characters runs the pattern (its case equivalences are the regex engine's).
+    /// Windows before card groups, ports and other four-digit runs skip the pattern.
+    /// </summary>
+    internal static bool MayHoldMonthName(ReadOnlySpan<char> window) =>
+        window.IndexOfAny(MonthStems) >= 0 || window.ContainsAnyExceptInRange('\0', '\u007F');
 
     /// <summary>
     /// Weekday names, case-insensitive: one vectorized multi-string search (the invariant-mode ignore-case
@@ -193,5 +283,5 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     private static partial Regex NumericDate();
 
     [GeneratedRegex(@"(?:\d{1,2}(?:st|nd|rd|th)?\s(?:of\s)?)?(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s\d{4}", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
-    private static partial Regex MonthDate();
+    internal static partial Regex MonthDate();
 }

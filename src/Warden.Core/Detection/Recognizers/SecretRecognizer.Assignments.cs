@@ -6,9 +6,13 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>Values assigned to secret-looking names (<c>password=…</c>, <c>api_key: "…"</c>) and how credential-like a value is.</summary>
 internal sealed partial class SecretRecognizer
 {
+    internal static readonly SearchValues<string> PlaceholderWords = SearchValues.Create(["xxxx", "here", "example", "placeholder"], StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// Assignments to secret-looking names: the pattern runs only from just before each name stem ("pass", "pw",
-    /// "secret", "token", "key", "credential") to the end of the line where the value can start, windows merged.
+    /// "secret", "token", "key", "credential") to the end of the line where the value can start, windows merged, and only
+    /// when some stem in the window is followed by a name ending and a separator (<see cref="StemMayAssign"/>): prose such
+    /// as "tokens", "keyboard" or "a single token," skips the pattern.
     /// </summary>
     private void FindAssignments(string text, List<Finding> results)
     {
@@ -25,6 +29,7 @@ internal sealed partial class SecretRecognizer
             var stem = pos + rel;
             var from = Math.Max(pos, stem - StemLead);
             var to = LineEndAfter(span, stem + StemToValue);
+            var mayAssign = StemMayAssign(span, stem);
             var next = stem + 1;
             while (next < to)
             {
@@ -43,12 +48,89 @@ internal sealed partial class SecretRecognizer
                     to = LineEndAfter(span, reach);
                 }
 
+                mayAssign = mayAssign || StemMayAssign(span, next + r2);
                 next += r2 + 1;
             }
 
-            MatchAssignments(text, from, to, results);
+            if (mayAssign)
+            {
+                MatchAssignments(text, from, to, results);
+            }
+
             pos = to;
         }
+    }
+
+    /// <summary>
+    /// A necessary condition for a match of <see cref="SecretPatterns.Assignment"/> whose name holds the stem at
+    /// <paramref name="stem"/>: one of the names that stem can belong to ends there ("pass" → pass, passwd, password,
+    /// passphrase; "pw" → pw, pwd; "credential" → credential(s); the other stems end their names), then an optional quote, and
+    /// either white space followed by a character that can start a value, or ':' / '='. Suffix letters outside ASCII
+    /// count as matching (the regex engine's case equivalences decide), so the check never rejects a match.
+    /// </summary>
+    internal static bool StemMayAssign(ReadOnlySpan<char> text, int stem)
+    {
+        var s = text[stem..];
+        return (StartsWithLetters(s, "pass") && (SeparatorFollows(text, stem + 4)
+                || (StartsWithLetters(s[4..], "wd") && SeparatorFollows(text, stem + 6))
+                || (StartsWithLetters(s[4..], "word") && SeparatorFollows(text, stem + 8))
+                || (StartsWithLetters(s[4..], "phrase") && SeparatorFollows(text, stem + 10))))
+            || (StartsWithLetters(s, "pw") && (SeparatorFollows(text, stem + 2) || (StartsWithLetters(s[2..], "d") && SeparatorFollows(text, stem + 3))))
+            || (StartsWithLetters(s, "credential") && (SeparatorFollows(text, stem + 10) || (StartsWithLetters(s[10..], "s") && SeparatorFollows(text, stem + 11))))
+            || (StartsWithLetters(s, "secret") && SeparatorFollows(text, stem + 6))
+            || (StartsWithLetters(s, "token") && SeparatorFollows(text, stem + 5))
+            || (StartsWithLetters(s, "key") && SeparatorFollows(text, stem + 3));
+    }
+
+    /// <summary>True when <paramref name="s"/> starts with <paramref name="lower"/> in any case (a non-ASCII character counts as a match).</summary>
+    private static bool StartsWithLetters(ReadOnlySpan<char> s, string lower)
+    {
+        if (s.Length < lower.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < lower.Length; i++)
+        {
+            if (!char.IsAscii(s[i]))
+            {
+                continue;
+            }
+
+            if ((char)(s[i] | 0x20) != lower[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// After a name ending at <paramref name="end"/>: <c>["']?</c>, then up to three white-space characters and ':' or '=',
+    /// or one to seven white-space characters (the separator and the spaces around it) and a character that can start a value.
+    /// </summary>
+    private static bool SeparatorFollows(ReadOnlySpan<char> text, int end)
+    {
+        var i = end;
+        if (i < text.Length && text[i] is '"' or '\'')
+        {
+            i++;
+        }
+
+        var spaces = 0;
+        while (i + spaces < text.Length && spaces < 8 && char.IsWhiteSpace(text[i + spaces]))
+        {
+            spaces++;
+        }
+
+        if (i + spaces >= text.Length)
+        {
+            return false;
+        }
+
+        var c = text[i + spaces];
+        return spaces == 0 ? c is ':' or '=' : spaces <= 7 && c is not (',' or ';' or ')');
     }
 
     private static int LineEndAfter(ReadOnlySpan<char> text, int at)
@@ -129,12 +211,9 @@ internal sealed partial class SecretRecognizer
             return 0;
         }
 
-        if (v.IndexOfAny(' ', '\t') >= 0 || v.Contains("xxxx", StringComparison.OrdinalIgnoreCase) || v.Contains("****", StringComparison.Ordinal))
-        {
-            return 0;
-        }
-
-        if (IsUuid(v) || v.Contains("here", StringComparison.OrdinalIgnoreCase) || v.Contains("example", StringComparison.OrdinalIgnoreCase) || v.Contains("placeholder", StringComparison.OrdinalIgnoreCase))
+        // One vectorized search for the placeholder words ("xxxx", "here", "example", "placeholder", any case): the
+        // invariant-mode ignore-case Contains it replaces is a scalar loop per word.
+        if (v.IndexOfAny(' ', '\t') >= 0 || v.Contains("****", StringComparison.Ordinal) || IsUuid(v) || v.IndexOfAny(PlaceholderWords) >= 0)
         {
             return 0;
         }

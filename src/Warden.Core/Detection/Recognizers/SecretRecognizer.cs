@@ -61,7 +61,14 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
-    private static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
+    /// <summary>The literals of the rules that have them, in a few grouped searches (after <see cref="Rules"/>: static fields initialize in order).</summary>
+    private static readonly SecretLiteralGroups LiteralGroups = SecretLiteralGroups.Create(Rules);
+
+    /// <summary>
+    /// The name stems in one search. Splitting off the two-letter "pw" (so the rest gets three-character fingerprints) is
+    /// cheaper on prose but costs three times as much per restart on a wall of names ("password=key:token …").
+    /// </summary>
+    internal static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
     /// <summary>How far a secret-looking name can start before its stem ("private_" before "key").</summary>
     private const int StemLead = 8;
@@ -89,85 +96,6 @@ internal sealed partial class SecretRecognizer : IRecognizer
         }
 
         return table;
-    }
-
-    /// <summary>
-    /// Provider keys. A rule with literals (key prefixes such as "ghp_", "sk-", "AKIA") searches for them with its own
-    /// vectorized multi-string search and runs its pattern over the run of its token characters around each occurrence,
-    /// once per run (the search resumes after the run): every match contains a literal, so these are exactly the runs that
-    /// can hold a match, prose full of '.', '-', '_' and capitals costs one vectorized pass per rule, and a wall of one
-    /// prefix ("sk-sk-sk-…") is one run. The rule without literals (Discord) runs at anchors followed by more of a key.
-    /// </summary>
-    private void FindProviderKeys(string text, List<Finding> results)
-    {
-        var span = text.AsSpan();
-        // Per rule: where its last run ended; a later occurrence inside that run was already covered.
-        Span<int> covered = stackalloc int[Rules.Length];
-        for (var ruleIndex = 0; ruleIndex < Rules.Length; ruleIndex++)
-        {
-            if (Rules[ruleIndex].LiteralSearch is not { } literals)
-            {
-                continue;
-            }
-
-            var pos = 0;
-            while (pos < span.Length)
-            {
-                var rel = span[pos..].IndexOfAny(literals);
-                if (rel < 0)
-                {
-                    break;
-                }
-
-                var at = pos + rel;
-                MatchRun(text, ruleIndex, at, covered, results);
-                pos = Math.Max(at + 1, covered[ruleIndex]);
-            }
-        }
-
-        var p = 0;
-        while (p < span.Length)
-        {
-            var rel = span[p..].IndexOfAny(AnchorChars);
-            if (rel < 0)
-            {
-                break;
-            }
-
-            var at = p + rel;
-            p = at + 1;
-            foreach (var ruleIndex in ByAnchor[span[at]])
-            {
-                // Every anchor is followed by more of the key: sentence dots are skipped.
-                if (at >= covered[ruleIndex] && at + 1 < span.Length && Rules[ruleIndex].Alphabet.Contains(span[at + 1]))
-                {
-                    MatchRun(text, ruleIndex, at, covered, results);
-                }
-            }
-        }
-    }
-
-    /// <summary>Runs one rule's pattern over the run of its characters around <paramref name="at"/>.</summary>
-    private void MatchRun(string text, int ruleIndex, int at, Span<int> covered, List<Finding> results)
-    {
-        var span = text.AsSpan();
-        var rule = Rules[ruleIndex];
-        var (from, to) = rule.Alphabet.RunAround(span, at, covered[ruleIndex]);
-        covered[ruleIndex] = to;
-        if (to - from < rule.MinLength || !rule.RunMayMatch(span[from..to]))
-        {
-            return;
-        }
-
-        foreach (var m in rule.Pattern.EnumerateMatches(span[from..to]))
-        {
-            var start = from + m.Index;
-            var end = start + m.Length;
-            if (Accept(rule.Kind, text, ref start, ref end))
-            {
-                results.Add(new Finding(Detection.EntityTypes.Secret, start, end, rule.Score, Name, rule.Kind));
-            }
-        }
     }
 
     /// <summary>The longest PEM header the pattern can match.</summary>
