@@ -16,17 +16,81 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
     protected override int MinLength => 5;
 
-    /// <summary>Every match has a scheme ("://") or a dot followed by a letter or digit (the TLD dot).</summary>
+    /// <summary>
+    /// Every match has a scheme the pattern knows right before "://" or a dot followed by one of its top-level domains
+    /// (ASCII letters, any case). Exact necessary conditions: a character outside ASCII where a scheme or domain letter
+    /// would be counts as a possible match (the pattern's case-insensitive classes can hold such characters).
+    /// </summary>
     protected override bool RunMayMatch(ReadOnlySpan<char> run)
     {
-        if (run.Contains("://", StringComparison.Ordinal))
+        for (var i = run.IndexOf("://", StringComparison.Ordinal); i >= 0; i = run[(i + 1)..].IndexOf("://", StringComparison.Ordinal) is var j and >= 0 ? i + 1 + j : -1)
         {
-            return true;
+            if (SchemeBefore(run[..i]))
+            {
+                return true;
+            }
         }
 
         for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
         {
-            if (char.IsAsciiLetterOrDigit(run[i + 1]))
+            if (TopLevelDomainAt(run[(i + 1)..]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] Schemes = ["http", "https", "ftp", "ws", "wss"];
+
+    private static readonly string[] TopLevelDomains =
+    [
+        "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "co", "app", "dev", "me", "tv", "us", "uk", "de", "fr", "nl",
+        "be", "ch", "at", "it", "es", "pt", "se", "no", "dk", "fi", "pl", "cz", "sk", "hu", "ro", "bg", "gr", "tr", "ru", "ua", "cn", "jp", "kr",
+        "in", "au", "nz", "ca", "br", "mx", "ar", "cl", "za", "ie", "is", "il", "sg", "hk", "tw", "eu", "ly", "gl", "cc", "xyz", "online", "site",
+        "tech", "cloud", "uy", "tn", "si", "hr", "lt", "lv", "ee",
+    ];
+
+    /// <summary>The top-level domains of the pattern by first letter.</summary>
+    private static readonly string[][] DomainsByLetter = [.. Enumerable.Range('a', 26).Select(c => TopLevelDomains.Where(t => t[0] == c).ToArray())];
+
+    private static bool SchemeBefore(ReadOnlySpan<char> before)
+    {
+        var tail = before[Math.Max(0, before.Length - 5)..];
+        if (!System.Text.Ascii.IsValid(tail))
+        {
+            return true;
+        }
+
+        foreach (var scheme in Schemes)
+        {
+            if (tail.EndsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TopLevelDomainAt(ReadOnlySpan<char> after)
+    {
+        var head = after[..Math.Min(after.Length, 6)];
+        if (!System.Text.Ascii.IsValid(head))
+        {
+            return true;
+        }
+
+        var c = head[0] | 0x20;
+        if (c is < 'a' or > 'z')
+        {
+            return false;
+        }
+
+        foreach (var tld in DomainsByLetter[c - 'a'])
+        {
+            if (head.StartsWith(tld, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
