@@ -6,7 +6,8 @@ namespace Warden.Core.Detection;
 /// <summary>
 /// Resolves overlapping findings deterministically: higher score wins, then the longer span, then the
 /// earlier start, then the type name (ordinal), then the recognizer name. The survivors do not overlap and
-/// are returned in start order. O(n log n) for the sorts plus a bitmap of covered characters: linear in the candidates' total length.
+/// are returned in start order. O(n log n) for the sorts (findings that overlap nothing skip the ranking) plus a bitmap of
+/// covered characters per group of overlapping findings: linear in the candidates' total length.
 /// </summary>
 internal static class OverlapResolver
 {
@@ -64,7 +65,63 @@ internal static class OverlapResolver
             return findings;
         }
 
+        // Most findings overlap no other one and are kept whatever their rank: sort by start (integer keys), cut the list into
+        // groups of transitively overlapping findings, and rank only inside groups of two or more. The greedy choice in one
+        // group never depends on another group (no finding of one overlaps a finding of another), so the result is the same
+        // as ranking all of them.
         var all = CollectionsMarshal.AsSpan(findings);
+        var order = ArrayPool<int>.Shared.Rent(n);
+        var starts = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            var m = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (all[i].Length > 0)
+                {
+                    order[m] = i;
+                    starts[m] = all[i].Start;
+                    m++;
+                }
+            }
+
+            Array.Sort(starts, order, 0, m);
+            var kept = new List<Finding>(m);
+            for (var i = 0; i < m;)
+            {
+                var maxEnd = all[order[i]].End;
+                var j = i + 1;
+                while (j < m && starts[j] < maxEnd)
+                {
+                    maxEnd = Math.Max(maxEnd, all[order[j]].End);
+                    j++;
+                }
+
+                if (j == i + 1)
+                {
+                    kept.Add(all[order[i]]);
+                }
+                else
+                {
+                    ResolveGroup(all, order.AsSpan(i, j - i), kept);
+                }
+
+                i = j;
+            }
+
+            return kept;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(starts);
+        }
+    }
+
+    /// <summary>Ranks one group of overlapping findings (non-empty) and appends the kept ones in start order.</summary>
+    private static void ResolveGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, List<Finding> output)
+    {
+        var n = group.Length;
         var ranked = ArrayPool<Ranked>.Shared.Rent(n);
         var keptIndex = ArrayPool<int>.Shared.Rent(n);
         var starts = ArrayPool<int>.Shared.Rent(n);
@@ -75,9 +132,10 @@ internal static class OverlapResolver
             var max = 0;
             for (var i = 0; i < n; i++)
             {
-                ranked[i] = new Ranked(all[i], i);
-                min = Math.Min(min, all[i].Start);
-                max = Math.Max(max, all[i].End);
+                ref readonly var f = ref all[group[i]];
+                ranked[i] = new Ranked(f, group[i]);
+                min = Math.Min(min, f.Start);
+                max = Math.Max(max, f.End);
             }
 
             ranked.AsSpan(0, n).Sort();
@@ -92,7 +150,7 @@ internal static class OverlapResolver
             for (var i = 0; i < n; i++)
             {
                 ref readonly var f = ref all[ranked[i].Index];
-                if (f.Length <= 0 || AnySet(covered, f.Start - min, f.End - min))
+                if (AnySet(covered, f.Start - min, f.End - min))
                 {
                     continue;
                 }
@@ -105,13 +163,10 @@ internal static class OverlapResolver
 
             // Kept findings are disjoint and not empty: their starts are distinct.
             Array.Sort(starts, keptIndex, 0, count);
-            var kept = new List<Finding>(count);
             for (var i = 0; i < count; i++)
             {
-                kept.Add(all[keptIndex[i]]);
+                output.Add(all[keptIndex[i]]);
             }
-
-            return kept;
         }
         finally
         {

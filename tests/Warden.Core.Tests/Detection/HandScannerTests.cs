@@ -33,6 +33,11 @@ public sealed class HandScannerTests
         "xyz", "cloud", "tech", "in", "is", "biz", "mil", "zz",
     ];
 
+    private static readonly string[] MacParts =
+    [
+        "00", "1A", "ff", "2b", "3C", "0011", "aabb", "a", "1", ":", "-", ".", ":", "-", "00:1A:2B:3C:4D:5E", "0011.2233.4455", "g", " ", "x", "\n", "@",
+    ];
+
     private static readonly string[] CardParts = [" ", "-", "", "  ", "x", "-", " ", ".", "\n", "a", "card"];
 
     private static string Generate(int seed, string[] parts, int maxParts = 80)
@@ -124,6 +129,10 @@ public sealed class HandScannerTests
     [Theory]
     [MemberData(nameof(Seeds))]
     public void IpScanner_RandomText_FindsWhatThePatternFinds(int seed) => AssertSame(new IpAddressRecognizer(), Generate(seed, IpParts));
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void MacRunFilter_RandomText_FindsWhatThePatternFinds(int seed) => AssertSame(new MacAddressRecognizer(), Generate(seed, MacParts));
 
     [Theory]
     [MemberData(nameof(Seeds))]

@@ -137,6 +137,11 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
     /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>
     internal static bool IsDottedQuad(ReadOnlySpan<char> s)
     {
+        if (s.Length is < 7 or > 15 || s.Count('.') != 3)
+        {
+            return false;
+        }
+
         var parts = 0;
         foreach (var range in s.Split('.'))
         {
