@@ -148,6 +148,29 @@ public sealed class HandScannerTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void FollowedAnchors_RandomText_FindsTheFirstAnchorNotFollowedByBlank(int seed)
+    {
+        var rng = new Random(seed);
+        const string chars = ".:-a \n\r\t\u0001\u00a0x";
+        var text = new string(Enumerable.Range(0, rng.Next(0, 70)).Select(_ => chars[rng.Next(chars.Length)]).ToArray());
+        foreach (var anchors in new[] { ".", ".:", ":-." })
+        {
+            var expected = -1;
+            for (var i = 0; i + 1 < text.Length; i++)
+            {
+                if (anchors.Contains(text[i], StringComparison.Ordinal) && text[i + 1] is not (' ' or '\n' or '\r' or '\t'))
+                {
+                    expected = i;
+                    break;
+                }
+            }
+
+            Assert.Equal(expected, FollowedAnchors.IndexOf(text, anchors));
+        }
+    }
+
+    [Theory]
     [InlineData("mail jane.doe+tag@mail.example.co.uk today", "jane.doe+tag@mail.example.co.uk")]
     [InlineData("x@a.b.c.de1", "x@a.b.c.de")]
     [InlineData(".a@b.cd", "a@b.cd")]

@@ -38,7 +38,7 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
     /// </summary>
     protected override void Scan(string text, List<Finding> results)
     {
-        foreach (var (start, end) in new AnchorRuns(text, Colon, IpAlphabet, followed: true))
+        foreach (var (start, end) in new AnchorRuns(text, Colon, IpAlphabet, followed: true, anchorChars: ":"))
         {
             if (text.AsSpan(start, end - start).Count(':') >= 2)
             {

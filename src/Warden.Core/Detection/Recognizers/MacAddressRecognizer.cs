@@ -14,6 +14,8 @@ internal sealed partial class MacAddressRecognizer() : RegexRecognizer("MacAddre
 
     protected override bool AnchorFollowed => true;
 
+    protected override string AnchorChars => ":-.";
+
     protected override int MinLength => 14;
 
     protected override Regex Pattern => Mac();

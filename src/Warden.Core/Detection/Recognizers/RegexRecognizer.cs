@@ -46,6 +46,9 @@ internal abstract class RegexRecognizer : IRecognizer
     /// <summary>Characters a match can consist of (a superset of the anchors).</summary>
     protected virtual CharClass? Alphabet => null;
 
+    /// <summary>The anchors as one to three characters, for the vectorized search of followed anchors (see <see cref="AnchorRuns"/>).</summary>
+    protected virtual string? AnchorChars => null;
+
     /// <summary>True when every match has an anchor that is not its last character (see <see cref="AnchorRuns"/>).</summary>
     protected virtual bool AnchorFollowed => false;
 
@@ -72,7 +75,7 @@ internal abstract class RegexRecognizer : IRecognizer
             return;
         }
 
-        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed))
+        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed, AnchorChars))
         {
             if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
             {

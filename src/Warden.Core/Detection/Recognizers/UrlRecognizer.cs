@@ -14,6 +14,8 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
     protected override bool AnchorFollowed => true;
 
+    protected override string AnchorChars => ".:";
+
     protected override int MinLength => 5;
 
     /// <summary>
@@ -52,8 +54,19 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         "tech", "cloud", "uy", "tn", "si", "hr", "lt", "lv", "ee",
     ];
 
-    /// <summary>The top-level domains of the pattern by first letter.</summary>
-    private static readonly string[][] DomainsByLetter = [.. Enumerable.Range('a', 26).Select(c => TopLevelDomains.Where(t => t[0] == c).ToArray())];
+    /// <summary>The first two letters (lower case) of every top-level domain of the pattern, as a 26 × 26 table.</summary>
+    private static readonly bool[] DomainHeads = BuildDomainHeads();
+
+    private static bool[] BuildDomainHeads()
+    {
+        var table = new bool[26 * 26];
+        foreach (var tld in TopLevelDomains)
+        {
+            table[((tld[0] - 'a') * 26) + (tld[1] - 'a')] = true;
+        }
+
+        return table;
+    }
 
     private static bool SchemeBefore(ReadOnlySpan<char> before)
     {
@@ -74,29 +87,23 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         return false;
     }
 
+    /// <summary>The two characters after a dot can start one of the pattern's top-level domains (all have two letters or more).</summary>
     private static bool TopLevelDomainAt(ReadOnlySpan<char> after)
     {
-        var head = after[..Math.Min(after.Length, 6)];
-        if (!System.Text.Ascii.IsValid(head))
-        {
-            return true;
-        }
-
-        var c = head[0] | 0x20;
-        if (c is < 'a' or > 'z')
+        if (after.Length < 2)
         {
             return false;
         }
 
-        foreach (var tld in DomainsByLetter[c - 'a'])
+        var (a, b) = (after[0], after[1]);
+        if (a > 0x7F || b > 0x7F)
         {
-            if (head.StartsWith(tld, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+            return true;
         }
 
-        return false;
+        a = (char)(a | 0x20);
+        b = (char)(b | 0x20);
+        return a is >= 'a' and <= 'z' && b is >= 'a' and <= 'z' && DomainHeads[((a - 'a') * 26) + (b - 'a')];
     }
 
     protected override double ContextBoost => 0.2;
