@@ -118,10 +118,19 @@ internal static class OverlapResolver
         }
     }
 
+    /// <summary>Groups up to this size are ranked on the stack (insertion sort, pairwise overlap checks).</summary>
+    private const int SmallGroup = 16;
+
     /// <summary>Ranks one group of overlapping findings (non-empty) and appends the kept ones in start order.</summary>
     private static void ResolveGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, List<Finding> output)
     {
         var n = group.Length;
+        if (n <= SmallGroup)
+        {
+            ResolveSmallGroup(all, group, output);
+            return;
+        }
+
         var ranked = ArrayPool<Ranked>.Shared.Rent(n);
         var keptIndex = ArrayPool<int>.Shared.Rent(n);
         var starts = ArrayPool<int>.Shared.Rent(n);
@@ -177,6 +186,61 @@ internal static class OverlapResolver
             {
                 ArrayPool<ulong>.Shared.Return(covered);
             }
+        }
+    }
+
+    /// <summary>
+    /// The same choice as the general path for a few findings, without pooled arrays: rank by insertion sort (the order of
+    /// <see cref="Ranked"/>), keep each finding that overlaps no kept one, emit the kept ones by start.
+    /// </summary>
+    private static void ResolveSmallGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, List<Finding> output)
+    {
+        var n = group.Length;
+        Span<int> order = stackalloc int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var candidate = group[i];
+            var key = new Ranked(all[candidate], candidate);
+            var j = i;
+            while (j > 0 && key.CompareTo(new Ranked(all[order[j - 1]], order[j - 1])) < 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = candidate;
+        }
+
+        Span<int> kept = stackalloc int[n];
+        var count = 0;
+        foreach (var index in order)
+        {
+            ref readonly var f = ref all[index];
+            var free = true;
+            for (var k = 0; k < count && free; k++)
+            {
+                free = !all[kept[k]].Overlaps(f);
+            }
+
+            if (!free)
+            {
+                continue;
+            }
+
+            // Kept findings are disjoint and not empty: their starts are distinct; insert by start.
+            var at = count++;
+            while (at > 0 && all[kept[at - 1]].Start > f.Start)
+            {
+                kept[at] = kept[at - 1];
+                at--;
+            }
+
+            kept[at] = index;
+        }
+
+        for (var k = 0; k < count; k++)
+        {
+            output.Add(all[kept[k]]);
         }
     }
 
