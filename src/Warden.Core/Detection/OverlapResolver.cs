@@ -72,6 +72,7 @@ internal static class OverlapResolver
         var all = CollectionsMarshal.AsSpan(findings);
         var order = ArrayPool<int>.Shared.Rent(n);
         var starts = ArrayPool<int>.Shared.Rent(n);
+        var keptIndex = ArrayPool<int>.Shared.Rent(n);
         try
         {
             var m = 0;
@@ -86,7 +87,7 @@ internal static class OverlapResolver
             }
 
             Array.Sort(starts, order, 0, m);
-            var kept = new List<Finding>(m);
+            var count = 0;
             for (var i = 0; i < m;)
             {
                 var maxEnd = all[order[i]].End;
@@ -99,14 +100,20 @@ internal static class OverlapResolver
 
                 if (j == i + 1)
                 {
-                    kept.Add(all[order[i]]);
+                    keptIndex[count++] = order[i];
                 }
                 else
                 {
-                    ResolveGroup(all, order.AsSpan(i, j - i), kept);
+                    count += ResolveGroup(all, order.AsSpan(i, j - i), keptIndex.AsSpan(count));
                 }
 
                 i = j;
+            }
+
+            var kept = new List<Finding>(count);
+            for (var i = 0; i < count; i++)
+            {
+                kept.Add(all[keptIndex[i]]);
             }
 
             return kept;
@@ -115,20 +122,21 @@ internal static class OverlapResolver
         {
             ArrayPool<int>.Shared.Return(order);
             ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<int>.Shared.Return(keptIndex);
         }
     }
 
     /// <summary>Groups up to this size are ranked on the stack (insertion sort, pairwise overlap checks).</summary>
     private const int SmallGroup = 16;
 
-    /// <summary>Ranks one group of overlapping findings (non-empty) and appends the kept ones in start order.</summary>
-    private static void ResolveGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, List<Finding> output)
+    /// <summary>Ranks one group of overlapping findings (non-empty), writes the indices of the kept ones in start order to
+    /// <paramref name="output"/> and returns how many.</summary>
+    private static int ResolveGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, Span<int> output)
     {
         var n = group.Length;
         if (n <= SmallGroup)
         {
-            ResolveSmallGroup(all, group, output);
-            return;
+            return ResolveSmallGroup(all, group, output);
         }
 
         var ranked = ArrayPool<Ranked>.Shared.Rent(n);
@@ -172,10 +180,8 @@ internal static class OverlapResolver
 
             // Kept findings are disjoint and not empty: their starts are distinct.
             Array.Sort(starts, keptIndex, 0, count);
-            for (var i = 0; i < count; i++)
-            {
-                output.Add(all[keptIndex[i]]);
-            }
+            keptIndex.AsSpan(0, count).CopyTo(output);
+            return count;
         }
         finally
         {
@@ -193,7 +199,7 @@ internal static class OverlapResolver
     /// The same choice as the general path for a few findings, without pooled arrays: rank by insertion sort (the order of
     /// <see cref="Ranked"/>), keep each finding that overlaps no kept one, emit the kept ones by start.
     /// </summary>
-    private static void ResolveSmallGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, List<Finding> output)
+    private static int ResolveSmallGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, Span<int> output)
     {
         var n = group.Length;
         Span<int> order = stackalloc int[n];
@@ -211,7 +217,7 @@ internal static class OverlapResolver
             order[j] = candidate;
         }
 
-        Span<int> kept = stackalloc int[n];
+        var kept = output;
         var count = 0;
         foreach (var index in order)
         {
@@ -238,10 +244,7 @@ internal static class OverlapResolver
             kept[at] = index;
         }
 
-        for (var k = 0; k < count; k++)
-        {
-            output.Add(all[kept[k]]);
-        }
+        return count;
     }
 
     private static ulong Mask(int from, int to) => // bits [from, to) of one word, 0 <= from < to <= 64

@@ -47,6 +47,14 @@ internal sealed partial class EmailRecognizer() : RegexRecognizer("EmailRecogniz
 
             var at = pos + rel;
             pos = at + 1;
+            if (at == floor || !LocalChars.Contains(span[at - 1]))
+            {
+                // No local part; neither has any '@' right after this one (a wall of '@' is passed in one search).
+                var more = span[pos..].IndexOfAnyExcept('@');
+                pos = more < 0 ? span.Length : pos + more;
+                continue;
+            }
+
             var left = span[floor..at].LastIndexOfAnyExcept(LocalChars);
             var localStart = left < 0 ? floor : floor + left + 1;
             var first = span[localStart..at].IndexOfAnyExcept('.');
