@@ -6,7 +6,8 @@ namespace Warden.Core.Detection;
 /// <summary>
 /// Resolves overlapping findings deterministically: higher score wins, then the longer span, then the
 /// earlier start, then the type name (ordinal), then the recognizer name. The survivors do not overlap and
-/// are returned in start order. O(n log n) for the sorts plus a bitmap of covered characters: linear in the candidates' total length.
+/// are returned in start order. O(n log n) for the sorts (findings that overlap nothing skip the ranking) plus a bitmap of
+/// covered characters per group of overlapping findings: linear in the candidates' total length.
 /// </summary>
 internal static class OverlapResolver
 {
@@ -64,7 +65,80 @@ internal static class OverlapResolver
             return findings;
         }
 
+        // Most findings overlap no other one and are kept whatever their rank: sort by start (integer keys), cut the list into
+        // groups of transitively overlapping findings, and rank only inside groups of two or more. The greedy choice in one
+        // group never depends on another group (no finding of one overlaps a finding of another), so the result is the same
+        // as ranking all of them.
         var all = CollectionsMarshal.AsSpan(findings);
+        var order = ArrayPool<int>.Shared.Rent(n);
+        var starts = ArrayPool<int>.Shared.Rent(n);
+        var keptIndex = ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            var m = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (all[i].Length > 0)
+                {
+                    order[m] = i;
+                    starts[m] = all[i].Start;
+                    m++;
+                }
+            }
+
+            Array.Sort(starts, order, 0, m);
+            var count = 0;
+            for (var i = 0; i < m;)
+            {
+                var maxEnd = all[order[i]].End;
+                var j = i + 1;
+                while (j < m && starts[j] < maxEnd)
+                {
+                    maxEnd = Math.Max(maxEnd, all[order[j]].End);
+                    j++;
+                }
+
+                if (j == i + 1)
+                {
+                    keptIndex[count++] = order[i];
+                }
+                else
+                {
+                    count += ResolveGroup(all, order.AsSpan(i, j - i), keptIndex.AsSpan(count));
+                }
+
+                i = j;
+            }
+
+            var kept = new List<Finding>(count);
+            for (var i = 0; i < count; i++)
+            {
+                kept.Add(all[keptIndex[i]]);
+            }
+
+            return kept;
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<int>.Shared.Return(keptIndex);
+        }
+    }
+
+    /// <summary>Groups up to this size are ranked on the stack (insertion sort, pairwise overlap checks).</summary>
+    private const int SmallGroup = 16;
+
+    /// <summary>Ranks one group of overlapping findings (non-empty), writes the indices of the kept ones in start order to
+    /// <paramref name="output"/> and returns how many.</summary>
+    private static int ResolveGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, Span<int> output)
+    {
+        var n = group.Length;
+        if (n <= SmallGroup)
+        {
+            return ResolveSmallGroup(all, group, output);
+        }
+
         var ranked = ArrayPool<Ranked>.Shared.Rent(n);
         var keptIndex = ArrayPool<int>.Shared.Rent(n);
         var starts = ArrayPool<int>.Shared.Rent(n);
@@ -75,9 +149,10 @@ internal static class OverlapResolver
             var max = 0;
             for (var i = 0; i < n; i++)
             {
-                ranked[i] = new Ranked(all[i], i);
-                min = Math.Min(min, all[i].Start);
-                max = Math.Max(max, all[i].End);
+                ref readonly var f = ref all[group[i]];
+                ranked[i] = new Ranked(f, group[i]);
+                min = Math.Min(min, f.Start);
+                max = Math.Max(max, f.End);
             }
 
             ranked.AsSpan(0, n).Sort();
@@ -92,7 +167,7 @@ internal static class OverlapResolver
             for (var i = 0; i < n; i++)
             {
                 ref readonly var f = ref all[ranked[i].Index];
-                if (f.Length <= 0 || AnySet(covered, f.Start - min, f.End - min))
+                if (AnySet(covered, f.Start - min, f.End - min))
                 {
                     continue;
                 }
@@ -105,13 +180,8 @@ internal static class OverlapResolver
 
             // Kept findings are disjoint and not empty: their starts are distinct.
             Array.Sort(starts, keptIndex, 0, count);
-            var kept = new List<Finding>(count);
-            for (var i = 0; i < count; i++)
-            {
-                kept.Add(all[keptIndex[i]]);
-            }
-
-            return kept;
+            keptIndex.AsSpan(0, count).CopyTo(output);
+            return count;
         }
         finally
         {
@@ -123,6 +193,58 @@ internal static class OverlapResolver
                 ArrayPool<ulong>.Shared.Return(covered);
             }
         }
+    }
+
+    /// <summary>
+    /// The same choice as the general path for a few findings, without pooled arrays: rank by insertion sort (the order of
+    /// <see cref="Ranked"/>), keep each finding that overlaps no kept one, emit the kept ones by start.
+    /// </summary>
+    private static int ResolveSmallGroup(ReadOnlySpan<Finding> all, ReadOnlySpan<int> group, Span<int> output)
+    {
+        var n = group.Length;
+        Span<int> order = stackalloc int[n];
+        for (var i = 0; i < n; i++)
+        {
+            var candidate = group[i];
+            var key = new Ranked(all[candidate], candidate);
+            var j = i;
+            while (j > 0 && key.CompareTo(new Ranked(all[order[j - 1]], order[j - 1])) < 0)
+            {
+                order[j] = order[j - 1];
+                j--;
+            }
+
+            order[j] = candidate;
+        }
+
+        var kept = output;
+        var count = 0;
+        foreach (var index in order)
+        {
+            ref readonly var f = ref all[index];
+            var free = true;
+            for (var k = 0; k < count && free; k++)
+            {
+                free = !all[kept[k]].Overlaps(f);
+            }
+
+            if (!free)
+            {
+                continue;
+            }
+
+            // Kept findings are disjoint and not empty: their starts are distinct; insert by start.
+            var at = count++;
+            while (at > 0 && all[kept[at - 1]].Start > f.Start)
+            {
+                kept[at] = kept[at - 1];
+                at--;
+            }
+
+            kept[at] = index;
+        }
+
+        return count;
     }
 
     private static ulong Mask(int from, int to) => // bits [from, to) of one word, 0 <= from < to <= 64

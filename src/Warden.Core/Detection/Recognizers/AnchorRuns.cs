@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace Warden.Core.Detection.Recognizers;
 
@@ -69,16 +70,23 @@ internal ref struct AnchorRuns
     private readonly SearchValues<char> _anchors;
     private readonly CharClass _alphabet;
     private readonly bool _followed;
+    private readonly string? _anchorChars;
     private int _pos;
 
     /// <param name="followed">Only anchors followed by an alphabet character count: for patterns whose every match has an
     /// anchor that is not its last character (a TLD dot, the ':' of "://").</param>
-    public AnchorRuns(ReadOnlySpan<char> text, SearchValues<char> anchors, CharClass alphabet, bool followed = false)
+    /// <param name="anchorChars">The anchors as one to three characters, when <paramref name="followed"/>: anchors followed by
+    /// a space, tab or line break (never in an alphabet used with it) are then skipped eight at a time instead of one search
+    /// per anchor (the dots and colons that end sentences).</param>
+    public AnchorRuns(ReadOnlySpan<char> text, SearchValues<char> anchors, CharClass alphabet, bool followed = false, string? anchorChars = null)
     {
         _text = text;
         _anchors = anchors;
         _alphabet = alphabet;
         _followed = followed;
+        _anchorChars = followed && anchorChars is { Length: >= 1 and <= 3 } && !alphabet.Contains(' ') && !alphabet.Contains('\n') && !alphabet.Contains('\r') && !alphabet.Contains('\t')
+            ? anchorChars
+            : null;
         _pos = 0;
         Current = default;
     }
@@ -91,7 +99,7 @@ internal ref struct AnchorRuns
     {
         while (_pos < _text.Length)
         {
-            var rel = _text[_pos..].IndexOfAny(_anchors);
+            var rel = _anchorChars is { } chars ? FollowedAnchors.IndexOf(_text[_pos..], chars) : _text[_pos..].IndexOfAny(_anchors);
             if (rel < 0)
             {
                 _pos = _text.Length;
@@ -111,5 +119,56 @@ internal ref struct AnchorRuns
         }
 
         return false;
+    }
+}
+
+/// <summary>
+/// Finds an anchor character that is not followed by a space, tab or line break (nor the last character), eight characters
+/// per step with 128-bit vectors: one search per likely run instead of one per sentence-ending dot or colon.
+/// </summary>
+internal static class FollowedAnchors
+{
+    public static int IndexOf(ReadOnlySpan<char> text, string anchors)
+    {
+        var a0 = anchors[0];
+        var a1 = anchors.Length > 1 ? anchors[1] : a0;
+        var a2 = anchors.Length > 2 ? anchors[2] : a0;
+        var i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var u = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ushort>(text);
+            var v0 = Vector128.Create((ushort)a0);
+            var v1 = Vector128.Create((ushort)a1);
+            var v2 = Vector128.Create((ushort)a2);
+            var space = Vector128.Create((ushort)' ');
+            var lf = Vector128.Create((ushort)'\n');
+            var cr = Vector128.Create((ushort)'\r');
+            var tab = Vector128.Create((ushort)'\t');
+            for (; i + 9 <= u.Length; i += 8)
+            {
+                var current = Vector128.Create(u.Slice(i, 8));
+                var next = Vector128.Create(u.Slice(i + 1, 8));
+                var anchor = Vector128.Equals(current, v0) | Vector128.Equals(current, v1)
+                    | Vector128.Equals(current, v2);
+                var blank = Vector128.Equals(next, space) | Vector128.Equals(next, lf)
+                    | Vector128.Equals(next, cr) | Vector128.Equals(next, tab);
+                var hits = Vector128.AndNot(anchor, blank).ExtractMostSignificantBits();
+                if (hits != 0)
+                {
+                    return i + System.Numerics.BitOperations.TrailingZeroCount(hits);
+                }
+            }
+        }
+
+        for (; i + 1 < text.Length; i++)
+        {
+            var c = text[i];
+            if ((c == a0 || c == a1 || c == a2) && text[i + 1] is not (' ' or '\n' or '\r' or '\t'))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -53,6 +53,51 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
 
     protected override Regex Pattern => Card();
 
+    /// <summary>
+    /// The common card shapes without the pattern. In a run of digits, spaces and dashes that holds, apart from separators
+    /// at its ends, either one digit run of 13 to 18 digits, or a run of exactly four digits followed by two to four runs
+    /// of two to seven digits, each after a single separator, <c>\d{4}(?:[ \-]?\d{2,7}){2,4}</c> has exactly one match:
+    /// all those digits (the greedy loop takes each later run whole; a lone run is split 4 + 7 + the rest). Other runs go
+    /// through the pattern.
+    /// </summary>
+    protected override void MatchRun(string text, int from, int to, List<Finding> results)
+    {
+        var run = text.AsSpan(from, to - from);
+        var first = run.IndexOfAnyInRange('0', '9');
+        var last = run.LastIndexOfAnyInRange('0', '9');
+        if (first < 0 || last - first > 40)
+        {
+            MatchIn(text, from, to, results);
+            return;
+        }
+
+        var digits = run[first..(last + 1)];
+        var groups = 0;
+        var i = 0;
+        var simple = true;
+        while (i < digits.Length && simple)
+        {
+            var length = digits[i..].IndexOfAnyExceptInRange('0', '9');
+            length = length < 0 ? digits.Length - i : length;
+            groups++;
+            simple = groups == 1 ? length is 4 || (length is >= 13 and <= 18 && i + length == digits.Length) : length is >= 2 and <= 7;
+            i += length;
+            if (i < digits.Length)
+            {
+                simple &= char.IsAsciiDigit(digits[i + 1]);
+                i++;
+            }
+        }
+
+        if (simple && (groups is >= 3 and <= 5 || (groups == 1 && digits.Length >= 13)))
+        {
+            Consider(text, from + first, from + last + 1, results);
+            return;
+        }
+
+        MatchIn(text, from, to, results);
+    }
+
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
     {
         if (!Bounded(text, start, end))

@@ -22,6 +22,62 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
 
     private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
 
+    private static readonly System.Buffers.SearchValues<char> Colon = System.Buffers.SearchValues.Create(":");
+
+    /// <summary>
+    /// Two passes instead of the pattern over every run with an anchor:
+    /// <list type="bullet">
+    /// <item>IPv6 (and IPv4 inside IPv6): the pattern over the alphabet runs with at least two colons, the only runs where its
+    /// IPv6 branch can match (the first of two colons is followed by an alphabet character, so the ':'-anchored runs hold
+    /// them all).</item>
+    /// <item>IPv4 elsewhere, from the shared digit-run list: in a run with fewer than two colons only the IPv4 branch
+    /// matches, and a match that passes <see cref="Validate"/> has no digit or dot before it and no digit (or dot and digit)
+    /// after it, so it is four whole digit runs of one to three digits joined by single dots, and no earlier match (digits
+    /// and dots only) can reach over its first character. The walk finds exactly those, in O(1) per digit run.</item>
+    /// </list>
+    /// </summary>
+    protected override void Scan(string text, List<Finding> results)
+    {
+        foreach (var (start, end) in new AnchorRuns(text, Colon, IpAlphabet, followed: true, anchorChars: ":"))
+        {
+            if (text.AsSpan(start, end - start).Count(':') >= 2)
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+
+        var runs = DigitRuns.For(text);
+        for (var k = 0; k + 3 < runs.Count; k++)
+        {
+            if (!DottedQuadAt(text, runs, k))
+            {
+                continue;
+            }
+
+            var (runStart, runEnd) = IpAlphabet.RunAround(text, runs.Start(k), 0);
+            if (text.AsSpan(runStart, runEnd - runStart).Count(':') < 2)
+            {
+                Consider(text, runs.Start(k), runs.End(k + 3), results);
+            }
+        }
+    }
+
+    /// <summary>Runs k to k+3 have one to three digits each, are joined by single dots and are bounded as <see cref="Validate"/> needs.</summary>
+    private static bool DottedQuadAt(string text, DigitRuns runs, int k)
+    {
+        for (var i = k; i <= k + 3; i++)
+        {
+            if (DigitShapes.Length(runs, i) > 3 || (i > k && (runs.Start(i) - runs.End(i - 1) != 1 || text[runs.End(i - 1)] != '.')))
+            {
+                return false;
+            }
+        }
+
+        var s = runs.Start(k);
+        var e = runs.End(k + 3);
+        return (s == 0 || text[s - 1] != '.') && (e + 1 >= text.Length || text[e] != '.' || !char.IsAsciiDigit(text[e + 1]));
+    }
+
     protected override double ContextBoost => 0.1;
 
     protected override Regex Pattern => Ip();
@@ -81,6 +137,11 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
     /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>
     internal static bool IsDottedQuad(ReadOnlySpan<char> s)
     {
+        if (s.Length is < 7 or > 15 || s.Count('.') != 3)
+        {
+            return false;
+        }
+
         var parts = 0;
         foreach (var range in s.Split('.'))
         {

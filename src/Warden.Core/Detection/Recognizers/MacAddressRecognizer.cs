@@ -14,9 +14,29 @@ internal sealed partial class MacAddressRecognizer() : RegexRecognizer("MacAddre
 
     protected override bool AnchorFollowed => true;
 
+    protected override string AnchorChars => ":-.";
+
     protected override int MinLength => 14;
 
     protected override Regex Pattern => Mac();
+
+    /// <summary>
+    /// Every match has two ':' or '-' three characters apart (around a hex pair) or two dots five apart (around four hex
+    /// digits): runs without either (phone numbers, versions, hyphenated words) skip the pattern. One pass over the run.
+    /// </summary>
+    protected override bool RunMayMatch(ReadOnlySpan<char> run)
+    {
+        for (var i = 0; i + 3 < run.Length; i++)
+        {
+            var c = run[i];
+            if ((c is ':' or '-' && run[i + 3] is ':' or '-') || (c == '.' && i + 5 < run.Length && run[i + 5] == '.'))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
     {

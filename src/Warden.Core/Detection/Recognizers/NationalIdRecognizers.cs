@@ -95,8 +95,8 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
 
     /// <summary>A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes.</summary>
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
-        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -");
+        DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
+        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -"));
 
     protected override Regex Pattern => Nhs();
 
@@ -135,8 +135,8 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
 
     /// <summary>The six digits are whole runs of 6, 2+4, 4+2 or 2+2+2 joined by single spaces.</summary>
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
-        || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false);
+        DigitShapes.Length(runs, k) is 2 or 4 or 6 && (DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
+        || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false));
 
     protected override Regex Pattern => Nino();
 

@@ -46,6 +46,9 @@ internal abstract class RegexRecognizer : IRecognizer
     /// <summary>Characters a match can consist of (a superset of the anchors).</summary>
     protected virtual CharClass? Alphabet => null;
 
+    /// <summary>The anchors as one to three characters, for the vectorized search of followed anchors (see <see cref="AnchorRuns"/>).</summary>
+    protected virtual string? AnchorChars => null;
+
     /// <summary>True when every match has an anchor that is not its last character (see <see cref="AnchorRuns"/>).</summary>
     protected virtual bool AnchorFollowed => false;
 
@@ -72,7 +75,7 @@ internal abstract class RegexRecognizer : IRecognizer
             return;
         }
 
-        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed))
+        foreach (var (start, end) in new AnchorRuns(text, anchors, alphabet, AnchorFollowed, AnchorChars))
         {
             if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
             {
@@ -126,7 +129,7 @@ internal abstract class RegexRecognizer : IRecognizer
             k = runs.Stats(k, end, out var digits, out var longest);
             if (end - start >= MinLength && digits >= MinDigits && longest >= MinDigitRun && RunMayMatch(text.AsSpan(start, end - start)))
             {
-                MatchIn(text, start, end, results);
+                MatchRun(text, start, end, results);
             }
         }
     }
@@ -166,6 +169,13 @@ internal abstract class RegexRecognizer : IRecognizer
     /// differential tests compare <see cref="Scan"/> to it.
     /// </summary>
     internal void AnalyzeWholeText(string text, List<Finding> results, Regex? pattern = null) => MatchIn(text, 0, text.Length, results, pattern);
+
+    /// <summary>
+    /// Considers the matches of <see cref="Pattern"/> in the digit-anchored run text[from..to); a subclass may find them by
+    /// hand for shapes whose matches it knows exactly (differential tests compare it to <see cref="AnalyzeWithAnchorRuns"/>,
+    /// which always runs the pattern).
+    /// </summary>
+    protected virtual void MatchRun(string text, int from, int to, List<Finding> results) => MatchIn(text, from, to, results);
 
     /// <summary>Runs <see cref="Pattern"/> (or <paramref name="pattern"/>) over text[from..to) and considers every match.</summary>
     protected void MatchIn(string text, int from, int to, List<Finding> results, Regex? pattern = null)

@@ -14,25 +14,96 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
     protected override bool AnchorFollowed => true;
 
+    protected override string AnchorChars => ".:";
+
     protected override int MinLength => 5;
 
-    /// <summary>Every match has a scheme ("://") or a dot followed by a letter or digit (the TLD dot).</summary>
+    /// <summary>
+    /// Every match has a scheme the pattern knows right before "://" or a dot followed by one of its top-level domains
+    /// (ASCII letters, any case). Exact necessary conditions: a character outside ASCII where a scheme or domain letter
+    /// would be counts as a possible match (the pattern's case-insensitive classes can hold such characters).
+    /// </summary>
     protected override bool RunMayMatch(ReadOnlySpan<char> run)
     {
-        if (run.Contains("://", StringComparison.Ordinal))
+        for (var i = run.IndexOf("://", StringComparison.Ordinal); i >= 0; i = run[(i + 1)..].IndexOf("://", StringComparison.Ordinal) is var j and >= 0 ? i + 1 + j : -1)
         {
-            return true;
+            if (SchemeBefore(run[..i]))
+            {
+                return true;
+            }
         }
 
         for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
         {
-            if (char.IsAsciiLetterOrDigit(run[i + 1]))
+            if (TopLevelDomainAt(run[(i + 1)..]))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static readonly string[] Schemes = ["http", "https", "ftp", "ws", "wss"];
+
+    private static readonly string[] TopLevelDomains =
+    [
+        "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "ai", "co", "app", "dev", "me", "tv", "us", "uk", "de", "fr", "nl",
+        "be", "ch", "at", "it", "es", "pt", "se", "no", "dk", "fi", "pl", "cz", "sk", "hu", "ro", "bg", "gr", "tr", "ru", "ua", "cn", "jp", "kr",
+        "in", "au", "nz", "ca", "br", "mx", "ar", "cl", "za", "ie", "is", "il", "sg", "hk", "tw", "eu", "ly", "gl", "cc", "xyz", "online", "site",
+        "tech", "cloud", "uy", "tn", "si", "hr", "lt", "lv", "ee",
+    ];
+
+    /// <summary>The first two letters (lower case) of every top-level domain of the pattern, as a 26 × 26 table.</summary>
+    private static readonly bool[] DomainHeads = BuildDomainHeads();
+
+    private static bool[] BuildDomainHeads()
+    {
+        var table = new bool[26 * 26];
+        foreach (var tld in TopLevelDomains)
+        {
+            table[((tld[0] - 'a') * 26) + (tld[1] - 'a')] = true;
+        }
+
+        return table;
+    }
+
+    private static bool SchemeBefore(ReadOnlySpan<char> before)
+    {
+        var tail = before[Math.Max(0, before.Length - 5)..];
+        if (!System.Text.Ascii.IsValid(tail))
+        {
+            return true;
+        }
+
+        foreach (var scheme in Schemes)
+        {
+            if (tail.EndsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The two characters after a dot can start one of the pattern's top-level domains (all have two letters or more).</summary>
+    private static bool TopLevelDomainAt(ReadOnlySpan<char> after)
+    {
+        if (after.Length < 2)
+        {
+            return false;
+        }
+
+        var (a, b) = (after[0], after[1]);
+        if (a > 0x7F || b > 0x7F)
+        {
+            return true;
+        }
+
+        a = (char)(a | 0x20);
+        b = (char)(b | 0x20);
+        return a is >= 'a' and <= 'z' && b is >= 'a' and <= 'z' && DomainHeads[((a - 'a') * 26) + (b - 'a')];
     }
 
     protected override double ContextBoost => 0.2;
