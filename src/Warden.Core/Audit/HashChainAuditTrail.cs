@@ -80,6 +80,9 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _deferredStore = store as IAuditDeferredWork;
         _batch = new List<AuditPending>(options.MaxBatchSize);
         _inline = options.CallerCommits && _deferredStore is { CommitsInline: true };
+        _sparseGapTicks = !_inline && options.CallerCommitMaxRate > 0 && _deferredStore is { CommitsInline: true }
+            ? Math.Max(1, Stopwatch.Frequency / options.CallerCommitMaxRate)
+            : 0;
         _signingKey = signingKey;
         _time = time;
         _options = options;
@@ -111,7 +114,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             {
                 LeadOneBatch(); // usually completes this caller's own event: no thread switch at all
             }
-            else
+            else if (_inline || _sparseGapTicks == 0 || !ArrivalsSparse() || !CommitOnCallersThread(pending))
             {
                 Volatile.Write(ref _urgent, 1);
                 Wake();
@@ -198,6 +201,12 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private void OnFlushTimer()
     {
         Volatile.Write(ref _flushArmed, 0);
+        if (!_queue.Reader.TryPeek(out _) && _toPublish.IsEmpty)
+        {
+            return; // a caller's commit carried the queued events meanwhile: no need to wake the writer (an event queued
+                    // after the read above sees the timer disarmed and arms it again)
+        }
+
         try
         {
             _wake.Set();
