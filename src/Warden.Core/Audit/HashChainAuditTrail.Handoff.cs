@@ -20,14 +20,18 @@ public sealed partial class HashChainAuditTrail
 
     private readonly long _sparseGapTicks; // 0: adaptive hand-off off
     private long _lastAwaitedAt;
-    private long _gapAverage = Stopwatch.Frequency; // starts sparse (as if the last append was a second ago)
+    private long _gapAverage; // starts sparse (at the cap)
 
-    /// <summary>Counts a new awaited append and tells whether awaited appends arrive sparsely (racy by design: a hint).</summary>
+    /// <summary>
+    /// Counts a new awaited append and tells whether awaited appends arrive sparsely (racy by design: a hint). A gap counts
+    /// as at most 4 × the sparse gap, so one pause (between two bursts) cannot make the next burst look sparse: it takes
+    /// a few long gaps in a row.
+    /// </summary>
     private bool ArrivalsSparse()
     {
         var now = Stopwatch.GetTimestamp();
         var last = Interlocked.Exchange(ref _lastAwaitedAt, now);
-        var gap = Math.Min(now - last, Stopwatch.Frequency); // the first append, or one after a pause, counts as 1 s
+        var gap = Math.Min(now - last, 4 * _sparseGapTicks);
         var average = Volatile.Read(ref _gapAverage);
         average += (gap - average) / 8;
         Volatile.Write(ref _gapAverage, average);

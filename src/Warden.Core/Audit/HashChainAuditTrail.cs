@@ -83,6 +83,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _sparseGapTicks = !_inline && options.CallerCommitMaxRate > 0 && _deferredStore is { CommitsInline: true }
             ? Math.Max(1, Stopwatch.Frequency / options.CallerCommitMaxRate)
             : 0;
+        _gapAverage = 4 * _sparseGapTicks;
         _signingKey = signingKey;
         _time = time;
         _options = options;
