@@ -12,9 +12,11 @@ namespace Warden.Core.Audit;
 /// batch is durable; if the store fails, every caller in the batch gets <see cref="AuditUnavailableException"/>
 /// (fail closed).
 /// <para>Who commits: with a store that commits inline (SQLite, <see cref="AuditDurability.Process"/>: no fsync per commit)
-/// an appending caller that finds nobody committing commits its own batch on its own thread and returns already
-/// acknowledged — no other thread is woken, no continuation is scheduled. Otherwise (PostgreSQL, <c>PowerLoss</c>, a
-/// commit already running, sinks configured) the writer thread commits: it sleeps on an event that the first append
+/// and while awaited appends arrive sparsely (<see cref="AuditTrailOptions.CallerCommitMaxRate"/>; always with
+/// <see cref="AuditTrailOptions.CallerCommits"/>) an appending caller that finds nobody committing commits its own batch
+/// on its own thread and returns already acknowledged — no other thread is woken, no continuation is scheduled; one that
+/// finds a commit running waits for it briefly on its own thread. Otherwise (PostgreSQL, <c>PowerLoss</c>, appends
+/// arriving densely) the writer thread commits: it sleeps on an event that the first append
 /// after it went idle sets, so its wake-up never waits in the thread pool's queue behind request work, and callers'
 /// continuations always run on the thread pool, never on the writer. Completions are pooled value-task sources: an
 /// append allocates nothing of its own.</para>
