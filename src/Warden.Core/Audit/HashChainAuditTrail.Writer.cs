@@ -277,8 +277,8 @@ public sealed partial class HashChainAuditTrail
         {
             seq++;
             var body = _encoder.Encode(seq, formatted, prev, p.Event);
-            _sha256.AppendData(body);
-            var hash = _sha256.GetHashAndReset();
+            var hash = new byte[32];
+            _sha256.Hash(body, hash);
             records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
             prev = hash;
         }

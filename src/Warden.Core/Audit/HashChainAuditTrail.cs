@@ -46,7 +46,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly ManualResetEventSlim _wake = new(false, 0);
     private readonly ITimer _checkpointTimer;
     private readonly ITimer _flushTimer; // real time: a latency bound, not a business time
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer thread only
+    private readonly AuditSha256.Hasher _sha256 = new(); // the leader's only (libcrypto's SHA256_* without the EVP overhead)
     private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head; // writer thread only
