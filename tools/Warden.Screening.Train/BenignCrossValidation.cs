@@ -15,6 +15,7 @@ internal static class BenignCrossValidation
     {
         var debug = Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1";
         var groups = new Dictionary<string, (int Flagged, int Total)>(StringComparer.Ordinal);
+        var near = 0; // lines scoring at least 0.35: the tail near the threshold, a finer guide than the few flagged lines
         var deepset = new List<(InjectionDetector Detector, (string Id, string Text, int Label) Row)>();
         foreach (var (direct, held) in folds)
         {
@@ -23,7 +24,8 @@ internal static class BenignCrossValidation
             foreach (var (id, text, _) in held.Benign)
             {
                 var a = detector.Assess(text);
-                var group = extraIds.Contains(id) ? "extra" : Number(id) < 194 ? "batch1" : "batch2";
+                near += a.Score >= 0.35 ? 1 : 0;
+                var group = extraIds.Contains(id) ? (id.Contains("-f-", StringComparison.Ordinal) ? "fresh" : id.Contains("-g-", StringComparison.Ordinal) ? "fresh2" : "extra") : Number(id) < 194 ? "batch1" : "batch2";
                 foreach (var g in new[] { group, "all" })
                 {
                     var (f, t) = groups.GetValueOrDefault(g);
@@ -38,7 +40,7 @@ internal static class BenignCrossValidation
         }
 
         Console.WriteLine("cv benign (out-of-fold direct head, full detector): " + string.Join("; ", groups.OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} fpr={g.Value.Flagged / (double)g.Value.Total:F3} ({g.Value.Flagged}/{g.Value.Total})"))));
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} fpr={g.Value.Flagged / (double)g.Value.Total:F3} ({g.Value.Flagged}/{g.Value.Total})"))) + $"; score >= 0.35: {near}");
 
         // The same out-of-fold heads on their held-out quarter of the deepset training split (direct injections).
         var scored = deepset.Select(x => (x.Detector.Assess(x.Row.Text), x.Row.Label == 1)).ToList();

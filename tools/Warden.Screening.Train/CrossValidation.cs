@@ -5,7 +5,7 @@ using Warden.Core.Screening;
 namespace Warden.Screening.Train;
 
 /// <summary>One evaluation document: its label and, per segment, the combiner inputs and whether the segment carries the attack.</summary>
-internal sealed record DocRecord(int Fold, bool Label, List<float[]> Segments, List<bool> Attack, string? AttackText = null, string? Text = null);
+internal sealed record DocRecord(int Fold, bool Label, List<float[]> Segments, List<bool> Attack, string? AttackText = null, string? Text = null, bool Bipia = false, int Position = -1);
 
 /// <summary>
 /// Grouped cross-validation inside the training split, shaped like the held-out test: each fold holds out a
@@ -40,7 +40,7 @@ internal static class CrossValidation
                 sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks);
             var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
             var docs = sets.ContextsTrain.Where((_, i) => i % Folds == fold).Concat(sets.DocumentsTrain.Where((_, i) => i % Folds == fold)).ToList();
-            records.AddRange(Documents(f, docs, valAttacks, direct, indirect));
+            records.AddRange(Documents(f, docs, valAttacks, direct, indirect, bipiaCount: sets.ContextsTrain.Where((_, i) => i % Folds == fold).Count()));
             Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
         }
 
@@ -48,16 +48,16 @@ internal static class CrossValidation
     }
 
     /// <summary>Clean documents, two-document threads and every document × attack × position (start, middle, end).</summary>
-    public static IEnumerable<DocRecord> Documents(int fold, List<string> docs, List<string> attacks, LinearTextModel direct, LinearTextModel indirect)
+    public static IEnumerable<DocRecord> Documents(int fold, List<string> docs, List<string> attacks, LinearTextModel direct, LinearTextModel indirect, int bipiaCount = 0)
     {
         for (var c = 0; c < docs.Count; c++)
         {
-            yield return Record(fold, docs[c], 0, 0, direct, indirect);
+            yield return Record(fold, docs[c], 0, 0, direct, indirect) with { Bipia = c < bipiaCount };
             for (var d = 0; d < docs.Count; d++)
             {
                 if (d != c)
                 {
-                    yield return Record(fold, docs[c] + "\n\n" + docs[d], 0, 0, direct, indirect);
+                    yield return Record(fold, docs[c] + "\n\n" + docs[d], 0, 0, direct, indirect) with { Bipia = c < bipiaCount && d < bipiaCount };
                 }
             }
 
@@ -66,7 +66,7 @@ internal static class CrossValidation
                 for (var p = 0; p < 3; p++)
                 {
                     var (text, start) = EvalSets.Insert(docs[c], attacks[a], p, (c + a + p) % 2 == 0);
-                    yield return Record(fold, text, start, attacks[a].Length, direct, indirect) with { AttackText = attacks[a] };
+                    yield return Record(fold, text, start, attacks[a].Length, direct, indirect) with { AttackText = attacks[a], Bipia = c < bipiaCount, Position = (p * 2) + ((c + a + p) % 2 == 0 ? 1 : 0) };
                 }
             }
         }
@@ -150,6 +150,7 @@ internal static class CrossValidation
         var all = new List<(double Score, bool Label)>();
         var old = new List<(double Score, bool Label)>();
         var folds = new List<(double Auc, double RecallAt5)>();
+        var bipiaFolds = new List<(double Auc, double RecallAt5)>();
         for (var f = 0; f < Folds; f++)
         {
             var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
@@ -160,6 +161,9 @@ internal static class CrossValidation
             old.AddRange(baseline);
             var v = Metrics.RankingValues(scored);
             folds.Add((v.Auc, v.RecallAt5));
+            var bipia = test.Where(r => r.Bipia).Select(r => ((double)Logit(combiner, r), r.Label)).ToList();
+            var vb = Metrics.RankingValues(bipia);
+            bipiaFolds.Add((vb.Auc, vb.RecallAt5));
             if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "1")
             {
                 foreach (var n in test.Where(r => !r.Label).OrderByDescending(r => Logit(combiner, r)).Take(4))
@@ -168,6 +172,9 @@ internal static class CrossValidation
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    neg {Logit(combiner, n):F2} segs={n.Segments.Count} top g={segs.G:F2} [{string.Join(" ", n.Segments[segs.I].Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))}] {n.Text![..Math.Min(70, n.Text!.Length)].ReplaceLineEndings(" ")}"));
                 }
 
+                var bcut = test.Where(r => !r.Label && r.Bipia).Select(r => Logit(combiner, r)).OrderDescending().ElementAt(test.Count(r => !r.Label && r.Bipia) / 20);
+                Console.WriteLine("    BIPIA-shape recall at its 5% cut by position (start/middle/end × space/newline): " + string.Join(" ", test.Where(r => r.Label && r.Bipia).GroupBy(r => r.Position).OrderBy(g => g.Key)
+                    .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}:{g.Count(r => Logit(combiner, r) > bcut)}/{g.Count()}"))));
                 var cut = test.Where(r => !r.Label).Select(r => Logit(combiner, r)).OrderDescending().ElementAt(test.Count(r => !r.Label) / 20);
                 foreach (var g in test.Where(r => r.Label).GroupBy(r => r.AttackText).OrderBy(g => g.Count(r => Logit(combiner, r) > cut)))
                 {
@@ -175,10 +182,11 @@ internal static class CrossValidation
                 }
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv fold {f}: combiner {Metrics.Ranking(scored)} | max-pooled indirect head {Metrics.Ranking(baseline)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv fold {f}: combiner {Metrics.Ranking(scored)} | max-pooled indirect head {Metrics.Ranking(baseline)} | BIPIA emails only {Metrics.Ranking(bipia)}"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds: combiner auc={folds.Average(x => x.Auc):F3} r@5={folds.Average(x => x.RecallAt5):F3}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds, BIPIA emails only (the held-out shape): combiner auc={bipiaFolds.Average(x => x.Auc):F3} r@5={bipiaFolds.Average(x => x.RecallAt5):F3} (folds r@5 {string.Join(" / ", bipiaFolds.Select(x => x.RecallAt5.ToString("F3", CultureInfo.InvariantCulture)))})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv pooled: combiner {Metrics.Ranking(all)} | max-pooled indirect head {Metrics.Ranking(old)}"));
     }
 

@@ -51,13 +51,13 @@ internal sealed class EvalSets
         }
 
         // Long documents were written later and are training material only, so the held-out sets stay as they were.
-        foreach (var r in ReadJsonl(longDocumentsPath).Concat(ReadJsonl(extraDocumentsPath)))
+        foreach (var r in ReadJsonl(longDocumentsPath).Concat(extraDocumentsPath.Split(',', StringSplitOptions.RemoveEmptyEntries).SelectMany(ReadJsonl)))
         {
             s.DocumentsTrain.Add(r.Text);
         }
 
         // Likewise the extra benign trigger-word lines: training only.
-        foreach (var r in ReadJsonl(benignExtraPath))
+        foreach (var r in benignExtraPath.Split(',', StringSplitOptions.RemoveEmptyEntries).SelectMany(ReadJsonl))
         {
             s.BenignTrain.Add(r);
             s.BenignExtraIds.Add(r.Id);

@@ -15,6 +15,12 @@ internal sealed record TrainingSlice(
 /// <summary>Trains the two n-gram heads (direct and indirect) on one slice.</summary>
 internal static class HeadTraining
 {
+    /// <summary>Regularisation of the indirect head when it differs from the direct head's (`--indirect-l1`, `--indirect-l2`).</summary>
+    public static (float? L1, float? L2) Indirect { get; set; }
+
+    /// <summary>Weight of a benign trigger-word line or benign document sentence among the direct head's negatives (`--benign-weight`).</summary>
+    public static float BenignWeight { get; set; } = 1.5f;
+
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {
         var directModel = TrainDirect(ml, d, l1, l2, quiet);
@@ -75,7 +81,7 @@ internal static class HeadTraining
 
         foreach (var (_, text, _) in d.Benign.Concat(d.BenignDocs))
         {
-            direct.Add(TrainingExample.From(text, false, 1.5f));
+            direct.Add(TrainingExample.From(text, false, BenignWeight));
         }
 
         foreach (var context in d.Contexts)
@@ -131,7 +137,7 @@ internal static class HeadTraining
             }
         }
 
-        return Trainer.Fit(ml, indirect, l1, l2, "indirect", quiet);
+        return Trainer.Fit(ml, indirect, Indirect.L1 ?? l1, Indirect.L2 ?? l2, "indirect", quiet);
     }
 
     public static double MaxDirectLogit(LinearTextModel model, string text)

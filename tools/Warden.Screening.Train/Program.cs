@@ -6,7 +6,7 @@ using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
-// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --target-fpr, --combiner-l2.
+// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2.
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -25,6 +25,9 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["target-fpr"] = "0.02",
     ["combiner-l2"] = "0.001",
     ["mask"] = "",
+    ["indirect-l1"] = "",
+    ["indirect-l2"] = "",
+    ["benign-weight"] = "1.5",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -47,6 +50,10 @@ var l2 = float.Parse(opts["l2"], CultureInfo.InvariantCulture);
 var targetFpr = double.Parse(opts["target-fpr"], CultureInfo.InvariantCulture);
 var combinerL2 = double.Parse(opts["combiner-l2"], CultureInfo.InvariantCulture);
 var ml = new MLContext(seed: 7);
+HeadTraining.Indirect = (
+    opts["indirect-l1"].Length > 0 ? float.Parse(opts["indirect-l1"], CultureInfo.InvariantCulture) : null,
+    opts["indirect-l2"].Length > 0 ? float.Parse(opts["indirect-l2"], CultureInfo.InvariantCulture) : null);
+HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
 CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the
@@ -57,6 +64,10 @@ var combiner = CrossValidation.FitCombiner(oof, combinerL2, targetFpr);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"combiner: segment [{string.Join(", ", combiner.SegmentWeights.ToArray().Select(w => w.ToString("F3", CultureInfo.InvariantCulture)))}] bias {combiner.SegmentBias:F3}; "
     + $"document [{string.Join(", ", combiner.DocumentWeights.ToArray().Select(w => w.ToString("F3", CultureInfo.InvariantCulture)))}] bias {combiner.DocumentBias:F3}; offset {combiner.Offset:F3}"));
+if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_CV_ONLY") == "1")
+{
+    return 0; // tuning runs of the indirect cross-validation: no shipped heads, no model files
+}
 
 // 2. The shipped heads are trained on the whole training split.
 var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain);
