@@ -37,7 +37,7 @@ internal static class AuditCpuProbe
                 await store.EnsureCreatedAsync(default);
                 var all = Enumerable.Range(0, events).Select(AuditBenchmarkData.Event).ToArray();
                 var n = durability == AuditDurability.PowerLoss ? Math.Min(events, 20_000) : events;
-                await using (var trail = new HashChainAuditTrail(store, key, TimeProvider.System, new AuditTrailOptions()))
+                await using (var trail = new HashChainAuditTrail(store, key, TimeProvider.System, AuditTailProbe.Options()))
                 {
                     await ClosedLoopAsync(trail, all, 64, Math.Min(2000, n)); // warm-up (JIT, tiering, page cache)
                     await BurstAsync(trail, all, Math.Min(BurstWave, n));

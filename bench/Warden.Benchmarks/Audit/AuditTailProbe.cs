@@ -34,7 +34,7 @@ internal static class AuditTailProbe
             using var key = AuditSigningKey.Generate();
             using var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, "audit.db")), durability);
             await store.EnsureCreatedAsync(default);
-            await using var trail = new HashChainAuditTrail(store, key, TimeProvider.System, new AuditTrailOptions());
+            await using var trail = new HashChainAuditTrail(store, key, TimeProvider.System, Options());
             await RunPacedAsync(trail, 3, rps, workUs, null); // warm-up: JIT, tiering, page cache
             metrics.Start();
             using var process = Process.GetCurrentProcess();
@@ -53,6 +53,18 @@ internal static class AuditTailProbe
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    // Same-binary A/B of the commit modes: WARDEN_PROBE_CALLER_COMMITS=true (AuditTrailOptions.CallerCommits),
+    // WARDEN_PROBE_CALLER_COMMIT_MAX_RATE=N (AuditTrailOptions.CallerCommitMaxRate; 0 = always the writer thread).
+    internal static AuditTrailOptions Options()
+    {
+        var rate = Environment.GetEnvironmentVariable("WARDEN_PROBE_CALLER_COMMIT_MAX_RATE");
+        var options = new AuditTrailOptions
+        {
+            CallerCommits = string.Equals(Environment.GetEnvironmentVariable("WARDEN_PROBE_CALLER_COMMITS"), "true", StringComparison.OrdinalIgnoreCase),
+        };
+        return string.IsNullOrEmpty(rate) ? options : options with { CallerCommitMaxRate = int.Parse(rate, CultureInfo.InvariantCulture) };
     }
 
     private static async Task RunPacedAsync(HashChainAuditTrail trail, double seconds, double rps, double workUs, List<double>? waits)

@@ -31,6 +31,9 @@ internal sealed class AuditPending : IValueTaskSource<long>
 
     public bool Awaited => OnFailure is null;
 
+    /// <summary>The caller's view, before it awaits: the writer (or a leading caller) completed it.</summary>
+    public bool IsCompleted => _core.GetStatus(_core.Version) != ValueTaskSourceStatus.Pending;
+
     public void Init(AuditEvent auditEvent, Action<AuditEvent, Exception>? onFailure, long queuedAt)
     {
         Event = auditEvent;

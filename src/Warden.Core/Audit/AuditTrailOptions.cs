@@ -31,6 +31,15 @@ public sealed record AuditTrailOptions
     /// </summary>
     public bool CallerCommits { get; init; }
 
+    /// <summary>
+    /// Adaptive hand-off (SQLite, <c>Durability=Process</c>): while awaited appends arrive at no more than this many per
+    /// second (a moving average of their spacing), a caller that finds nobody committing commits its own batch on its
+    /// own thread, and one that finds a commit running waits for it on its own thread (a bounded spin) instead of
+    /// handing its event to the writer thread. Above the rate every caller hands off, so batches form as before. 0: off
+    /// (always the writer thread, unless <see cref="CallerCommits"/>).
+    /// </summary>
+    public int CallerCommitMaxRate { get; init; } = 1000;
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public void Validate()
     {
@@ -52,6 +61,11 @@ public sealed record AuditTrailOptions
         if (EnqueuedFlushDelay < TimeSpan.Zero || EnqueuedFlushDelay > TimeSpan.FromSeconds(1))
         {
             throw new ArgumentException("EnqueuedFlushDelay must be between 0 and 1 second");
+        }
+
+        if (CallerCommitMaxRate is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException("CallerCommitMaxRate must be between 0 and 1000000");
         }
 
         if (QueueCapacity < MaxBatchSize)

@@ -4,8 +4,9 @@ namespace Warden.Core.Audit;
 
 /// <summary>
 /// The writing side of the trail. Exactly one leader at a time owns the chain state (head, hash, encoder, pending
-/// checkpoint) and the store's writer: the writer thread, or (SQLite without an fsync per commit) an appending caller
-/// that found nobody leading and commits its own batch on its own thread — no wake-up of another thread, no hop back.
+/// checkpoint) and the store's writer: the writer thread, or (SQLite without an fsync per commit, appends arriving
+/// sparsely: HashChainAuditTrail.Handoff.cs) an appending caller that found nobody leading and commits its own batch on
+/// its own thread — no wake-up of another thread, no hop back.
 /// Whatever a caller-leader leaves (events queued meanwhile, a checkpoint to sign, deferred bookkeeping) goes to the
 /// writer thread, which does it while no caller waits.
 /// </summary>
@@ -276,8 +277,8 @@ public sealed partial class HashChainAuditTrail
         {
             seq++;
             var body = _encoder.Encode(seq, formatted, prev, p.Event);
-            _sha256.AppendData(body);
-            var hash = _sha256.GetHashAndReset();
+            var hash = new byte[32];
+            _sha256.Hash(body, hash);
             records.Add(new AuditRecordToStore(seq, ts, p.Event, hash, body));
             prev = hash;
         }

@@ -12,9 +12,11 @@ namespace Warden.Core.Audit;
 /// batch is durable; if the store fails, every caller in the batch gets <see cref="AuditUnavailableException"/>
 /// (fail closed).
 /// <para>Who commits: with a store that commits inline (SQLite, <see cref="AuditDurability.Process"/>: no fsync per commit)
-/// an appending caller that finds nobody committing commits its own batch on its own thread and returns already
-/// acknowledged — no other thread is woken, no continuation is scheduled. Otherwise (PostgreSQL, <c>PowerLoss</c>, a
-/// commit already running, sinks configured) the writer thread commits: it sleeps on an event that the first append
+/// and while awaited appends arrive sparsely (<see cref="AuditTrailOptions.CallerCommitMaxRate"/>; always with
+/// <see cref="AuditTrailOptions.CallerCommits"/>) an appending caller that finds nobody committing commits its own batch
+/// on its own thread and returns already acknowledged — no other thread is woken, no continuation is scheduled; one that
+/// finds a commit running waits for it briefly on its own thread. Otherwise (PostgreSQL, <c>PowerLoss</c>, appends
+/// arriving densely) the writer thread commits: it sleeps on an event that the first append
 /// after it went idle sets, so its wake-up never waits in the thread pool's queue behind request work, and callers'
 /// continuations always run on the thread pool, never on the writer. Completions are pooled value-task sources: an
 /// append allocates nothing of its own.</para>
@@ -44,7 +46,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly ManualResetEventSlim _wake = new(false, 0);
     private readonly ITimer _checkpointTimer;
     private readonly ITimer _flushTimer; // real time: a latency bound, not a business time
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); // writer thread only
+    private readonly AuditSha256.Hasher _sha256 = new(); // the leader's only (libcrypto's SHA256_* without the EVP overhead)
     private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
     private AuditChainHead? _head; // writer thread only
@@ -80,6 +82,10 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         _deferredStore = store as IAuditDeferredWork;
         _batch = new List<AuditPending>(options.MaxBatchSize);
         _inline = options.CallerCommits && _deferredStore is { CommitsInline: true };
+        _sparseGapTicks = !_inline && options.CallerCommitMaxRate > 0 && _deferredStore is { CommitsInline: true }
+            ? Math.Max(1, Stopwatch.Frequency / options.CallerCommitMaxRate)
+            : 0;
+        _gapAverage = 4 * _sparseGapTicks;
         _signingKey = signingKey;
         _time = time;
         _options = options;
@@ -111,7 +117,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             {
                 LeadOneBatch(); // usually completes this caller's own event: no thread switch at all
             }
-            else
+            else if (_inline || _sparseGapTicks == 0 || !ArrivalsSparse() || !CommitOnCallersThread(pending))
             {
                 Volatile.Write(ref _urgent, 1);
                 Wake();
@@ -198,6 +204,12 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private void OnFlushTimer()
     {
         Volatile.Write(ref _flushArmed, 0);
+        if (!_queue.Reader.TryPeek(out _) && _toPublish.IsEmpty)
+        {
+            return; // a caller's commit carried the queued events meanwhile: no need to wake the writer (an event queued
+                    // after the read above sees the timer disarmed and arms it again)
+        }
+
         try
         {
             _wake.Set();

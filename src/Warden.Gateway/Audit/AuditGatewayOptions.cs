@@ -51,6 +51,7 @@ public sealed record AuditGatewayOptions
             QueueCapacity = Int(s, "QueueCapacity", 16384),
             EnqueuedFlushDelay = TimeSpan.FromMilliseconds(Milliseconds(s, "EnqueuedFlushDelayMs", 20)),
             CallerCommits = string.Equals(s["CallerCommits"], "true", StringComparison.OrdinalIgnoreCase),
+            CallerCommitMaxRate = NonNegative(s, "CallerCommitMaxRate", 1000),
         };
         var capture = new ContentCapturePolicy
         {
@@ -87,6 +88,19 @@ public sealed record AuditGatewayOptions
         _ when string.Equals(value, "PowerLoss", StringComparison.OrdinalIgnoreCase) => AuditDurability.PowerLoss,
         _ => throw new InvalidOperationException($"{SectionName}:Durability must be 'Process' or 'PowerLoss'"),
     };
+
+    private static int NonNegative(IConfiguration section, string key, int fallback)
+    {
+        var v = section[key];
+        if (string.IsNullOrWhiteSpace(v))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i >= 0
+            ? i
+            : throw new InvalidOperationException($"{SectionName}:{key} must be a non-negative integer");
+    }
 
     private static int Milliseconds(IConfiguration section, string key, int fallback)
     {

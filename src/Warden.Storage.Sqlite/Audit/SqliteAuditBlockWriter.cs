@@ -53,7 +53,7 @@ internal sealed class SqliteAuditBlockWriter
     }
 
     /// <summary>Adds a record's ids; stores the block's filter when <paramref name="sequence"/> completes it.</summary>
-    public void Add(SqliteConnection connection, SqliteTransaction transaction, long sequence, string? agent, string? user, string? task)
+    public void Add(SqliteConnection connection, SqliteTransaction? transaction, long sequence, string? agent, string? user, string? task)
     {
         var block = SqliteAuditBlockFilter.BlockOf(sequence);
         if (block != _block)
@@ -78,7 +78,7 @@ internal sealed class SqliteAuditBlockWriter
     }
 
     /// <summary>Stores the filter of the last completed block, if it waits (at the start of every writer transaction).</summary>
-    public void FlushPending(SqliteConnection connection, SqliteTransaction transaction)
+    public void FlushPending(SqliteConnection connection, SqliteTransaction? transaction)
     {
         if (_pendingBlock < 0)
         {
@@ -96,7 +96,7 @@ internal sealed class SqliteAuditBlockWriter
 
     // The block is complete: its filter is set aside for the next transaction (one waiting already is stored now;
     // only a catch-up over many blocks completes two in one transaction).
-    private void Complete(SqliteConnection connection, SqliteTransaction transaction)
+    private void Complete(SqliteConnection connection, SqliteTransaction? transaction)
     {
         FlushPending(connection, transaction);
         _filter.Data.CopyTo(_pendingBits, 0);

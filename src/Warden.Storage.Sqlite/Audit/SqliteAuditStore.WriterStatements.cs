@@ -12,21 +12,44 @@ public sealed partial class SqliteAuditStore
     /// </summary>
     private sealed class WriterStatements : IDisposable
     {
+        private readonly List<sqlite3_stmt> _all = new(5);
         private readonly sqlite3_stmt _insert;
         private readonly sqlite3_stmt _checkpoint;
+        private readonly sqlite3_stmt _begin;
+        private readonly sqlite3_stmt _commit;
+        private readonly sqlite3_stmt _rollback;
 
         public WriterStatements(SqliteConnection connection)
         {
-            var rc = raw.sqlite3_prepare_v2(connection.Handle,
-                "INSERT INTO audit_records (seq, ts_ms, type, agent_id, user_id, task_id, decision, provider, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                out _insert);
-            Check(connection, rc);
-            rc = raw.sqlite3_prepare_v2(connection.Handle, "INSERT INTO audit_checkpoints (seq, ts_ms, body, signature) VALUES (?1, ?2, ?3, ?4)", out _checkpoint);
-            if (rc != raw.SQLITE_OK)
+            try
             {
-                _insert.Dispose();
-                _checkpoint.Dispose();
-                Check(connection, rc);
+                _insert = Prepare(connection, "INSERT INTO audit_records (seq, ts_ms, type, agent_id, user_id, task_id, decision, provider, hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                _checkpoint = Prepare(connection, "INSERT INTO audit_checkpoints (seq, ts_ms, body, signature) VALUES (?1, ?2, ?3, ?4)");
+                // The group commit's own BEGIN/COMMIT, prepared once too (a SqliteTransaction prepares both per batch).
+                _begin = Prepare(connection, "BEGIN IMMEDIATE");
+                _commit = Prepare(connection, "COMMIT");
+                _rollback = Prepare(connection, "ROLLBACK");
+            }
+            catch
+            {
+                Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Starts the batch's write transaction (the connection's busy timeout applies).</summary>
+        public void Begin(SqliteConnection connection) => Step(connection, _begin);
+
+        /// <summary>Commits it: durable as the connection's <c>synchronous</c> setting says when this returns.</summary>
+        public void Commit(SqliteConnection connection) => Step(connection, _commit);
+
+        /// <summary>Rolls back a transaction still open after a failure (no-op when none is).</summary>
+        public void Rollback(SqliteConnection connection)
+        {
+            if (raw.sqlite3_get_autocommit(connection.Handle) == 0)
+            {
+                raw.sqlite3_step(_rollback);
+                raw.sqlite3_reset(_rollback);
             }
         }
 
@@ -84,11 +107,37 @@ public sealed partial class SqliteAuditStore
 
         public void Dispose()
         {
-            _insert.Dispose();
-            _checkpoint.Dispose();
+            foreach (var statement in _all)
+            {
+                statement.Dispose();
+            }
         }
 
         private static void Check(SqliteConnection connection, int rc) => SqliteAuditStore.Check(connection, rc);
+
+        private static void Step(SqliteConnection connection, sqlite3_stmt statement)
+        {
+            try
+            {
+                var rc = raw.sqlite3_step(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(connection, rc);
+                }
+            }
+            finally
+            {
+                raw.sqlite3_reset(statement);
+            }
+        }
+
+        private sqlite3_stmt Prepare(SqliteConnection connection, string sql)
+        {
+            var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+            _all.Add(statement);
+            Check(connection, rc);
+            return statement;
+        }
 
         private void Text(int index, string? value)
         {

@@ -79,15 +79,16 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             var st = _statements!;
             var start = Stopwatch.GetTimestamp();
             var walCheckpoint = _checkpointer?.IsRunning == true;
-            using var tx = connection.BeginTransaction(deferred: false);
+            var committed = false;
+            st.Begin(connection);
             try
             {
                 var blockFilter = st.Blocks.HasPending;
-                st.Blocks.FlushPending(connection, tx); // the filter of the block the previous transaction completed
+                st.Blocks.FlushPending(connection, null); // the filter of the block the previous transaction completed
                 foreach (var r in records)
                 {
                     st.Insert(connection, r);
-                    st.Blocks.Add(connection, tx, r.Sequence, r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
+                    st.Blocks.Add(connection, null, r.Sequence, r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
                 }
 
                 if (checkpoint is not null)
@@ -95,13 +96,21 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                     st.InsertCheckpoint(connection, checkpoint);
                 }
 
-                tx.Commit();
+                st.Commit(connection);
+                committed = true;
                 _checkpointer?.Committed(CommittedBytes(records));
                 _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is 1555 or 2067)
             {
                 throw new AuditConflictException("audit sequence number already taken", ex);
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    st.Rollback(connection); // before the writer (and its statements) is dropped below
+                }
             }
         }
         catch
