@@ -55,51 +55,27 @@ public sealed partial class SqliteAuditStore
 
         public void InsertCheckpoint(SqliteConnection connection, AuditCheckpointRow checkpoint)
         {
-            try
-            {
-                raw.sqlite3_bind_int64(_checkpoint, 1, checkpoint.Sequence);
-                raw.sqlite3_bind_int64(_checkpoint, 2, checkpoint.Timestamp.ToUnixTimeMilliseconds());
-                raw.sqlite3_bind_blob(_checkpoint, 3, checkpoint.Body);
-                raw.sqlite3_bind_blob(_checkpoint, 4, checkpoint.Signature);
-                var rc = raw.sqlite3_step(_checkpoint);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(connection, rc);
-                }
-            }
-            finally
-            {
-                raw.sqlite3_reset(_checkpoint);
-                raw.sqlite3_clear_bindings(_checkpoint);
-            }
+            raw.sqlite3_bind_int64(_checkpoint, 1, checkpoint.Sequence);
+            raw.sqlite3_bind_int64(_checkpoint, 2, checkpoint.Timestamp.ToUnixTimeMilliseconds());
+            raw.sqlite3_bind_blob(_checkpoint, 3, checkpoint.Body);
+            raw.sqlite3_bind_blob(_checkpoint, 4, checkpoint.Signature);
+            Step(connection, _checkpoint, clearBindings: true);
         }
 
         public void Insert(SqliteConnection connection, AuditRecordToStore r)
         {
             var e = r.Event;
-            try
-            {
-                raw.sqlite3_bind_int64(_insert, 1, r.Sequence);
-                raw.sqlite3_bind_int64(_insert, 2, r.Timestamp.ToUnixTimeMilliseconds());
-                Text(3, e.Type);
-                Text(4, e.AgentId);
-                Text(5, e.OnBehalfOf);
-                Text(6, e.TaskId);
-                Text(7, e.Decision);
-                Text(8, e.Provider);
-                raw.sqlite3_bind_blob(_insert, 9, r.Hash);
-                raw.sqlite3_bind_blob(_insert, 10, r.Body);
-                var rc = raw.sqlite3_step(_insert);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(connection, rc);
-                }
-            }
-            finally
-            {
-                raw.sqlite3_reset(_insert);
-                raw.sqlite3_clear_bindings(_insert);
-            }
+            raw.sqlite3_bind_int64(_insert, 1, r.Sequence);
+            raw.sqlite3_bind_int64(_insert, 2, r.Timestamp.ToUnixTimeMilliseconds());
+            Text(3, e.Type);
+            Text(4, e.AgentId);
+            Text(5, e.OnBehalfOf);
+            Text(6, e.TaskId);
+            Text(7, e.Decision);
+            Text(8, e.Provider);
+            raw.sqlite3_bind_blob(_insert, 9, r.Hash);
+            raw.sqlite3_bind_blob(_insert, 10, r.Body);
+            Step(connection, _insert, clearBindings: true);
         }
 
         /// <summary>The block filters this writer maintains (see <see cref="SqliteAuditBlockWriter"/>).</summary>
@@ -115,7 +91,8 @@ public sealed partial class SqliteAuditStore
 
         private static void Check(SqliteConnection connection, int rc) => SqliteAuditStore.Check(connection, rc);
 
-        private static void Step(SqliteConnection connection, sqlite3_stmt statement)
+        /// <summary>Runs a statement that returns no rows, then resets it (and clears its bindings, which may hold record bytes).</summary>
+        private static void Step(SqliteConnection connection, sqlite3_stmt statement, bool clearBindings = false)
         {
             try
             {
@@ -128,6 +105,10 @@ public sealed partial class SqliteAuditStore
             finally
             {
                 raw.sqlite3_reset(statement);
+                if (clearBindings)
+                {
+                    raw.sqlite3_clear_bindings(statement);
+                }
             }
         }
 
