@@ -59,7 +59,7 @@ public sealed class AnchoredScanTests
         new UkNhsRecognizer(), new UkNinoRecognizer(), new EsNifRecognizer(), new ItFiscalCodeRecognizer(), new PlPeselRecognizer(),
     ];
 
-    private static Regex Backtracking(Regex r) => new(r.ToString(), r.Options & ~RegexOptions.NonBacktracking);
+    private static Regex Backtracking(Regex r) => DifferentialText.Backtracking(r);
 
     private static string[] Describe(IEnumerable<Finding> findings, string text) =>
         findings.Select(f => $"{f.Type}/{f.Kind}@{f.Start}-{f.End}:{f.Score:F2}:{text[f.Start..f.End]}").Order(StringComparer.Ordinal).ToArray();
@@ -253,23 +253,13 @@ public sealed class AnchoredScanTests
         // 1 to 20 digits joined by the recognizers' separators, letters and other characters, near the shapes' exact lengths.
         string[] joins = [" ", "-", ".", "", "A", "b", "X", "_", "/", "  ", " -", "٣", "é", ":", "\n", "GB", "de", "zz", "T", "M"];
         var rng = new Random(seed);
-        var sb = new StringBuilder();
-        for (var i = rng.Next(1, 40); i > 0; i--)
+        var text = DifferentialText.DigitGroups(rng, rng.Next(1, 40), () => rng.Next(4) == 0 ? rng.Next(1, 21) : rng.Next(1, 12), joins, sb =>
         {
-            var length = rng.Next(4) == 0 ? rng.Next(1, 21) : rng.Next(1, 12);
-            for (var d = 0; d < length; d++)
-            {
-                sb.Append((char)('0' + rng.Next(10)));
-            }
-
-            sb.Append(joins[rng.Next(joins.Length)]);
             if (rng.Next(6) == 0)
             {
                 sb.Append(Fragments[rng.Next(Fragments.Length)]);
             }
-        }
-
-        var text = sb.ToString();
+        });
         foreach (var r in RunRecognizers())
         {
             var anchored = new List<Finding>();
@@ -289,19 +279,7 @@ public sealed class AnchoredScanTests
         // whole-text pattern (backtracking engine) is the oracle.
         string[] joins = ["/", ".", "-", " ", ":", "T", "Z", "+", "", "  ", ", ", "//", "-.", "x", "t"];
         var rng = new Random(seed);
-        var sb = new StringBuilder();
-        for (var i = rng.Next(1, 50); i > 0; i--)
-        {
-            var length = rng.Next(5) == 0 ? rng.Next(1, 12) : rng.Next(1, 5);
-            for (var d = 0; d < length; d++)
-            {
-                sb.Append((char)('0' + rng.Next(10)));
-            }
-
-            sb.Append(joins[rng.Next(joins.Length)]);
-        }
-
-        var text = sb.ToString();
+        var text = DifferentialText.DigitGroups(rng, rng.Next(1, 50), () => rng.Next(5) == 0 ? rng.Next(1, 12) : rng.Next(1, 5), joins);
         var r = new DateTimeRecognizer();
         var anchored = new List<Finding>();
         var whole = new List<Finding>();

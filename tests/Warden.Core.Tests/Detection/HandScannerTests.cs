@@ -98,7 +98,7 @@ public sealed class HandScannerTests
         return string.Concat(digits);
     }
 
-    private static Regex Backtracking(Regex r) => new(r.ToString(), r.Options & ~RegexOptions.NonBacktracking);
+    private static Regex Backtracking(Regex r) => DifferentialText.Backtracking(r);
 
     private static string[] Describe(IEnumerable<Finding> findings, string text) =>
         findings.Select(f => $"{f.Type}@{f.Start}-{f.End}:{f.Score:F2}:{text[f.Start..f.End]}").Order(StringComparer.Ordinal).ToArray();
