@@ -27,9 +27,38 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
     /// and dotted names glued to other words never reach the pattern. Exact: a character outside ASCII is counted as
     /// anything the pattern's case-insensitive classes could hold (a letter, a digit or a scheme's letter).
     /// </summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run)
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => AnchorMayMatch(run, out var hasScheme) && StartMayMatch(run, hasScheme);
+
+    /// <summary>
+    /// The first, vectorized stage: somewhere in the run a scheme the pattern knows comes right before "://", or a dot is
+    /// followed by the first two letters of one of its top-level domains.
+    /// </summary>
+    private static bool AnchorMayMatch(ReadOnlySpan<char> run, out bool hasScheme)
     {
-        var hasScheme = run.Contains("://", StringComparison.Ordinal);
+        hasScheme = false;
+        for (var i = run.IndexOf("://", StringComparison.Ordinal); i >= 0; i = run[(i + 1)..].IndexOf("://", StringComparison.Ordinal) is var j and >= 0 ? i + 1 + j : -1)
+        {
+            if (SchemeBefore(run[..i]))
+            {
+                hasScheme = true;
+                return true;
+            }
+        }
+
+        for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
+        {
+            if (TopLevelDomainAt(run[(i + 1)..]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The second stage, on the runs the first one passes: a start <see cref="Validate"/> accepts comes first.</summary>
+    private static bool StartMayMatch(ReadOnlySpan<char> run, bool hasScheme)
+    {
         var checkedTo = 0;
         for (var p = 0; p < run.Length; p++)
         {
@@ -113,6 +142,25 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         }
 
         return table;
+    }
+
+    private static bool SchemeBefore(ReadOnlySpan<char> before)
+    {
+        var tail = before[Math.Max(0, before.Length - 5)..];
+        if (!System.Text.Ascii.IsValid(tail))
+        {
+            return true;
+        }
+
+        foreach (var scheme in Schemes)
+        {
+            if (tail.EndsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The two characters after a dot can start one of the pattern's top-level domains (all have two letters or more).</summary>
