@@ -10,19 +10,18 @@ namespace Warden.Gateway.Proxy;
 /// </summary>
 internal static class RawChunk
 {
-    // '<' starts every token surrogate; "\u003" is how JSON may escape it (\u003c, \u003C).
-    private static readonly SearchValues<byte> SurrogateStart = SearchValues.Create("<\\"u8);
+    // '<' starts every token surrogate; a backslash may escape one (\u003c).
+    private static readonly SearchValues<byte> Special = SearchValues.Create("<\\"u8);
 
     /// <summary>
-    /// True when <paramref name="data"/> is a JSON object with no '&lt;' (raw or escaped), no top-level <c>error</c>, no
+    /// True when <paramref name="data"/> is a compact, escape-free, ASCII JSON object with no '&lt;', no top-level <c>error</c>, no
     /// non-null <c>finish_reason</c> in any choice, and a top-level <c>usage</c> whose token counts are integers or
     /// null; then <paramref name="input"/>/<paramref name="output"/> carry its counts (unchanged when absent).
     /// Invalid JSON answers false (the DOM path reports it).
     /// </summary>
     public static bool CanPassThrough(ReadOnlySpan<byte> data, ref int input, ref int output)
     {
-        var trimmed = data.TrimStart(" \t\r\n"u8);
-        if (trimmed.IsEmpty || trimmed[0] != (byte)'{' || !NoSurrogateStart(data))
+        if (data.IsEmpty || data[0] != (byte)'{' || !Canonical(data))
         {
             return false;
         }
@@ -82,24 +81,31 @@ internal static class RawChunk
         return true;
     }
 
-    /// <summary>No '&lt;' and no backslash escape that could spell one (<c>\u003c</c>).</summary>
-    private static bool NoSurrogateStart(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// No '&lt;' (a surrogate), no backslash (so no escaped '&lt;' and no escape the DOM writer would spell differently),
+    /// no byte outside ASCII and no whitespace outside strings: the DOM path would write these bytes back unchanged.
+    /// </summary>
+    private static bool Canonical(ReadOnlySpan<byte> data)
     {
-        while (true)
+        if (data.IndexOfAny(Special) >= 0 || data.IndexOfAnyInRange((byte)0x80, (byte)0xFF) >= 0)
         {
-            var i = data.IndexOfAny(SurrogateStart);
-            if (i < 0)
-            {
-                return true;
-            }
+            return false;
+        }
 
-            if (data[i] == (byte)'<' || data[i..].StartsWith("\\u003"u8))
+        var inString = false;
+        foreach (var b in data)
+        {
+            if (b == (byte)'"')
+            {
+                inString = !inString; // no backslash, so every quote opens or closes a string
+            }
+            else if (!inString && b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
             {
                 return false;
             }
-
-            data = data[(i + 2)..]; // a backslash and the character it escapes
         }
+
+        return true;
     }
 
     /// <summary>Every choice's finish_reason is absent or null (reader on the value of <c>choices</c>).</summary>
