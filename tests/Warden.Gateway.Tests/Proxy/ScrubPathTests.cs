@@ -25,10 +25,10 @@ public sealed class ScrubPathTests
         return settings;
     }
 
-    private static StringContent Chat(string user) => new(
+    private static StringContent Chat(string user, string model = "gpt-4o-mini") => new(
         new JsonObject
         {
-            ["model"] = "gpt-4o-mini",
+            ["model"] = model,
             ["messages"] = new JsonArray(
                 new JsonObject { ["role"] = "system", ["content"] = SystemPrompt },
                 new JsonObject { ["role"] = "user", ["content"] = user }),
@@ -124,15 +124,7 @@ public sealed class ScrubPathTests
         await using var gw = await GatewayFixture.StartAsync(settings);
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         var user = $"Hi, please write to {Email} about my refund; I paid with {Card} last week.";
-        using var body = new StringContent(
-            new JsonObject
-            {
-                ["model"] = "smart",
-                ["messages"] = new JsonArray(
-                    new JsonObject { ["role"] = "system", ["content"] = SystemPrompt },
-                    new JsonObject { ["role"] = "user", ["content"] = user }),
-            }.ToJsonString(), Encoding.UTF8, "application/json");
-
+        using var body = Chat(user, "smart");
         using var response = await client.PostAsync("v1/chat/completions", body);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
