@@ -30,7 +30,7 @@ public sealed class HandScannerTests
     [
         "http", "https", "HTTPS", "ftp", "ws", "wss", "postgres", "://", ":/", "www.", "WWW.", "com", "Com", "co", "uk", "io", "online", "k", "\u212A",
         "ſ", "ı", ".", "..", "a", "ex-ample", "-", "/", "/p?q=1", ":8080", ":1", "@", " ", "\"", "'", ")", "(", "]", "é", "9", "site", "url", "uy", "ee", "lv",
-        "xyz", "cloud", "tech", "in", "is", "biz", "mil", "zz",
+        "xyz", "cloud", "tech", "in", "is", "biz", "mil", "zz", "_", "=", "#", ":", "a@", "x.co@", "\u20AC", "\u00A0",
     ];
 
     private static readonly string[] MacParts =

@@ -125,4 +125,36 @@ public sealed class SecretScanTests
         Assert.True(expected.SequenceEqual(actual), $"seed {seed}: {run}: expected {string.Join(",", expected)} actual {string.Join(",", actual)}");
         Assert.All(pattern.Matches(run), m => Assert.Equal(20, m.Length));
     }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void UrlCredentialsMatcher_GeneratedRuns_FindsWhatThePatternFinds(int seed)
+    {
+        // Runs of the rule's alphabet (no blank, quote or angle bracket) dense with schemes, separators and near-misses; the
+        // oracles are the backtracking pattern and the rule's own (non-backtracking) pattern.
+        string[] parts =
+        [
+            "postgres", "://", "://", ":", ":", "@", "@", "/", "a", "Z9", "+", ".", "-", "redis", "1", "xxxxxxxxxxxxxxxxxxxxxx", "://u:p@h",
+            "#", "!", "\u00e9", "%40", "::", "@@", "h-t.t+p", "9", "mongodb+srv", "amqp", "db.internal", ":5432", "=", "_",
+        ];
+        var rng = new Random(seed);
+        var sb = new StringBuilder();
+        for (var i = rng.Next(1, 60); i > 0; i--)
+        {
+            sb.Append(parts[rng.Next(parts.Length)]);
+        }
+
+        var run = sb.ToString();
+        var backtracking = new System.Text.RegularExpressions.Regex(SecretPatterns.UrlCredentials().ToString());
+        var expected = backtracking.Matches(run).Select(m => (m.Index, m.Index + m.Length)).ToList();
+        var nonBacktracking = SecretPatterns.UrlCredentials().Matches(run).Select(m => (m.Index, m.Index + m.Length)).ToList();
+        var actual = new List<(int, int)>();
+        for (var i = 0; SecretRecognizer.UrlCredentialsFrom(run, i) is var (s, e) && e > 0; i = e)
+        {
+            actual.Add((s, e));
+        }
+
+        Assert.True(expected.SequenceEqual(actual), $"seed {seed}: {run}: expected {string.Join(",", expected)} actual {string.Join(",", actual)}");
+        Assert.Equal(expected, nonBacktracking);
+    }
 }

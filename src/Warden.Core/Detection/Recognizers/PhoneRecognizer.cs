@@ -24,6 +24,9 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
     public static IReadOnlyList<string> DefaultRegions { get; } =
         ["US", "GB", "DE", "FR", "NL", "BE", "CH", "AT", "IT", "ES", "PT", "SE", "NO", "DK", "FI", "IE", "PL", "CZ", "HU", "GR", "BR", "MX", "AR", "AU", "NZ", "IN", "IL", "ZA", "JP", "CA"];
 
+    /// <summary>False turns off the per-call verdict memo (differential tests compare both).</summary>
+    internal bool RemembersVerdicts { get; init; } = true;
+
     protected override double ContextBoost => 0.3;
 
     protected override Regex Pattern => Phone();
@@ -37,6 +40,10 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
     /// </summary>
     void IRecognizer.Analyze(string text, List<Finding> results)
     {
+        // The verdicts of libphonenumber on the numbers of this text, by normalized number: a number written again in the
+        // same text is not parsed again. Only within one call (a cache across calls would tell through timing which
+        // numbers other texts held) and bounded.
+        Dictionary<string, double>? verdicts = null;
         var i = 0;
         while (i < text.Length)
         {
@@ -125,7 +132,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
                 var s0 = start;
                 var e0 = e;
                 var score = BaseScore;
-                if (Validate(text, ref s0, ref e0, ref score))
+                if (Validate(text, ref s0, ref e0, ref score, ref verdicts))
                 {
                     if (Context.Near(text, s0, e0))
                     {
@@ -141,6 +148,15 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
     }
 
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
+    {
+        Dictionary<string, double>? verdicts = null;
+        return Validate(text, ref start, ref end, ref score, ref verdicts);
+    }
+
+    /// <summary>Verdicts kept per call at most (a text full of distinct numbers parses the rest without keeping them).</summary>
+    private const int MaxVerdicts = 1024;
+
+    private bool Validate(string text, ref int start, ref int end, ref double score, ref Dictionary<string, double>? verdicts)
     {
         // Trim separators picked up at the edges.
         while (end > start && text[end - 1] is ' ' or '-' or '.' or '(')
@@ -189,18 +205,44 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         }
 
         // libphonenumber strips punctuation itself, at a cost (StringBuilder removals, regexes): hand it only the '+' and the
-        // digits of the number, plus the extension as written.
-        var candidate = Normalized(main, n, digits, extAt > 0 ? span[extAt..] : []);
+        // digits of the number, plus the extension as written. Its verdict depends only on that string and on whether the
+        // number was written with "001" (the same digits written "00 1…" take the regional path).
+        Span<char> buffer = stackalloc char[64];
+        var length = Normalized(main, n, digits, extAt > 0 ? span[extAt..] : [], buffer);
+        var key = length <= buffer.Length ? buffer[..length] : [];
+        var direct001 = main.StartsWith("001");
+        if (!key.IsEmpty && !direct001 && verdicts is not null && verdicts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
+        {
+            return known > 0 && SetScore(ref score, known);
+        }
+
+        var candidate = !key.IsEmpty ? new string(key) : NormalizedString(main, n, digits, extAt > 0 ? span[extAt..] : []);
+        var verdict = Verdict(candidate, main, n);
+        if (!key.IsEmpty && !direct001 && RemembersVerdicts)
+        {
+            verdicts ??= new Dictionary<string, double>(StringComparer.Ordinal);
+            if (verdicts.Count < MaxVerdicts)
+            {
+                verdicts[candidate] = verdict;
+            }
+        }
+
+        return verdict > 0 && SetScore(ref score, verdict);
+    }
+
+    /// <summary>libphonenumber's verdict on a normalized candidate: the score of a valid number, 0 for an invalid one.</summary>
+    private double Verdict(string candidate, ReadOnlySpan<char> main, int n)
+    {
         try
         {
             if (main.StartsWith("+"))
             {
-                return Util.IsValidNumber(Util.Parse(candidate, null)) && SetScore(ref score, 0.8);
+                return Util.IsValidNumber(Util.Parse(candidate, null)) ? 0.8 : 0;
             }
 
             if (main.StartsWith("001") && n >= 11)
             {
-                return Util.IsValidNumber(Util.Parse(candidate, "CH")) && SetScore(ref score, 0.7) || Util.IsValidNumber(Util.Parse("+" + candidate[3..], null)) && SetScore(ref score, 0.75);
+                return Util.IsValidNumber(Util.Parse(candidate, "CH")) ? 0.7 : Util.IsValidNumber(Util.Parse("+" + candidate[3..], null)) ? 0.75 : 0;
             }
 
             foreach (var region in _regions)
@@ -208,24 +250,29 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
                 var number = Util.Parse(candidate, region);
                 if (Util.IsValidNumber(number))
                 {
-                    return SetScore(ref score, region == _regions[0] ? 0.75 : 0.6);
+                    return region == _regions[0] ? 0.75 : 0.6;
                 }
             }
         }
         catch (NumberParseException)
         {
-            return false;
+            return 0;
         }
 
-        return false;
+        return 0;
     }
 
-    private static string Normalized(ReadOnlySpan<char> main, int count, ReadOnlySpan<char> digits, ReadOnlySpan<char> extension)
+    /// <summary>Writes the '+' (if any), the digits and the extension into <paramref name="chars"/>; returns the length
+    /// (larger than the buffer when it does not fit, then nothing is written).</summary>
+    private static int Normalized(ReadOnlySpan<char> main, int count, ReadOnlySpan<char> digits, ReadOnlySpan<char> extension, Span<char> chars)
     {
         var plus = main.StartsWith("+") ? 1 : 0;
-        Span<char> buffer = stackalloc char[64];
         var length = plus + count + extension.Length;
-        var chars = length <= buffer.Length ? buffer[..length] : new char[length];
+        if (length > chars.Length)
+        {
+            return length;
+        }
+
         if (plus == 1)
         {
             chars[0] = '+';
@@ -233,6 +280,13 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
 
         digits[..count].CopyTo(chars[plus..]);
         extension.CopyTo(chars[(plus + count)..]);
+        return length;
+    }
+
+    private static string NormalizedString(ReadOnlySpan<char> main, int count, ReadOnlySpan<char> digits, ReadOnlySpan<char> extension)
+    {
+        var chars = new char[(main.StartsWith("+") ? 1 : 0) + count + extension.Length];
+        Normalized(main, count, digits, extension, chars);
         return new string(chars);
     }
 

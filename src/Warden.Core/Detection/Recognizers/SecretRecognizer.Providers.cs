@@ -192,6 +192,17 @@ internal sealed partial class SecretRecognizer
             return;
         }
 
+        if (rule.Kind == UrlCredentialsKind)
+        {
+            // In every connection-string paragraph of a prompt: matched by hand, like the AWS key ids.
+            for (var i = 0; UrlCredentialsFrom(span[from..to], i) is var (s, e) && e > 0; i = e)
+            {
+                Report(text, ruleIndex, from + s, from + e, found);
+            }
+
+            return;
+        }
+
         foreach (var m in rule.Pattern.EnumerateMatches(span[from..to]))
         {
             Report(text, ruleIndex, from + m.Index, from + m.Index + m.Length, found);
@@ -210,6 +221,97 @@ internal sealed partial class SecretRecognizer
     private const string AwsKind = "aws_access_key_id";
 
     private const int AwsKeyLength = 20;
+
+    private const string UrlCredentialsKind = "url_credentials";
+
+    /// <summary>
+    /// The first match of <see cref="SecretPatterns.UrlCredentials"/> in <paramref name="run"/> starting at or after
+    /// <paramref name="from"/> (end 0 when none), as the regex finds it. Every part of the pattern is a greedy run of a class
+    /// that excludes the character right after it (scheme characters exclude ':', the user excludes ':', the password '@'),
+    /// so each part is the maximal run of its class: for one "://" the earliest start is the first letter at most 21
+    /// characters before it whose scheme run reaches it, and no match can span two "://" (none of the classes before the host
+    /// holds ':' and '/' both, the host holds no '/'), so the "://" in text order give the leftmost matches. Linear: each
+    /// part's scan stops at the next "://".
+    /// </summary>
+    internal static (int Start, int End) UrlCredentialsFrom(ReadOnlySpan<char> run, int from)
+    {
+        var pos = from;
+        while (pos < run.Length)
+        {
+            var rel = run[pos..].IndexOf("://", StringComparison.Ordinal);
+            if (rel < 0)
+            {
+                break;
+            }
+
+            var c = pos + rel;
+            pos = c + 1;
+
+            // The scheme: a letter, then 1 to 20 of [A-Za-z0-9+.-], ending right before "://".
+            var b = c;
+            while (b > from && c - b < 21 && IsSchemeChar(run[b - 1]))
+            {
+                b--;
+            }
+
+            var start = -1;
+            for (var i = b; i <= c - 2; i++)
+            {
+                if (char.IsAsciiLetter(run[i]))
+                {
+                    start = i;
+                    break;
+                }
+            }
+
+            if (start < 0)
+            {
+                continue;
+            }
+
+            // The user ([^\s:/@"'`<>]+), ':', the password ([^\s/@"'`<>]+), '@', the host ([^\s/"'`<>]+).
+            var u = c + 3;
+            var k = u;
+            while (k < run.Length && IsUrlPartChar(run[k], ":/@"))
+            {
+                k++;
+            }
+
+            if (k == u || k >= run.Length || run[k] != ':')
+            {
+                continue;
+            }
+
+            var pw = ++k;
+            while (k < run.Length && IsUrlPartChar(run[k], "/@"))
+            {
+                k++;
+            }
+
+            if (k == pw || k >= run.Length || run[k] != '@')
+            {
+                continue;
+            }
+
+            var h = ++k;
+            while (k < run.Length && IsUrlPartChar(run[k], "/"))
+            {
+                k++;
+            }
+
+            if (k > h)
+            {
+                return (start, k);
+            }
+        }
+
+        return (0, 0);
+    }
+
+    private static bool IsSchemeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '.' or '-';
+
+    private static bool IsUrlPartChar(char c, string excluded) =>
+        !char.IsWhiteSpace(c) && c is not ('"' or '\'' or '`' or '<' or '>') && !excluded.Contains(c, StringComparison.Ordinal);
 
     /// <summary>
     /// The start of the first match of <see cref="SecretPatterns.AwsAccessKeyId"/> at or after <paramref name="from"/> in a

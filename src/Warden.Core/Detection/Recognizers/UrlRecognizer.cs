@@ -19,16 +19,28 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
     protected override int MinLength => 5;
 
     /// <summary>
-    /// Every match has a scheme the pattern knows right before "://" or a dot followed by one of its top-level domains
-    /// (ASCII letters, any case). Exact necessary conditions: a character outside ASCII where a scheme or domain letter
-    /// would be counts as a possible match (the pattern's case-insensitive classes can hold such characters).
+    /// A necessary condition for a run to yield a URL that passes <see cref="Validate"/>: the match must start at a letter
+    /// or digit whose previous character is none of the ones <see cref="Validate"/> rejects (a letter, digit, '@', '.', '-',
+    /// '_' or '/'; the run's first character always qualifies, the run being maximal), and from there either a scheme the
+    /// pattern knows is followed by "://", or the run of domain characters (letters, digits, '-', '.') holds a dot followed
+    /// by the first two letters of one of the pattern's top-level domains. E-mail domains (after '@'), paths (after '/')
+    /// and dotted names glued to other words never reach the pattern. Exact: a character outside ASCII is counted as
+    /// anything the pattern's case-insensitive classes could hold (a letter, a digit or a scheme's letter).
     /// </summary>
-    protected override bool RunMayMatch(ReadOnlySpan<char> run)
+    protected override bool RunMayMatch(ReadOnlySpan<char> run) => AnchorMayMatch(run, out var hasScheme) && StartMayMatch(run, hasScheme);
+
+    /// <summary>
+    /// The first, vectorized stage: somewhere in the run a scheme the pattern knows comes right before "://", or a dot is
+    /// followed by the first two letters of one of its top-level domains.
+    /// </summary>
+    private static bool AnchorMayMatch(ReadOnlySpan<char> run, out bool hasScheme)
     {
+        hasScheme = false;
         for (var i = run.IndexOf("://", StringComparison.Ordinal); i >= 0; i = run[(i + 1)..].IndexOf("://", StringComparison.Ordinal) is var j and >= 0 ? i + 1 + j : -1)
         {
             if (SchemeBefore(run[..i]))
             {
+                hasScheme = true;
                 return true;
             }
         }
@@ -36,6 +48,70 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         for (var i = run.IndexOf('.'); i >= 0 && i < run.Length - 1; i = run[(i + 1)..].IndexOf('.') is var j and >= 0 ? i + 1 + j : -1)
         {
             if (TopLevelDomainAt(run[(i + 1)..]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The second stage, on the runs the first one passes: a start <see cref="Validate"/> accepts comes first.</summary>
+    private static bool StartMayMatch(ReadOnlySpan<char> run, bool hasScheme)
+    {
+        var checkedTo = 0;
+        for (var p = 0; p < run.Length; p++)
+        {
+            var c = run[p];
+            if (!char.IsAsciiLetterOrDigit(c) && c <= 0x7F)
+            {
+                continue;
+            }
+
+            if (p > 0 && (char.IsLetterOrDigit(run[p - 1]) || run[p - 1] is '@' or '.' or '-' or '_' or '/'))
+            {
+                continue;
+            }
+
+            if (hasScheme && SchemeAt(run[p..]))
+            {
+                return true;
+            }
+
+            // The domain characters from p: every dot in them was already looked at when an earlier start reached past p.
+            var q = Math.Max(p, checkedTo);
+            for (; q < run.Length && (char.IsAsciiLetterOrDigit(run[q]) || run[q] is '-' or '.' || run[q] > 0x7F); q++)
+            {
+                if (run[q] == '.' && TopLevelDomainAt(run[(q + 1)..]))
+                {
+                    return true;
+                }
+            }
+
+            checkedTo = q;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="s"/> may start with a scheme of the pattern followed by "://".</summary>
+    private static bool SchemeAt(ReadOnlySpan<char> s)
+    {
+        var i = s.IndexOf("://", StringComparison.Ordinal);
+        if (i is < 2 or > 5)
+        {
+            return false;
+        }
+
+        var head = s[..i];
+        if (!System.Text.Ascii.IsValid(head))
+        {
+            return true;
+        }
+
+        foreach (var scheme in Schemes)
+        {
+            if (head.Equals(scheme, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
