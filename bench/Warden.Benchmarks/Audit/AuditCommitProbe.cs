@@ -49,7 +49,7 @@ internal static class AuditCommitProbe
             waits.Sort();
             double P(double q) => waits[Math.Min(waits.Count - 1, (int)Math.Ceiling(q * waits.Count) - 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"audit-commit: {commits} commits x {perCommit} record(s), sleep {sleepUs} µs: thread cpu {cpu.TotalMilliseconds * 1000 / commits:F1} µs/commit, wall p50 {P(0.5) * 1000:F1} µs p90 {P(0.9) * 1000:F1} p99 {P(0.99) * 1000:F1} µs"));
+                $"audit-commit: {commits} commits x {perCommit} record(s), sleep {sleepUs} µs: thread cpu {cpu.TotalMilliseconds * 1000 / commits:F1} µs/commit, wall p50 {P(0.5) * 1000:F1} µs p90 {P(0.9) * 1000:F1} p99 {P(0.99) * 1000:F1} µs, WAL file {new FileInfo(database.Path + "-wal").Length / 1048576.0:F1} MB, {store.WalCheckpointer?.Completed} WAL checkpoints"));
         }
         finally
         {
