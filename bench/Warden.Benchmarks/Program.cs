@@ -28,6 +28,12 @@ if (args is ["detection-cpu", "recognizers", ..])
     return;
 }
 
+if (args is ["scrub-path-cpu", ..])
+{
+    Warden.Benchmarks.Gateway.ScrubPathCpuProbe.Run(args.Length > 1 ? args[1] : null);
+    return;
+}
+
 if (args is ["scrub-cpu", ..])
 {
     ScrubCpuProbe.Run(args.Length > 1 ? args[1] : null);

@@ -27,6 +27,9 @@ internal static class CrossValidation
         ["Programming Help", "Space Removal & Grouping"],
     ];
 
+    /// <summary>The heads of each fold (for the full-detector line of <see cref="Report"/>).</summary>
+    public static List<(LinearTextModel Direct, LinearTextModel Indirect)> FoldHeads { get; } = [];
+
     public static List<DocRecord> OutOfFold(MLContext ml, EvalSets sets, float l1, float l2, double targetFpr)
     {
         var records = new List<DocRecord>();
@@ -39,6 +42,7 @@ internal static class CrossValidation
             var slice = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain,
                 sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks);
             var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
+            FoldHeads.Add((direct, indirect));
             var docs = sets.ContextsTrain.Where((_, i) => i % Folds == fold).Concat(sets.DocumentsTrain.Where((_, i) => i % Folds == fold)).ToList();
             records.AddRange(Documents(f, docs, valAttacks, direct, indirect, bipiaCount: sets.ContextsTrain.Where((_, i) => i % Folds == fold).Count()));
             Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
@@ -71,6 +75,9 @@ internal static class CrossValidation
             }
         }
     }
+
+    /// <summary>The direct head's weight in documents written into the combiner (`--direct-in-documents`; 1 = round 4).</summary>
+    public static float DirectInDocuments { get; set; } = 1f;
 
     /// <summary>Combiner inputs left out (ablation: `--mask 10,11,12` fits the combiner without those inputs).</summary>
     public static int[] Mask { get; set; } = [];
@@ -114,7 +121,7 @@ internal static class CrossValidation
         var combiner = new DocumentCombiner(sw, sb, dw, db, 0);
         var clean = records.Where(r => !r.Label).Select(r => (double)Logit(combiner, r)).Order().ToArray();
         var cut = clean[Math.Clamp((int)Math.Ceiling(clean.Length * (1 - targetFpr)), 0, clean.Length - 1)];
-        return combiner.WithOffset(-(float)cut);
+        return combiner.WithOffset(-(float)cut).WithDirectInDocuments(DirectInDocuments);
     }
 
     /// <summary>Calibrated document logit, as <see cref="InjectionDetector"/> computes it.</summary>
@@ -151,10 +158,25 @@ internal static class CrossValidation
         var old = new List<(double Score, bool Label)>();
         var folds = new List<(double Auc, double RecallAt5)>();
         var bipiaFolds = new List<(double Auc, double RecallAt5)>();
+        var fullFolds = new List<(double Auc, double RecallAt5, double Fpr)>();
+        var fullBipiaFolds = new List<(double Auc, double RecallAt5, double Fpr)>();
         for (var f = 0; f < Folds; f++)
         {
             var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
             var test = records.Where(r => r.Fold == f).ToList();
+
+            // The full detector (rules, direct head on the text and its segments, the combiner), as the held-out sets are
+            // scored: the fold's heads and a combiner fitted on the other folds.
+            if (FoldHeads.Count == Folds && test.All(r => r.Text is not null))
+            {
+                var detector = new InjectionDetector(null, FoldHeads[f].Direct, FoldHeads[f].Indirect, combiner);
+                var full = test.Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
+                var vf = Metrics.RankingValues(full.Select(x => (x.Score, x.Label)).ToList());
+                var vfb = Metrics.RankingValues(full.Where(x => x.Bipia).Select(x => (x.Score, x.Label)).ToList());
+                fullFolds.Add((vf.Auc, vf.RecallAt5, vf.Fpr));
+                fullBipiaFolds.Add((vfb.Auc, vfb.RecallAt5, vfb.Fpr));
+            }
+
             var scored = test.Select(r => ((double)Logit(combiner, r), r.Label)).ToList();
             var baseline = test.Select(r => (Baseline(r), r.Label)).ToList();
             all.AddRange(scored);
@@ -187,6 +209,11 @@ internal static class CrossValidation
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds: combiner auc={folds.Average(x => x.Auc):F3} r@5={folds.Average(x => x.RecallAt5):F3}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds, BIPIA emails only (the held-out shape): combiner auc={bipiaFolds.Average(x => x.Auc):F3} r@5={bipiaFolds.Average(x => x.RecallAt5):F3} (folds r@5 {string.Join(" / ", bipiaFolds.Select(x => x.RecallAt5.ToString("F3", CultureInfo.InvariantCulture)))})"));
+        if (fullFolds.Count == Folds)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv full detector, mean of folds: auc={fullFolds.Average(x => x.Auc):F3} r@5={fullFolds.Average(x => x.RecallAt5):F3} fpr@0.5={fullFolds.Average(x => x.Fpr):F3}; BIPIA emails only: auc={fullBipiaFolds.Average(x => x.Auc):F3} r@5={fullBipiaFolds.Average(x => x.RecallAt5):F3} fpr@0.5={fullBipiaFolds.Average(x => x.Fpr):F3} (folds r@5 {string.Join(" / ", fullBipiaFolds.Select(x => x.RecallAt5.ToString("F3", CultureInfo.InvariantCulture)))})"));
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv pooled: combiner {Metrics.Ranking(all)} | max-pooled indirect head {Metrics.Ranking(old)}"));
     }
 

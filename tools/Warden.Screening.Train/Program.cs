@@ -6,7 +6,7 @@ using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
-// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2.
+// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -28,6 +28,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["indirect-l1"] = "",
     ["indirect-l2"] = "",
     ["benign-weight"] = "1.5",
+    ["direct-in-documents"] = "1",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -54,6 +55,8 @@ HeadTraining.Indirect = (
     opts["indirect-l1"].Length > 0 ? float.Parse(opts["indirect-l1"], CultureInfo.InvariantCulture) : null,
     opts["indirect-l2"].Length > 0 ? float.Parse(opts["indirect-l2"], CultureInfo.InvariantCulture) : null);
 HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
+CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
+
 CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the

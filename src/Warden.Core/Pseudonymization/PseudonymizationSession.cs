@@ -25,10 +25,13 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
     private long _lastUsed;
     private bool _forgotten;
 
-    public PseudonymizationSession(string id, DetectionEngine engine, TimeProvider time, PseudonymizerOptions options, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes = null)
+    private string? _id;
+
+    /// <param name="id">The session id; null for an anonymous session (a random id is drawn when first read).</param>
+    public PseudonymizationSession(string? id, DetectionEngine engine, TimeProvider time, PseudonymizerOptions options, IReadOnlyCollection<string>? entityTypes, IReadOnlyCollection<string>? fakeTypes = null)
     {
         _fakeTypes = new HashSet<string>(fakeTypes ?? options.FakeTypes, StringComparer.Ordinal);
-        Id = id;
+        _id = id;
         _engine = engine;
         _time = time;
         _options = options;
@@ -36,7 +39,18 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         _lastUsed = time.GetTimestamp();
     }
 
-    public string Id { get; }
+    public string Id
+    {
+        get
+        {
+            if (_id is null)
+            {
+                Interlocked.CompareExchange(ref _id, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), null);
+            }
+
+            return _id;
+        }
+    }
 
     /// <summary>Detection results reused per exact text under <see cref="CacheScope"/> (null: analyse every text).</summary>
     internal DetectionResultCache? Cache { get; init; }

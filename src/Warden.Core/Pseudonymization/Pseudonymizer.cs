@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Warden.Core.Detection;
 
 namespace Warden.Core.Pseudonymization;
@@ -52,8 +51,8 @@ public sealed class Pseudonymizer : IPseudonymizer
         if (sessionId is null)
         {
             // An anonymous session cannot be resumed, so it is not held in the vault: it lives as long as its request,
-            // and a full vault can never evict it while the request still uses it.
-            var anonymous = new PseudonymizationSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), _engine, _time, Options, entityTypes, fakeTypes)
+            // and a full vault can never evict it while the request still uses it. Its random id is drawn on first read.
+            var anonymous = new PseudonymizationSession(null, _engine, _time, Options, entityTypes, fakeTypes)
             {
                 Cache = cacheScope is null ? null : _cache,
                 CacheScope = cacheScope,

@@ -12,6 +12,9 @@ internal sealed class StreamingRestorer(PseudonymizationSession session) : IStre
     private readonly StringBuilder _pending = new();
     private bool _flushed;
 
+    /// <summary>True while nothing is held back and the restorer still accepts deltas: a delta without '&lt;' (and no fakes issued) then comes out unchanged.</summary>
+    internal bool IsIdle => _pending.Length == 0 && !_flushed;
+
     public string Push(string delta)
     {
         ArgumentNullException.ThrowIfNull(delta);

@@ -15,8 +15,14 @@ internal sealed class DocumentCombiner
     /// <summary>File magic: "WSDC".</summary>
     public const uint Magic = 0x43445357;
 
-    /// <summary>Format version (2: ten discourse features, with the two neighbour features).</summary>
-    public const int Version = 2;
+    /// <summary>
+    /// Format version (3: round 6, adds <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner:
+    /// ten discourse features and the two neighbour features) load with a direct weight in documents of 1, and a
+    /// combiner with that weight is saved as version 2, so round 4's file is reproduced byte for byte.
+    /// </summary>
+    public const int Version = 3;
+
+    private const int Version2 = 2;
 
     /// <summary>Embedded resource name of the shipped combiner.</summary>
     public const string Head = "injection-document";
@@ -33,11 +39,15 @@ internal sealed class DocumentCombiner
     /// </summary>
     public const int MaxPriorSegments = 64;
 
-    private const int Length = 1 + SegmentInputs + 1 + DocumentInputs + 1;
+    // Stored floats: segment bias, segment weights, document bias, document weights, (version 3:) the direct head's
+    // weight in documents, offset.
+    private const int Length = 1 + SegmentInputs + 1 + DocumentInputs + 1 + 1;
+
+    private const int Version2Length = Length - 1;
 
     private readonly float[] _w;
 
-    public DocumentCombiner(ReadOnlySpan<float> segmentWeights, float segmentBias, ReadOnlySpan<float> documentWeights, float documentBias, float offset)
+    public DocumentCombiner(ReadOnlySpan<float> segmentWeights, float segmentBias, ReadOnlySpan<float> documentWeights, float documentBias, float offset, float directInDocuments = 1f)
     {
         if (segmentWeights.Length != SegmentInputs || documentWeights.Length != DocumentInputs)
         {
@@ -49,10 +59,11 @@ internal sealed class DocumentCombiner
         segmentWeights.CopyTo(_w.AsSpan(1));
         _w[1 + SegmentInputs] = documentBias;
         documentWeights.CopyTo(_w.AsSpan(2 + SegmentInputs));
+        _w[^2] = directInDocuments;
         _w[^1] = offset;
-        if (!_w.All(float.IsFinite))
+        if (!_w.All(float.IsFinite) || directInDocuments is < 0 or > 1)
         {
-            throw new ArgumentException("combiner weights must be finite");
+            throw new ArgumentException("combiner weights must be finite and the direct weight in documents in [0, 1]");
         }
     }
 
@@ -67,7 +78,17 @@ internal sealed class DocumentCombiner
 
     public float DocumentBias => _w[1 + SegmentInputs];
 
-    public DocumentCombiner WithOffset(float offset) => new(SegmentWeights, SegmentBias, DocumentWeights, DocumentBias, offset);
+    /// <summary>
+    /// How much the direct head's own probability (on the whole text and on each segment) counts once a text is a
+    /// document (the combiner's length gate is open): 1 (round 4, and every version-2 file) lets it compete with the
+    /// combiner at full strength; below 1 it is scaled down, so in a document the combiner, which already reads the
+    /// direct logit of each segment, decides. Short standalone prompts are unaffected.
+    /// </summary>
+    public float DirectInDocuments => _w[^2];
+
+    public DocumentCombiner WithOffset(float offset) => new(SegmentWeights, SegmentBias, DocumentWeights, DocumentBias, offset, DirectInDocuments);
+
+    public DocumentCombiner WithDirectInDocuments(float weight) => new(SegmentWeights, SegmentBias, DocumentWeights, DocumentBias, Offset, weight);
 
     /// <summary>The segment logit from its inputs (<see cref="SegmentInputs"/> values).</summary>
     public float SegmentLogit(ReadOnlySpan<float> inputs)
@@ -108,37 +129,43 @@ internal sealed class DocumentCombiner
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         var data = ms.GetBuffer().AsSpan(0, (int)ms.Length);
-        if (data.Length != 12 + (4 * Length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
-            || BinaryPrimitives.ReadInt32LittleEndian(data[4..]) != Version || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != Length)
+        var version = data.Length >= 12 ? BinaryPrimitives.ReadInt32LittleEndian(data[4..]) : -1;
+        var length = version == Version2 ? Version2Length : Length;
+        if ((version != Version && version != Version2) || data.Length != 12 + (4 * length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
+            || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != length)
         {
             throw new InvalidDataException("not a Warden screening combiner of this build");
         }
 
-        var w = new float[Length];
-        for (var i = 0; i < Length; i++)
+        var stored = new float[length];
+        for (var i = 0; i < length; i++)
         {
-            w[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(12 + (4 * i))..]);
+            stored[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(12 + (4 * i))..]);
         }
 
         try
         {
-            return new DocumentCombiner(w.AsSpan(1, SegmentInputs), w[0], w.AsSpan(2 + SegmentInputs, DocumentInputs), w[1 + SegmentInputs], w[^1]);
+            return new DocumentCombiner(stored.AsSpan(1, SegmentInputs), stored[0], stored.AsSpan(2 + SegmentInputs, DocumentInputs), stored[1 + SegmentInputs], stored[^1],
+                version == Version2 ? 1f : stored[^2]);
         }
         catch (ArgumentException e)
         {
-            throw new InvalidDataException("screening combiner weights are not finite", e);
+            throw new InvalidDataException("screening combiner weights are not finite or out of range", e);
         }
     }
 
+    /// <summary>Writes the binary format: version 2 when the direct weight in documents is 1 (round 4's behaviour), else version 3.</summary>
     public void Save(Stream stream)
     {
-        var buffer = new byte[12 + (4 * Length)];
+        var v2 = DirectInDocuments == 1;
+        float[] w = v2 ? [.. _w.AsSpan(0, Version2Length - 1), _w[^1]] : _w;
+        var buffer = new byte[12 + (4 * w.Length)];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), Version);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), Length);
-        for (var i = 0; i < Length; i++)
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), v2 ? Version2 : Version);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), w.Length);
+        for (var i = 0; i < w.Length; i++)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(12 + (4 * i)), _w[i]);
+            BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(12 + (4 * i)), w[i]);
         }
 
         stream.Write(buffer);

@@ -203,6 +203,10 @@ public sealed class InjectionDetector
         }
 
         var gate = Math.Clamp((text.Length - DocumentMinChars) / (double)DocumentRampChars, 0, 1);
+
+        // In a document the direct head's own probability counts with the combiner's weight for it (1 in round 4's file).
+        var directScale = 1 - (gate * (1 - _combiner.DirectInDocuments));
+        best *= directScale;
         using var discourse = gate > 0 ? DiscourseFeatures.Analyze(text) : null;
 
         // Combiner input rows of the previous, current and next segment (a segment's row is completed once its
@@ -232,7 +236,7 @@ public sealed class InjectionDetector
                 ld = _direct.Logit(seg);
             }
 
-            double p = LinearTextModel.Sigmoid(ld + _direct.Offset);
+            var p = directScale * LinearTextModel.Sigmoid(ld + _direct.Offset);
             if (p > best)
             {
                 best = p;

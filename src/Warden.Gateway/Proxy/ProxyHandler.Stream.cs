@@ -146,12 +146,22 @@ internal sealed partial class ProxyHandler
         var events = new List<(string Event, JsonObject Data)>(4);
         JsonObject? last = null;
         var ended = false;
+        // Same dialect with a restorer: a chunk that holds nothing to restore goes out as the provider sent it (no DOM).
+        var raw = restorer is not null && fromAnthropic is null && toAnthropic is null;
         do
         {
             chunks.Clear();
             var data = sse.Data.Span;
             s.StreamText?.Add(data);
-            if (fromAnthropic is not null)
+            int input = s.InputTokens, output = s.OutputTokens;
+            if (raw && restorer!.IsIdle && RawChunk.CanPassThrough(data, ref input, ref output))
+            {
+                (s.InputTokens, s.OutputTokens) = (input, output);
+                writer.Write("data: "u8);
+                writer.Write(data);
+                writer.Write("\n\n"u8);
+            }
+            else if (fromAnthropic is not null)
             {
                 if (JsonNode.Parse(data) is JsonObject evt)
                 {

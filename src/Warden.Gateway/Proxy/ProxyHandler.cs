@@ -250,6 +250,16 @@ internal sealed partial class ProxyHandler
             }
         }
 
+        if (s.Session is not null && s.Canonical is null && s.Kind is ApiKind.OpenAIChat or ApiKind.Embeddings && target.Provider.Format == WireFormat.OpenAI)
+        {
+            // Same dialect: scrub the caller's bytes in one pass (no DOM), splice model and stream_options per target.
+            s.Scrubbed ??= ProtectBody(s);
+            if (s.Scrubbed.ForTarget(target.Model, s.Scan.Model, s.Scan.Stream && s.Kind != ApiKind.Embeddings) is { } scrubbed)
+            {
+                return new ReadOnlyMemoryContent(scrubbed);
+            }
+        }
+
         var canonical = s.Canonical ??= BuildCanonical(s);
         canonical["model"] = target.Model;
         JsonObject outgoing = canonical;
@@ -269,8 +279,26 @@ internal sealed partial class ProxyHandler
         return new ReadOnlyMemoryContent(Serialize(outgoing));
     }
 
+    private static ScrubRewriter ProtectBody(RequestState s)
+    {
+        try
+        {
+            return ScrubRewriter.Protect(s.Body.Span, s.Session!);
+        }
+        catch (Exception ex) when (ex is not WardenHttpException)
+        {
+            throw new WardenHttpException(503, "scrub_failed", "scrubbing failed; the request was not forwarded");
+        }
+    }
+
     private static JsonObject BuildCanonical(RequestState s)
     {
+        if (s.Scrubbed is { } scrubbed)
+        {
+            // Already scrubbed in the one-pass form (a fallback target needs the DOM): never protect twice.
+            return JsonNode.Parse(scrubbed.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+        }
+
         var node = JsonNode.Parse(s.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
         if (s.Kind == ApiKind.AnthropicMessages)
         {

@@ -35,6 +35,9 @@ internal sealed class RequestState(
     /// <summary>The canonical (OpenAI-shaped) request, built once when translation or scrubbing is needed.</summary>
     public JsonObject? Canonical { get; set; }
 
+    /// <summary>The scrubbed caller bytes (same-dialect OpenAI requests), built once before the first attempt.</summary>
+    public ScrubRewriter? Scrubbed { get; set; }
+
     public int InputTokens { get; set; }
 
     public int OutputTokens { get; set; }

@@ -14,6 +14,31 @@ internal sealed class StreamRestorer(IPseudonymizationSession session)
     private readonly Dictionary<int, IStreamingRestorer> _tools = [];
     private bool _flushed;
 
+    /// <summary>
+    /// True when a chunk with no '&lt;' can skip <see cref="Process"/>: the session issued no realistic fakes, nothing is
+    /// held back (text or tool arguments) and the final flush has not happened.
+    /// </summary>
+    public bool IsIdle
+    {
+        get
+        {
+            if (_flushed || _content is not StreamingRestorer { IsIdle: true } || session is not PseudonymizationSession { IssuedFakes: false })
+            {
+                return false;
+            }
+
+            foreach (var r in _tools.Values)
+            {
+                if (r is not StreamingRestorer { IsIdle: true })
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Rewrites <paramref name="chunks"/> in place (may insert a flush chunk).</summary>
     public void Process(List<JsonObject> chunks)
     {

@@ -25,10 +25,10 @@ public sealed class ScrubPathTests
         return settings;
     }
 
-    private static StringContent Chat(string user) => new(
+    private static StringContent Chat(string user, string model = "gpt-4o-mini") => new(
         new JsonObject
         {
-            ["model"] = "gpt-4o-mini",
+            ["model"] = model,
             ["messages"] = new JsonArray(
                 new JsonObject { ["role"] = "system", ["content"] = SystemPrompt },
                 new JsonObject { ["role"] = "user", ["content"] = user }),
@@ -104,6 +104,49 @@ public sealed class ScrubPathTests
         using var response = await client.PostAsync("v1/chat/completions", Chat($"Mail {Email}"));
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal($"I will write to {Email} today.", (string?)json["choices"]![0]!["message"]!["content"]);
+    }
+
+    [Fact]
+    public async Task RequireScrub_OpenAITargetFails_AnthropicFallback_ReceivesSameSurrogatesOnce_CallerGetsOriginals()
+    {
+        // The one-pass rewrite scrubs for the first (OpenAI-format) target; the fallback re-translates those
+        // already-scrubbed bytes to the Anthropic shape. Neither provider may see a value, the fallback must carry
+        // the very same surrogates (protected once, not twice), and the answer must come back restored.
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        openai.Respond = async (ctx, _) => { ctx.Response.StatusCode = 503; await ctx.Response.WriteAsync("{}"); };
+        var settings = ProxySettings.For(openai, anthropic);
+        settings["Warden:Providers:openai:RequireScrub"] = "true";
+        settings["Warden:Providers:anthropic:RequireScrub"] = "true";
+        settings["Warden:Models:smart:Provider"] = "openai";
+        settings["Warden:Models:smart:Model"] = "gpt-4o-mini";
+        settings["Warden:Models:smart:Fallbacks:0"] = "anthropic/claude-sonnet-4-5";
+        await using var gw = await GatewayFixture.StartAsync(settings);
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        var user = $"Hi, please write to {Email} about my refund; I paid with {Card} last week.";
+        using var body = Chat(user, "smart");
+        using var response = await client.PostAsync("v1/chat/completions", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"];
+        Assert.Contains(user, answer, StringComparison.Ordinal);
+        var first = openai.Requests.Single();
+        var fallback = anthropic.Requests.Single();
+        Assert.Equal("claude-sonnet-4-5", (string?)fallback.Json["model"]);
+        foreach (var sent in new[] { first.Body, fallback.Body })
+        {
+            Assert.DoesNotContain(Email, sent, StringComparison.Ordinal);
+            Assert.DoesNotContain(Card, sent, StringComparison.Ordinal);
+            Assert.DoesNotContain("ops-lead@example.org", sent, StringComparison.Ordinal);
+            Assert.DoesNotContain("<<", sent, StringComparison.Ordinal);
+        }
+
+        var firstUser = (string?)first.Json["messages"]![1]!["content"];
+        var fallbackUser = fallback.Json["messages"]![0]!["content"] is JsonArray blocks
+            ? (string?)blocks[0]!["text"]
+            : (string?)fallback.Json["messages"]![0]!["content"];
+        Assert.Contains("<CREDIT_CARD_1>", firstUser, StringComparison.Ordinal);
+        Assert.Equal(firstUser, fallbackUser);
     }
 
     private static async Task Write(HttpContext ctx, string body)
