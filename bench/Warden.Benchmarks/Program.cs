@@ -59,6 +59,12 @@ if (args is ["audit-verify", var verifyDir, ..])
     return;
 }
 
+if (args is ["audit-commit", ..])
+{
+    await AuditCommitProbe.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["audit-tail", ..])
 {
     await AuditTailProbe.RunAsync(args[1..]);

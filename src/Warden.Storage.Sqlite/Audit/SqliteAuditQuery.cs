@@ -5,11 +5,12 @@ using Warden.Core.Audit;
 namespace Warden.Storage.Sqlite.Audit;
 
 /// <summary>
-/// The SQLite query path. Without an agent/user/task filter: one scan in sequence order (time bounds through the
-/// <c>ts_ms</c> index's column). With one: the block filters are read in order and only the blocks that may hold a
-/// match are scanned (by their sequence range, the primary key), then the records after the last stored filter (the
-/// block being filled). Every filter is still applied to the rows themselves, so a false positive costs a block scan,
-/// never a wrong answer.
+/// The SQLite query path. Without an agent/user/task filter or time bounds: one scan in sequence order (the primary
+/// key). With them: the stored block rows are read in order — each block's Bloom filter (<c>audit_blocks</c>) when ids
+/// are asked for, its lowest and highest timestamp (<c>audit_block_times</c>) when times are — and every block that one
+/// of them rules out splits the scan; everything else (blocks that may match, blocks without stored rows, the block
+/// being filled) is scanned by sequence range. Every filter is still applied to the rows themselves, so a false
+/// positive costs a block scan, never a wrong answer; a block is skipped only on what its stored rows prove.
 /// </summary>
 internal static class SqliteAuditQuery
 {
@@ -19,43 +20,67 @@ internal static class SqliteAuditQuery
         AddKey(keys, SqliteAuditKey.Agent, query.AgentId);
         AddKey(keys, SqliteAuditKey.User, query.UserId);
         AddKey(keys, SqliteAuditKey.Task, query.TaskId);
-        using var tx = connection.BeginTransaction(deferred: true); // one snapshot for the filters and the rows
+        var from = query.From?.ToUnixTimeMilliseconds();
+        var to = query.To?.ToUnixTimeMilliseconds();
+        using var tx = connection.BeginTransaction(deferred: true); // one snapshot for the block rows and the records
         var rows = new List<AuditRow>();
-        if (keys.Count == 0)
+        var lo = query.AfterSequence + 1;
+        if (keys.Count == 0 && from is null && to is null)
         {
-            Scan(connection, tx, query, query.AfterSequence + 1, long.MaxValue, query.Limit, rows);
+            Scan(connection, tx, query, lo, long.MaxValue, query.Limit, rows);
             return rows;
         }
 
-        var lo = query.AfterSequence + 1;
-        var scannedTo = query.AfterSequence; // every sequence up to here is settled
-        using (var blocks = connection.CreateCommand())
+        var first = SqliteAuditBlockFilter.BlockOf(lo);
+        using var filterCommand = keys.Count > 0 ? Command(connection, tx, "SELECT block, bits FROM audit_blocks WHERE block >= $first ORDER BY block", first) : null;
+        using var timesCommand = from is not null || to is not null ? Command(connection, tx, "SELECT block, ts_min, ts_max FROM audit_block_times WHERE block >= $first ORDER BY block", first) : null;
+        using var filters = filterCommand?.ExecuteReader();
+        using var times = timesCommand?.ExecuteReader();
+        var hasFilter = filters?.Read() == true;
+        var hasTimes = times?.Read() == true;
+        var next = lo; // every sequence below this is settled
+        while (hasFilter || hasTimes)
         {
-            blocks.Transaction = tx;
-            blocks.CommandText = "SELECT block, bits FROM audit_blocks WHERE block >= $first ORDER BY block";
-            blocks.Parameters.AddWithValue("$first", SqliteAuditBlockFilter.BlockOf(lo));
-            using var reader = blocks.ExecuteReader();
-            while (reader.Read())
+            var block = Math.Min(hasFilter ? filters!.GetInt64(0) : long.MaxValue, hasTimes ? times!.GetInt64(0) : long.MaxValue);
+            var ruledOut = false;
+            if (hasFilter && filters!.GetInt64(0) == block)
             {
-                var block = reader.GetInt64(0);
-                var filter = new SqliteAuditBlockFilter((byte[])reader.GetValue(1));
-                var last = SqliteAuditBlockFilter.LastSequence(block);
-                if (keys.TrueForAll(k => filter.MayContain(k.Key, k.Value)))
+                var filter = new SqliteAuditBlockFilter((byte[])filters.GetValue(1));
+                ruledOut = !keys.TrueForAll(k => filter.MayContain(k.Key, k.Value));
+                hasFilter = filters.Read();
+            }
+
+            if (hasTimes && times!.GetInt64(0) == block)
+            {
+                // The rows keep ts_ms >= from AND ts_ms < to; a block whose whole range lies outside holds none of them.
+                ruledOut |= (from is { } f && times.GetInt64(2) < f) || (to is { } t && times.GetInt64(1) >= t);
+                hasTimes = times.Read();
+            }
+
+            if (ruledOut)
+            {
+                Scan(connection, tx, query, next, SqliteAuditBlockFilter.FirstSequence(block) - 1, query.Limit - rows.Count, rows);
+                if (rows.Count >= query.Limit)
                 {
-                    Scan(connection, tx, query, Math.Max(lo, SqliteAuditBlockFilter.FirstSequence(block)), last, query.Limit - rows.Count, rows);
-                    if (rows.Count >= query.Limit)
-                    {
-                        return rows;
-                    }
+                    return rows;
                 }
 
-                scannedTo = Math.Max(scannedTo, last);
+                next = Math.Max(next, SqliteAuditBlockFilter.LastSequence(block) + 1);
             }
         }
 
-        // Records after the last stored filter (the block being filled, or a trail whose writer has not opened yet).
-        Scan(connection, tx, query, scannedTo + 1, long.MaxValue, query.Limit - rows.Count, rows);
+        // Everything after the last block ruled out (blocks that may match, blocks without rows, the block being filled).
+        Scan(connection, tx, query, next, long.MaxValue, query.Limit - rows.Count, rows);
         return rows;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, long first)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.Parameters.AddWithValue("$first", first);
+        return cmd;
     }
 
     private static void AddKey(List<(SqliteAuditKey, string)> keys, SqliteAuditKey key, string? value)

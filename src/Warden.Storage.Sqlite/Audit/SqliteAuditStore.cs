@@ -88,7 +88,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                 foreach (var r in records)
                 {
                     st.Insert(connection, r);
-                    st.Blocks.Add(connection, null, r.Sequence, r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
+                    st.Blocks.Add(connection, null, r.Sequence, r.Timestamp.ToUnixTimeMilliseconds(), r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
                 }
 
                 if (checkpoint is not null)
