@@ -17,14 +17,33 @@ internal static class PromptCorpus
         "Write unit tests for the parser. Cover empty input, a single token, nested brackets, escaped quotes and a very long line. Each test should have a descriptive name and assert one behaviour only.\n",
     ];
 
+    private const string SamplePhone = "+1-202-555-0143";
+
+    private static readonly int[] AreaCodes = [202, 206, 212, 303, 305, 312, 404, 415, 503, 512, 617, 702, 713, 801, 919];
+
+    /// <summary>A US number in a real area code with a random exchange (2xx–9xx, not N11) and line.</summary>
+    private static string Phone(Random rng)
+    {
+        int exchange;
+        do
+        {
+            exchange = rng.Next(200, 1000);
+        }
+        while (exchange % 100 == 11);
+
+        return $"+1-{AreaCodes[rng.Next(AreaCodes.Length)]}-{exchange}-{rng.Next(0, 10000):D4}";
+    }
+
     public static string Build(int chars, int seed = 7)
     {
         var rng = new Random(seed);
         var sb = new StringBuilder(chars + 1024);
         while (sb.Length < chars)
         {
-            // Mostly prose and code; PII/secret paragraphs about one in eight.
-            sb.Append(Paragraphs[rng.Next(Paragraphs.Length)]);
+            // Mostly prose and code; PII/secret paragraphs about one in eight. Every phone number is a different one
+            // (as in real text), so no per-call memo of validated numbers can make the corpus look cheaper than it is.
+            var paragraph = Paragraphs[rng.Next(Paragraphs.Length)];
+            sb.Append(paragraph.Contains(SamplePhone, StringComparison.Ordinal) ? paragraph.Replace(SamplePhone, Phone(rng), StringComparison.Ordinal) : paragraph);
         }
 
         return sb.ToString(0, chars);
