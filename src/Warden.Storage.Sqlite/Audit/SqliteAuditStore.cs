@@ -51,6 +51,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     /// <summary>The background WAL checkpointer, once the writer opened (tests).</summary>
     internal SqliteWalCheckpointer? WalCheckpointer => _checkpointer;
 
+    /// <summary>WAL size at which the writer runs a <c>RESTART</c> checkpoint (tests lower it).</summary>
+    internal long WalRestartBytes { get; init; } = SqliteWalCheckpointer.DefaultRestartBytes;
+
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         _database.EnsureSchema(SqliteAuditSchema.Ddl);
@@ -100,6 +103,10 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                 committed = true;
                 _checkpointer?.Committed(CommittedBytes(records));
                 _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
+                if (_checkpointer?.TakeRestartRequest() == true)
+                {
+                    RestartWal(connection);
+                }
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is 1555 or 2067)
             {
@@ -280,6 +287,34 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         _metrics.Dispose();
     }
 
+    /// <summary>What a WAL that is reused from its start gets truncated to (the writer's <c>journal_size_limit</c>).</summary>
+    internal const long WalSizeLimit = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// The backstop against a WAL that passive checkpoints never finish (see <see cref="SqliteWalCheckpointer"/>): a
+    /// <c>RESTART</c> checkpoint on the writer's own connection right after a commit (that commit's callers wait for it:
+    /// rare by design). Readers get a short busy timeout; a restart that is busy or fails is asked for again by a later
+    /// checkpoint, and every commit is already durable in the WAL.
+    /// </summary>
+    private static void RestartWal(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        try
+        {
+            cmd.CommandText = "PRAGMA busy_timeout=250; PRAGMA wal_checkpoint(RESTART);";
+            cmd.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // busy or I/O trouble: the WAL still holds every commit
+        }
+        finally
+        {
+            cmd.CommandText = "PRAGMA busy_timeout=5000;";
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     private SqliteConnection Writer()
     {
         if (_writer is null)
@@ -291,11 +326,11 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                 {
                     // Checkpoints run on SqliteWalCheckpointer's connection, never inside a commit.
                     cmd.CommandText = (Durability == AuditDurability.PowerLoss ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;")
-                        + " PRAGMA wal_autocheckpoint=0;";
+                        + " PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=" + WalSizeLimit + ";";
                     cmd.ExecuteNonQuery();
                 }
 
-                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics);
+                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics, WalRestartBytes);
 
                 var statements = new WriterStatements(connection);
                 try

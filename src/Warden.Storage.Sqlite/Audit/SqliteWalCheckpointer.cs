@@ -15,6 +15,15 @@ namespace Warden.Storage.Sqlite.Audit;
 /// checkpoint takes tens of milliseconds here and a commit that overlaps it is slower, so at a modest rate one
 /// checkpoint per second put about 3 % of requests next to one (the gateway's p99 with audit on); under load the
 /// byte threshold still folds the WAL every tick.
+/// <para>
+/// SQLite reuses the WAL from its start only after a checkpoint copied every frame in it, and a passive checkpoint
+/// never copies the frames committed while it runs: at a steady commit rate the file would grow for ever (≈ 1 MB/s at
+/// 200 requests/s). So a checkpoint runs up to <see cref="CatchUpPasses"/> short catch-up passes over what arrived
+/// meanwhile; once one finds nothing new, the writer's next commit reuses the file. When the passes never catch up
+/// (a dense commit stream) and the WAL holds <see cref="RestartBytes"/> or more, the checkpointer asks the writer for a
+/// <c>RESTART</c> checkpoint on its own connection between two commits (<see cref="TakeRestartRequest"/>). That one
+/// holds commits while it copies what is left, so it is the backstop, not the rule.
+/// </para>
 /// </summary>
 internal sealed class SqliteWalCheckpointer : IDisposable
 {
@@ -24,7 +33,16 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>The longest a commit waits in the WAL alone before a tick checkpoints it anyway.</summary>
     internal static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>Passive passes after the first one, each over the frames committed during the previous pass.</summary>
+    internal const int CatchUpPasses = 3;
+
+    /// <summary>Default WAL size at which the writer is asked for a <c>RESTART</c> checkpoint.</summary>
+    internal const long DefaultRestartBytes = 64L * 1024 * 1024;
+
     private readonly SqliteDatabase _database;
+    private readonly long _restartBytes;
+    private int _restartRequested;
+    private long _restartRequests;
     private readonly TimeProvider _time;
     private readonly SqliteAuditMetrics? _metrics;
     private readonly ITimer _timer;
@@ -38,9 +56,10 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private long _pendingBytes;
     private DateTimeOffset _last;
 
-    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null)
+    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null, long restartBytes = DefaultRestartBytes)
     {
         _database = database;
+        _restartBytes = restartBytes;
         _time = time;
         _last = time.GetUtcNow();
         _metrics = metrics;
@@ -61,7 +80,25 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>The writer reports what each commit added to the WAL (record bodies; an estimate of its pages).</summary>
     public void Committed(long bytes) => Interlocked.Add(ref _pendingBytes, bytes);
 
-    /// <summary>One passive checkpoint (skipped if one is still running); a failure is retried on the next tick.</summary>
+    /// <summary>WAL size (bytes) at which the writer is asked for a <c>RESTART</c> checkpoint.</summary>
+    public long RestartBytes => _restartBytes;
+
+    /// <summary>Restart requests made so far (tests and diagnostics).</summary>
+    public long RestartRequests => Interlocked.Read(ref _restartRequests);
+
+    /// <summary>Test seam: runs after each passive pass, on the checkpointing thread.</summary>
+    internal Action? AfterPass { get; set; }
+
+    /// <summary>
+    /// True once per request: the last checkpoint never caught up and left at least <see cref="RestartBytes"/> in the
+    /// WAL. The writer then runs a <c>RESTART</c> checkpoint between two commits.
+    /// </summary>
+    public bool TakeRestartRequest() => Volatile.Read(ref _restartRequested) == 1 && Interlocked.Exchange(ref _restartRequested, 0) == 1;
+
+    /// <summary>
+    /// One passive checkpoint plus its catch-up passes (skipped if one is still running); a failure is retried on the
+    /// next tick.
+    /// </summary>
     public void Run()
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
@@ -75,7 +112,34 @@ internal sealed class SqliteWalCheckpointer : IDisposable
             using var connection = _database.Open();
             using var cmd = connection.CreateCommand();
             cmd.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-            cmd.ExecuteNonQuery();
+
+            // A pass reports the log as it was when the pass began, so "every frame copied" holds only once a pass
+            // finds the log where the previous pass left it: nothing was committed in between.
+            long logFrames = 0, previous = -1;
+            var caughtUp = false;
+            for (var pass = 0; pass <= CatchUpPasses && !caughtUp; pass++)
+            {
+                long copied;
+                using (var reader = cmd.ExecuteReader())
+                {
+                    if (!reader.Read())
+                    {
+                        break;
+                    }
+
+                    (logFrames, copied) = (reader.GetInt64(1), reader.GetInt64(2));
+                }
+
+                caughtUp = logFrames <= 0 || (copied >= logFrames && logFrames == previous);
+                previous = copied >= logFrames ? logFrames : -1;
+                AfterPass?.Invoke();
+            }
+
+            if (!caughtUp && logFrames * (PageSize(connection) + 24L) >= _restartBytes)
+            {
+                Interlocked.Increment(ref _restartRequests);
+                Volatile.Write(ref _restartRequested, 1);
+            }
         }
         catch (SqliteException)
         {
@@ -87,6 +151,13 @@ internal sealed class SqliteWalCheckpointer : IDisposable
             Interlocked.Increment(ref _completed);
             _metrics?.WalCheckpoint(start);
         }
+    }
+
+    private static long PageSize(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA page_size;";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public void Dispose()

@@ -70,6 +70,105 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         Assert.Equal(done + 1, checkpointer.Completed);
     }
 
+    [Fact]
+    public async Task Checkpoint_FirstPassCannotCopyEverything_CatchUpPassDoes_WalReusedFromItsStart()
+    {
+        var (db, store) = await OpenAsync();
+        using var disposeStore = store;
+        var seq = 0L;
+        for (var i = 0; i < 200; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        // Frames the first pass cannot copy (as commits landing while it runs): a reader's snapshot predates them.
+        // The reader is gone before the second pass, so a catch-up pass copies them.
+        var reader = db.Open();
+        var read = reader.BeginTransaction(deferred: true);
+        Assert.Equal(200L, Count(reader, read));
+        for (var i = 0; i < 5; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        var checkpointer = store.WalCheckpointer!;
+        checkpointer.AfterPass = () =>
+        {
+            read.Dispose();
+            reader.Dispose();
+        };
+        checkpointer.Run();
+        checkpointer.AfterPass = null;
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+
+        // Reused from its start, the WAL holds only the last commit's frames; after one pass it would hold them all.
+        Assert.InRange(WalFrames(db), 1, 8);
+        Assert.Equal(0, checkpointer.RestartRequests);
+        Assert.Equal(seq, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+    }
+
+    private static long Count(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = "SELECT count(*) FROM audit_records";
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task Checkpoint_PassesCannotCatchUp_WriterRestartsTheWal()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var store = new SqliteAuditStore(db, AuditDurability.Process, _time) { WalRestartBytes = 64 * 1024 };
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        var seq = 0L;
+        for (var i = 0; i < 100; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        // A reader's open snapshot (an export, a verify) keeps every pass from copying the frames committed after it,
+        // as a dense commit stream does: the passes never catch up and the WAL only grows.
+        var checkpointer = store.WalCheckpointer!;
+        using (var reader = db.Open())
+        {
+            using var read = reader.BeginTransaction(deferred: true);
+            Assert.Equal(100L, Count(reader, read));
+
+            for (var i = 0; i < 50; i++)
+            {
+                await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+            }
+
+            checkpointer.Run();
+        }
+
+        Assert.Equal(1, checkpointer.RestartRequests);
+        Assert.True(WalFrames(db) > 100, "nothing reset the WAL yet");
+
+        // The writer's next commit runs the RESTART checkpoint; the commit after it starts the WAL over.
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        Assert.InRange(WalFrames(db), 1, 8);
+        Assert.False(checkpointer.TakeRestartRequest());
+        Assert.Equal(seq, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+    }
+
+    /// <summary>
+    /// Frames in the WAL now, read without touching it: <c>mxFrame</c> of the wal-index header (the <c>-shm</c> file,
+    /// offset 16, native byte order), so no checkpoint runs as a side effect.
+    /// </summary>
+    private static long WalFrames(SqliteDatabase db)
+    {
+        using var shm = new FileStream(db.Path + "-shm", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[20];
+        shm.ReadExactly(header);
+        return BitConverter.ToUInt32(header[16..]);
+    }
+
+    private AuditRecordToStore Record(long seq) =>
+        new(seq, _time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], new byte[600]);
+
     private async Task<(SqliteDatabase Db, SqliteAuditStore Store)> OpenAsync()
     {
         var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
