@@ -99,6 +99,13 @@ internal sealed partial class ProxyHandler
             throw new WardenHttpException(400, "invalid_request", "'model' is required");
         }
 
+        // Shapes scrubbing could not walk are refused before anything is forwarded (a string in place of the
+        // messages array would otherwise leave unscrubbed).
+        if (kind == ApiKind.Embeddings ? scan.Input is not (JsonTokenType.String or JsonTokenType.StartArray) : scan.Messages != JsonTokenType.StartArray)
+        {
+            throw new WardenHttpException(400, "invalid_request", kind == ApiKind.Embeddings ? "'input' must be a string or an array" : "'messages' must be an array");
+        }
+
         var targets = _registry.Resolve(scan.Model, kind == ApiKind.UnifiedProxy ? scan.Provider?.ToLowerInvariant() : null)
             ?? throw new WardenHttpException(404, "model_not_found", scan.Provider is null
                 ? $"the model '{scan.Model}' does not exist or is not configured in Warden"

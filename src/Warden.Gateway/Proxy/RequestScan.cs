@@ -6,7 +6,8 @@ namespace Warden.Gateway.Proxy;
 /// <summary>
 /// One forward pass over the request JSON with <see cref="Utf8JsonReader"/> (no DOM): validates it
 /// whole and picks out the top-level <c>model</c> (and where its value sits, for an in-place
-/// rewrite), <c>stream</c>, <c>provider</c> and <c>scrub</c>.
+/// rewrite), <c>stream</c>, <c>provider</c> and <c>scrub</c>, and the token types of <c>messages</c> and <c>input</c>
+/// (the fields scrubbing protects must have a shape it can walk).
 /// </summary>
 internal struct RequestScan
 {
@@ -16,6 +17,8 @@ internal struct RequestScan
     public bool Scrub;
     public int ModelValueStart;
     public int ModelValueLength;
+    public JsonTokenType Messages;
+    public JsonTokenType Input;
 
     /// <summary>Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON, 400 when not an object.</summary>
     public static RequestScan Scan(ReadOnlySpan<byte> json)
@@ -56,6 +59,21 @@ internal struct RequestScan
                 {
                     reader.Skip();
                 }
+            }
+            else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8))
+            {
+                var messages = reader.ValueTextEquals("messages"u8);
+                reader.Read();
+                if (messages)
+                {
+                    scan.Messages = reader.TokenType;
+                }
+                else
+                {
+                    scan.Input = reader.TokenType;
+                }
+
+                reader.Skip();
             }
             else if (reader.ValueTextEquals("stream"u8))
             {

@@ -149,6 +149,21 @@ public sealed class ScrubPathTests
         Assert.Equal(firstUser, fallbackUser);
     }
 
+    [Theory]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"mail jane.doe@example.com")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":\"jane.doe@example.com\"}")]
+    public async Task RequireScrub_MalformedBody_Returns400InOpenAIShape_NothingForwarded(string body)
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Empty(openai.Requests);
+    }
+
     private static async Task Write(HttpContext ctx, string body)
     {
         ctx.Response.ContentType = "application/json";
