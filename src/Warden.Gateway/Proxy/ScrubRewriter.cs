@@ -85,15 +85,23 @@ internal sealed class ScrubRewriter
                         {
                             ProtectToken(ref reader, json, output, ref copied, ref writer, session);
                         }
+                        else if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            throw Scrubbing.Unscrubbable("'input' items must be strings or token arrays");
+                        }
                         else
                         {
                             reader.Skip();
                         }
                     }
                 }
-                else
+                else if (reader.TokenType == JsonTokenType.Null)
                 {
                     reader.Skip();
+                }
+                else
+                {
+                    throw Scrubbing.Unscrubbable("'input' must be a string");
                 }
             }
             else if (reader.ValueTextEquals("model"u8))
@@ -210,8 +218,7 @@ internal sealed class ScrubRewriter
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Skip();
-                continue;
+                throw Scrubbing.Unscrubbable("each message must be an object");
             }
 
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -227,36 +234,37 @@ internal sealed class ScrubRewriter
                     {
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                         {
-                            if (reader.TokenType == JsonTokenType.StartObject)
+                            if (reader.TokenType != JsonTokenType.StartObject)
                             {
-                                Member(ref reader, "text"u8, json, output, ref copied, ref writer, session);
+                                throw Scrubbing.Unscrubbable("each content part must be an object");
                             }
-                            else
-                            {
-                                reader.Skip();
-                            }
+
+                            Member(ref reader, "text"u8, json, output, ref copied, ref writer, session);
                         }
                     }
-                    else
+                    else if (reader.TokenType != JsonTokenType.Null)
                     {
-                        reader.Skip();
+                        throw Scrubbing.Unscrubbable("'content' must be a string, an array of parts or null");
                     }
                 }
                 else if (reader.ValueTextEquals("tool_calls"u8))
                 {
                     reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        continue;
+                    }
+
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
-                        reader.Skip();
-                        continue;
+                        throw Scrubbing.Unscrubbable("'tool_calls' must be an array");
                     }
 
                     while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                     {
                         if (reader.TokenType != JsonTokenType.StartObject)
                         {
-                            reader.Skip();
-                            continue;
+                            throw Scrubbing.Unscrubbable("each tool call must be an object with a 'function' object");
                         }
 
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -266,6 +274,10 @@ internal sealed class ScrubRewriter
                             if (isFunction && reader.TokenType == JsonTokenType.StartObject)
                             {
                                 Member(ref reader, "arguments"u8, json, output, ref copied, ref writer, session);
+                            }
+                            else if (isFunction && reader.TokenType != JsonTokenType.Null)
+                            {
+                                throw Scrubbing.Unscrubbable("each tool call must be an object with a 'function' object");
                             }
                             else
                             {
@@ -293,6 +305,10 @@ internal sealed class ScrubRewriter
             if (match && reader.TokenType == JsonTokenType.String)
             {
                 ProtectToken(ref reader, json, output, ref copied, ref writer, session);
+            }
+            else if (match && reader.TokenType != JsonTokenType.Null)
+            {
+                throw Scrubbing.Unscrubbable($"'{System.Text.Encoding.UTF8.GetString(name)}' must be a string");
             }
             else
             {

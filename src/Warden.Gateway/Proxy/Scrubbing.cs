@@ -1,11 +1,19 @@
 using System.Text.Json.Nodes;
 using Warden.Core.Pseudonymization;
+using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Proxy;
 
 /// <summary>Applies a pseudonymization session to canonical (OpenAI-shaped) requests and responses.</summary>
 internal static class Scrubbing
 {
+    /// <summary>
+    /// A field scrubbing protects has a shape it cannot walk: refused (400) before anything is forwarded, never passed on
+    /// unscrubbed. The one-pass <see cref="ScrubRewriter"/> applies the same rules.
+    /// </summary>
+    public static WardenHttpException Unscrubbable(string what) =>
+        new(400, "invalid_request", what + " (Warden scrubs this field and cannot walk any other shape)");
+
     /// <summary>Protects message text, text parts, tool-call arguments and embedding inputs.</summary>
     public static void Protect(JsonObject request, IPseudonymizationSession session)
     {
@@ -15,13 +23,24 @@ internal static class Scrubbing
             {
                 if (m is not JsonObject msg)
                 {
-                    continue;
+                    throw Unscrubbable("each message must be an object");
                 }
 
                 ProtectContent(msg, "content", session);
-                foreach (var tc in msg["tool_calls"] as JsonArray ?? [])
+                var toolCalls = msg["tool_calls"];
+                if (toolCalls is not (null or JsonArray))
                 {
-                    if (tc?["function"] is JsonObject f)
+                    throw Unscrubbable("'tool_calls' must be an array");
+                }
+
+                foreach (var tc in toolCalls as JsonArray ?? [])
+                {
+                    if (tc is not JsonObject call || call["function"] is not (null or JsonObject))
+                    {
+                        throw Unscrubbable("each tool call must be an object with a 'function' object");
+                    }
+
+                    if (call["function"] is JsonObject f)
                     {
                         ProtectString(f, "arguments", session);
                     }
@@ -33,6 +52,11 @@ internal static class Scrubbing
         {
             for (var i = 0; i < inputs.Count; i++)
             {
+                if (inputs[i] is JsonObject)
+                {
+                    throw Unscrubbable("'input' items must be strings or token arrays");
+                }
+
                 if (inputs[i] is JsonValue v && v.TryGetValue<string>(out var s))
                 {
                     inputs[i] = session.Protect(s);
@@ -80,21 +104,33 @@ internal static class Scrubbing
             case JsonArray parts:
                 foreach (var p in parts)
                 {
-                    if (p is JsonObject part)
+                    if (p is not JsonObject part)
                     {
-                        ProtectString(part, "text", session);
+                        throw Unscrubbable("each content part must be an object");
                     }
+
+                    ProtectString(part, "text", session);
                 }
 
                 break;
+            case null:
+                break;
+            default:
+                throw Unscrubbable("'content' must be a string, an array of parts or null");
         }
     }
 
     private static void ProtectString(JsonObject owner, string name, IPseudonymizationSession session)
     {
-        if (owner[name] is JsonValue v && v.TryGetValue<string>(out var s))
+        switch (owner[name])
         {
-            owner[name] = session.Protect(s);
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                owner[name] = session.Protect(s);
+                break;
+            case null:
+                break;
+            default:
+                throw Unscrubbable($"'{name}' must be a string");
         }
     }
 }

@@ -164,6 +164,34 @@ public sealed class ScrubPathTests
         Assert.Empty(openai.Requests);
     }
 
+    [Theory]
+    [InlineData("[\"mail jane.doe@example.com\"]", false)]
+    [InlineData("[\"mail jane.doe@example.com\"]", true)]
+    [InlineData("[{\"role\":\"user\",\"content\":{\"text\":\"mail jane.doe@example.com\"}}]", false)]
+    [InlineData("[{\"role\":\"user\",\"content\":{\"text\":\"mail jane.doe@example.com\"}}]", true)]
+    [InlineData("[{\"role\":\"user\",\"content\":[\"mail jane.doe@example.com\"]}]", false)]
+    [InlineData("[{\"role\":\"user\",\"content\":[\"mail jane.doe@example.com\"]}]", true)]
+    [InlineData("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":{\"v\":\"mail jane.doe@example.com\"}}]}]", false)]
+    [InlineData("[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":\"jane.doe@example.com\"}]", false)]
+    [InlineData("[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":{\"to\":\"jane.doe@example.com\"}}}]}]", false)]
+    public async Task RequireScrub_FieldInAShapeScrubbingCannotWalk_Returns400_NothingForwarded(string messages, bool anthropicTarget)
+    {
+        // One-pass rewrite (OpenAI target) and the DOM path (Anthropic target) refuse alike: never forward unscrubbed.
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        var settings = ProxySettings.For(openai, anthropic);
+        settings["Warden:Providers:openai:RequireScrub"] = "true";
+        settings["Warden:Providers:anthropic:RequireScrub"] = "true";
+        await using var gw = await GatewayFixture.StartAsync(settings);
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        var model = anthropicTarget ? "claude-sonnet-4-5" : "gpt-4o-mini";
+        var body = $"{{\"model\":\"{model}\",\"messages\":{messages}}}";
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(openai.Requests);
+        Assert.Empty(anthropic.Requests);
+    }
+
     private static async Task Write(HttpContext ctx, string body)
     {
         ctx.Response.ContentType = "application/json";

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Warden.Core.Detection;
 using Warden.Core.Pseudonymization;
+using Warden.Gateway.Errors;
 using Warden.Gateway.Proxy;
 
 namespace Warden.Gateway.Tests.Proxy;
@@ -38,12 +39,37 @@ public sealed class ScrubRewriterTests
         $$"""{"model":"gpt\u002d4o-mini","stream":true,"stream_options":{"include_usage":false,"x":[1,2]},"messages":[{"role":"user","content":"{{Email}}"}]}""",
         // embeddings: a string input and an array input
         $$"""{"model":"text-embedding-3-small","input":"write {{Email}}"}""",
-        $$"""{"input":["write {{Email}}", 42, "call {{Phone}}", {"x":"{{Card}}"}],"model":"text-embedding-3-small"}""",
-        // odd shapes are left alone, not rejected
-        $$$$"""{"model":"gpt-4o-mini","messages":[1,"{{{{Email}}}}",null,{"content":7},{"content":[{"text":5},"{{{{Card}}}}"]},{"tool_calls":{"function":{"arguments":"{{{{Email}}}}"}}},{"tool_calls":[{"function":"{{{{Email}}}}"}]}]}""",
+        $$"""{"input":["write {{Email}}", 42, "call {{Phone}}", [1, 2]],"model":"text-embedding-3-small"}""",
+        // nulls where text may be
+        """{"model":"gpt-4o-mini","messages":[{"role":"assistant","content":null,"tool_calls":null},{"role":"user","content":[{"type":"text","text":null}]}]}""",
         // nothing to protect
         """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello there, how are you today?"}]}""",
     };
+
+    /// <summary>Shapes of scrubbed fields that neither path can walk: both refuse with 400 (never forward them unscrubbed).</summary>
+    public static TheoryData<string> UnwalkableBodies => new()
+    {
+        $$"""{"input":["write {{Email}}", {"x":"{{Card}}"}],"model":"text-embedding-3-small"}""",
+        $$"""{"model":"gpt-4o-mini","messages":[1,"{{Email}}"]}""",
+        $$"""{"model":"gpt-4o-mini","messages":[{"content":7}]}""",
+        $$$"""{"model":"gpt-4o-mini","messages":[{"content":{"text":"{{{Email}}}"}}]}""",
+        $$"""{"model":"gpt-4o-mini","messages":[{"content":[{"text":5}]}]}""",
+        $$"""{"model":"gpt-4o-mini","messages":[{"content":["{{Card}}"]}]}""",
+        $$$$"""{"model":"gpt-4o-mini","messages":[{"tool_calls":{"function":{"arguments":"{{{{Email}}}}"}}}]}""",
+        $$"""{"model":"gpt-4o-mini","messages":[{"tool_calls":[{"function":"{{Email}}"}]}]}""",
+        $$"""{"model":"gpt-4o-mini","messages":[{"tool_calls":["{{Email}}"]}]}""",
+        $$$$"""{"model":"gpt-4o-mini","messages":[{"tool_calls":[{"function":{"arguments":{"to":"{{{{Email}}}}"}}}]}]}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(UnwalkableBodies))]
+    public void Protect_ShapeScrubbingCannotWalk_BothPathsRefuseWith400(string body)
+    {
+        var dom = Assert.Throws<WardenHttpException>(() => Scrubbing.Protect((JsonObject)JsonNode.Parse(body)!, Vault.OpenSession()));
+        var onePass = Assert.Throws<WardenHttpException>(() => ScrubRewriter.Protect(Encoding.UTF8.GetBytes(body), Vault.OpenSession()));
+        Assert.Equal(400, dom.StatusCode);
+        Assert.Equal(400, onePass.StatusCode);
+    }
 
     [Theory]
     [MemberData(nameof(Bodies))]
