@@ -298,20 +298,22 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     /// </summary>
     private static void RestartWal(SqliteConnection connection)
     {
+        // Runs after the batch committed: it must never throw, or committed records would be reported as failed.
         using var cmd = connection.CreateCommand();
-        try
+        cmd.CommandText = "PRAGMA busy_timeout=250; PRAGMA wal_checkpoint(RESTART);";
+        Try(cmd); // busy or I/O trouble: the WAL still holds every commit
+        cmd.CommandText = "PRAGMA busy_timeout=5000;";
+        Try(cmd);
+
+        static void Try(SqliteCommand cmd)
         {
-            cmd.CommandText = "PRAGMA busy_timeout=250; PRAGMA wal_checkpoint(RESTART);";
-            cmd.ExecuteNonQuery();
-        }
-        catch (SqliteException)
-        {
-            // busy or I/O trouble: the WAL still holds every commit
-        }
-        finally
-        {
-            cmd.CommandText = "PRAGMA busy_timeout=5000;";
-            cmd.ExecuteNonQuery();
+            try
+            {
+                cmd.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+            }
         }
     }
 
