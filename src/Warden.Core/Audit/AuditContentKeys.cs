@@ -29,6 +29,16 @@ public sealed class AuditContentKeys
 
     internal ReadOnlySpan<byte> EncryptionKey => _encryptionKey;
 
+    /// <summary>
+    /// A 32-byte key for another keyed hash Warden computes (e.g. end-user ids sent to providers), derived from the HMAC key
+    /// and <paramref name="purpose"/> (HMAC-SHA256 of the purpose), so no two uses share a key and none is the content key.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(purpose);
+        return System.Security.Cryptography.HMACSHA256.HashData(_hmacKey, System.Text.Encoding.UTF8.GetBytes("warden/derive/" + purpose));
+    }
+
     /// <summary>Random keys (not persisted).</summary>
     public static AuditContentKeys Generate()
     {

@@ -114,6 +114,11 @@ internal static class WardenGatewayOptionsValidator
             errors.Add($"{prefix}: timeouts must be positive");
         }
 
+        if (p.EndUserId.ToUpperInvariant() is not ("STRIP" or "HASH" or "PASS"))
+        {
+            errors.Add($"{prefix}:EndUserId must be strip, hash or pass");
+        }
+
         if (p.Type == "echo")
         {
             return;

@@ -50,4 +50,18 @@ public sealed record ProviderOptions
 
     /// <summary>Anthropic needs max_tokens; used when an OpenAI-shaped request has none.</summary>
     public int DefaultMaxTokens { get; init; } = 4096;
+
+    /// <summary>
+    /// What this provider gets of the end-user id in a request body (OpenAI <c>user</c> and <c>safety_identifier</c>,
+    /// Anthropic <c>metadata.user_id</c>): <c>strip</c> (default, removed), <c>hash</c> (HMAC-SHA256 under a Warden-held
+    /// key: stable per user for the provider's abuse tracking, not the id) or <c>pass</c> (as sent). Scrubbing on or off.
+    /// </summary>
+    public string EndUserId { get; init; } = "strip";
+
+    internal Proxy.EndUserIdMode EndUserIdMode => EndUserId.ToUpperInvariant() switch
+    {
+        "HASH" => Proxy.EndUserIdMode.Hash,
+        "PASS" => Proxy.EndUserIdMode.Pass,
+        _ => Proxy.EndUserIdMode.Strip, // validated: only "strip" gets here
+    };
 }

@@ -48,6 +48,7 @@ internal sealed partial class ProxyHandler
     private readonly AuditContentProtector? _protector;
     private readonly Core.Detection.DetectionEngine? _detector;
     private readonly bool _classify;
+    private readonly EndUserIdHasher? _endUserHasher;
 
     public ProxyHandler(WardenGatewayOptions options, ProviderRegistry registry, IPolicyDecisionPoint pdp, IAuditTrail audit,
         IServiceProvider services, GatewayMetrics metrics, TimeProvider time, ILogger<ProxyHandler> logger)
@@ -67,6 +68,7 @@ internal sealed partial class ProxyHandler
         _protector = services.GetService<AuditContentProtector>();
         _detector = services.GetService<Core.Detection.DetectionEngine>();
         _classify = services.GetService<Identity.WardenIdentitySettings>()?.ClassifyWithDetection == true;
+        _endUserHasher = services.GetService<AuditContentKeys>() is { } contentKeys ? new EndUserIdHasher(contentKeys) : null;
     }
 
     public async Task HandleAsync(HttpContext context, ApiKind kind)
@@ -236,32 +238,35 @@ internal sealed partial class ProxyHandler
     }
 
     /// <summary>The request body for one target: the caller's bytes when possible, else the translated canonical form.</summary>
-    private static ReadOnlyMemoryContent BuildContent(RequestState s, RouteTarget target)
+    private ReadOnlyMemoryContent BuildContent(RequestState s, RouteTarget target)
     {
         if (s.Kind == ApiKind.Embeddings && target.Provider.Format != WireFormat.OpenAI)
         {
             throw new WardenHttpException(400, "unsupported", $"provider '{target.Provider.Name}' does not offer embeddings");
         }
 
+        var endUser = target.Provider.Options.EndUserIdMode;
         var passthrough = s.Kind != ApiKind.UnifiedProxy && s.Session is null && target.Provider.Format == s.CallerFormat;
         if (passthrough)
         {
-            if (string.Equals(target.Model, s.Scan.Model, StringComparison.Ordinal))
+            var endUserEdits = s.Scan.EndUser is not null && endUser != EndUserIdMode.Pass;
+            var sameModel = string.Equals(target.Model, s.Scan.Model, StringComparison.Ordinal);
+            if (sameModel && !endUserEdits)
             {
                 return new ReadOnlyMemoryContent(s.Body.Memory);
             }
 
-            if (s.Scan.ModelValueStart >= 0)
+            if (sameModel || s.Scan.ModelValueStart >= 0)
             {
-                return new ReadOnlyMemoryContent(RewriteModel(s.Body.Span, s.Scan, target.Model));
+                return new ReadOnlyMemoryContent(SpliceCallerBody(s, target.Model, sameModel, endUserEdits ? endUser : EndUserIdMode.Pass));
             }
         }
 
         if (s.Session is not null && s.Canonical is null && s.Kind is ApiKind.OpenAIChat or ApiKind.Embeddings && target.Provider.Format == WireFormat.OpenAI)
         {
-            // Same dialect: scrub the caller's bytes in one pass (no DOM), splice model and stream_options per target.
+            // Same dialect: scrub the caller's bytes in one pass (no DOM), splice model, stream_options and end-user ids per target.
             s.Scrubbed ??= ProtectBody(s);
-            if (s.Scrubbed.ForTarget(target.Model, s.Scan.Model, s.Scan.Stream && s.Kind != ApiKind.Embeddings) is { } scrubbed)
+            if (s.Scrubbed.ForTarget(target.Model, s.Scan.Model, s.Scan.Stream && s.Kind != ApiKind.Embeddings, endUser, _endUserHasher) is { } scrubbed)
             {
                 return new ReadOnlyMemoryContent(scrubbed);
             }
@@ -269,6 +274,7 @@ internal sealed partial class ProxyHandler
 
         var canonical = s.Canonical ??= BuildCanonical(s);
         canonical["model"] = target.Model;
+        s.EndUser!.ApplyTo(canonical, endUser, _endUserHasher);
         JsonObject outgoing = canonical;
         if (s.Kind != ApiKind.Embeddings)
         {
@@ -284,6 +290,30 @@ internal sealed partial class ProxyHandler
         }
 
         return new ReadOnlyMemoryContent(Serialize(outgoing));
+    }
+
+    /// <summary>The caller's (unscrubbed) bytes with the target's model and its end-user id handling spliced in.</summary>
+    private ReadOnlyMemory<byte> SpliceCallerBody(RequestState s, string model, bool sameModel, EndUserIdMode endUser)
+    {
+        var edits = new List<BodyEdit>(3);
+        if (!sameModel)
+        {
+            edits.Add(BodyEdit.Replace(s.Scan.ModelValueStart, s.Scan.ModelValueStart + s.Scan.ModelValueLength,
+                ScrubRewriter.Quoted(JsonEncodedText.Encode(model).EncodedUtf8Bytes)));
+        }
+
+        if (endUser != EndUserIdMode.Pass)
+        {
+            foreach (var field in s.Scan.EndUser!)
+            {
+                if (field.Edit(endUser, _endUserHasher) is { } edit)
+                {
+                    edits.Add(edit);
+                }
+            }
+        }
+
+        return BodyEdit.Apply(s.Body.Span, edits);
     }
 
     private static ScrubRewriter ProtectBody(RequestState s)
@@ -303,7 +333,10 @@ internal sealed partial class ProxyHandler
         if (s.Scrubbed is { } scrubbed)
         {
             // Already scrubbed in the one-pass form (a fallback target needs the DOM): never protect twice.
-            return JsonNode.Parse(scrubbed.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+            var parsed = JsonNode.Parse(scrubbed.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+            s.EndUser = EndUserFields.Read(parsed);
+            s.EndUser.TakeOriginals(scrubbed.EndUser);
+            return parsed;
         }
 
         var node = JsonNode.Parse(s.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
@@ -321,33 +354,22 @@ internal sealed partial class ProxyHandler
             }
         }
 
-        if (s.Session is not null)
+        if (s.Session is null)
         {
-            try
-            {
-                Scrubbing.Protect(node, s.Session);
-            }
-            catch (Exception ex) when (ex is not WardenHttpException)
-            {
-                throw new WardenHttpException(503, "scrub_failed", "scrubbing failed; the request was not forwarded");
-            }
+            s.EndUser = EndUserFields.Read(node);
+            return node;
+        }
+
+        try
+        {
+            s.EndUser = Scrubbing.Protect(node, s.Session);
+        }
+        catch (Exception ex) when (ex is not WardenHttpException)
+        {
+            throw new WardenHttpException(503, "scrub_failed", "scrubbing failed; the request was not forwarded");
         }
 
         return node;
-    }
-
-    private static byte[] RewriteModel(ReadOnlySpan<byte> body, RequestScan scan, string model)
-    {
-        var encoded = JsonEncodedText.Encode(model).EncodedUtf8Bytes;
-        var result = new byte[body.Length - scan.ModelValueLength + encoded.Length + 2];
-        body[..scan.ModelValueStart].CopyTo(result);
-        var at = scan.ModelValueStart;
-        result[at++] = (byte)'"';
-        encoded.CopyTo(result.AsSpan(at));
-        at += encoded.Length;
-        result[at++] = (byte)'"';
-        body[(scan.ModelValueStart + scan.ModelValueLength)..].CopyTo(result.AsSpan(at));
-        return result;
     }
 
     internal static ReadOnlyMemory<byte> Serialize(JsonNode node)

@@ -7,7 +7,9 @@ namespace Warden.Gateway.Proxy;
 /// One forward pass over the request JSON with <see cref="Utf8JsonReader"/> (no DOM): validates it
 /// whole and picks out the top-level <c>model</c> (and where its value sits, for an in-place
 /// rewrite), <c>stream</c>, <c>provider</c> and <c>scrub</c>, and the token types of <c>messages</c> and <c>input</c>
-/// (the fields scrubbing protects must have a shape it can walk).
+/// (the fields scrubbing protects must have a shape it can walk), and where the end-user id members sit (top-level
+/// <c>user</c> and <c>safety_identifier</c>, <c>metadata.user_id</c>), so an unscrubbed body gets them stripped or hashed
+/// by a splice, without another parse.
 /// </summary>
 internal struct RequestScan
 {
@@ -19,6 +21,9 @@ internal struct RequestScan
     public int ModelValueLength;
     public JsonTokenType Messages;
     public JsonTokenType Input;
+
+    /// <summary>The end-user id members (offsets in the caller's body); null when none.</summary>
+    public List<EndUserSpan>? EndUser;
 
     /// <summary>Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON, 400 when not an object.</summary>
     public static RequestScan Scan(ReadOnlySpan<byte> json)
@@ -75,6 +80,33 @@ internal struct RequestScan
 
                 reader.Skip();
             }
+            else if (reader.ValueTextEquals("user"u8) || reader.ValueTextEquals("safety_identifier"u8))
+            {
+                var key = reader.ValueTextEquals("user"u8) ? EndUserKey.User : EndUserKey.SafetyIdentifier;
+                EndUserMember(ref reader, key, ref scan.EndUser);
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    if (reader.ValueTextEquals("user_id"u8))
+                    {
+                        EndUserMember(ref reader, EndUserKey.MetadataUserId, ref scan.EndUser);
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+            }
             else if (reader.ValueTextEquals("stream"u8))
             {
                 reader.Read();
@@ -107,5 +139,19 @@ internal struct RequestScan
         }
 
         return scan;
+    }
+
+    /// <summary>Records the member whose property name is under the reader (a string or null value; anything else is refused).</summary>
+    private static void EndUserMember(ref Utf8JsonReader reader, EndUserKey key, ref List<EndUserSpan>? spans)
+    {
+        var memberStart = (int)reader.TokenStartIndex;
+        reader.Read();
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+        {
+            throw Scrubbing.Unscrubbable("'user', 'safety_identifier' and 'metadata.user_id' must be strings");
+        }
+
+        var original = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        (spans ??= []).Add(new EndUserSpan(key, memberStart, (int)reader.TokenStartIndex, (int)reader.BytesConsumed, original));
     }
 }

@@ -38,6 +38,9 @@ internal sealed class RequestState(
     /// <summary>The scrubbed caller bytes (same-dialect OpenAI requests), built once before the first attempt.</summary>
     public ScrubRewriter? Scrubbed { get; set; }
 
+    /// <summary>The canonical request's end-user id fields (originals and scrubbed values), set with <see cref="Canonical"/>.</summary>
+    public EndUserFields? EndUser { get; set; }
+
     public int InputTokens { get; set; }
 
     public int OutputTokens { get; set; }

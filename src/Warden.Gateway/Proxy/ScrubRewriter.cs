@@ -6,18 +6,21 @@ using Warden.Core.Pseudonymization;
 namespace Warden.Gateway.Proxy;
 
 /// <summary>
-/// Scrubs an OpenAI-shaped request body in one forward pass with <see cref="Utf8JsonReader"/>, without a DOM: every
-/// string <see cref="Scrubbing.Protect"/> would protect (<c>messages[].content</c> as a string or its parts'
-/// <c>text</c>, <c>messages[].tool_calls[].function.arguments</c>, <c>input</c> as a string or an array of strings)
-/// goes through the session; a string the session changes is written JSON-encoded in place of the original token,
-/// every other byte is copied as the caller sent it. A property that occurs more than once is protected at every
-/// occurrence (whichever one the provider reads, it is scrubbed).
-/// The pass also records where the top-level <c>model</c> and <c>stream_options</c> values sit in the output, so a
-/// target's model and the streaming usage request are spliced in without another parse.
+/// Scrubs a request body in one forward pass with <see cref="Utf8JsonReader"/>, without a DOM: every string the shared
+/// <see cref="ScrubRules"/> do not keep (structural values, base64 payloads) goes through the session, at any depth; a
+/// string the session changes is written JSON-encoded in place of the original token, every other byte is copied as the
+/// caller sent it. Object keys are never changed. A property that occurs more than once is protected at every occurrence
+/// (whichever one the provider reads, it is scrubbed). <see cref="Scrubbing.Protect"/> walks the same rules over a DOM.
+/// The pass also records where the top-level <c>model</c> and <c>stream_options</c> values and the end-user id members sit
+/// in the output, so each target's model, the streaming usage request and the end-user id handling are spliced in
+/// without another parse.
 /// </summary>
 internal sealed class ScrubRewriter
 {
     private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>The deepest nesting walked (the request scan's limit).</summary>
+    private const int MaxDepth = 128;
 
     private ScrubRewriter(ReadOnlyMemory<byte> body) => Body = body;
 
@@ -40,98 +43,107 @@ internal sealed class ScrubRewriter
     /// <summary>Offset of the root object's closing brace in <see cref="Body"/>.</summary>
     public int RootEnd { get; private set; }
 
+    /// <summary>The end-user id members (offsets in <see cref="Body"/>, values as the caller sent them); null when none.</summary>
+    public List<EndUserSpan>? EndUser { get; private set; }
+
     /// <summary>Protects <paramref name="json"/> (already validated as one JSON object by <see cref="RequestScan"/>).</summary>
     public static ScrubRewriter Protect(ReadOnlySpan<byte> json, IPseudonymizationSession session)
     {
         var output = new ArrayBufferWriter<byte>(json.Length + 256);
         var copied = 0; // bytes of json already copied to output
         int modelStart = -1, modelLength = 0, models = 0, optionsStart = -1, optionsLength = 0, options = 0, rootEnd = 0;
+        List<EndUserSpan>? endUser = null;
         Utf8JsonWriter? writer = null;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
-        reader.Read(); // StartObject
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        Span<ScrubContext> contexts = stackalloc ScrubContext[MaxDepth + 2];
+        Span<bool> arrays = stackalloc bool[MaxDepth + 2];
+        Span<char> key = stackalloc char[128];
+        var depth = 0; // open containers
+        var pending = ScrubContext.Root; // the context of the next value when the parent is an object
+        var nameLength = 0;
+        var memberStart = 0; // output offset of the current member's property name
+        var valueStart = 0; // output offset of the current depth-1 value
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+            var token = reader.TokenType;
+            if (token == JsonTokenType.PropertyName)
             {
-                rootEnd = (int)reader.TokenStartIndex;
-                break;
+                nameLength = KeyOf(ref reader, key);
+                pending = ScrubRules.Member(contexts[depth - 1], key[..nameLength]);
+                memberStart = output.WrittenCount + (int)reader.TokenStartIndex - copied;
+                continue;
             }
 
-            // Depth 1 property names only (values are skipped or walked below).
-            if (reader.ValueTextEquals("messages"u8))
+            if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartArray)
+                if (--depth == 0)
                 {
-                    Messages(ref reader, json, output, ref copied, ref writer, session);
+                    rootEnd = (int)reader.TokenStartIndex;
+                    break;
                 }
-                else
+
+                if (depth == 1 && contexts[1] == ScrubContext.StreamOptions)
                 {
-                    reader.Skip();
+                    optionsLength = output.WrittenCount + (int)reader.BytesConsumed - copied - valueStart;
                 }
+
+                continue;
             }
-            else if (reader.ValueTextEquals("input"u8))
+
+            var context = depth == 0 ? ScrubContext.Root : arrays[depth - 1] ? ScrubRules.Element(contexts[depth - 1]) : pending;
+            if (ScrubRules.Refusal(context, KindOf(token)) is { } why)
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    ProtectToken(ref reader, json, output, ref copied, ref writer, session);
-                }
-                else if (reader.TokenType == JsonTokenType.StartArray)
-                {
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType == JsonTokenType.String)
-                        {
-                            ProtectToken(ref reader, json, output, ref copied, ref writer, session);
-                        }
-                        else if (reader.TokenType == JsonTokenType.StartObject)
-                        {
-                            throw Scrubbing.Unscrubbable("'input' items must be strings or token arrays");
-                        }
-                        else
-                        {
-                            reader.Skip();
-                        }
-                    }
-                }
-                else if (reader.TokenType == JsonTokenType.Null)
-                {
-                    reader.Skip();
-                }
-                else
-                {
-                    throw Scrubbing.Unscrubbable("'input' must be a string");
-                }
+                throw Scrubbing.Unscrubbable(why);
             }
-            else if (reader.ValueTextEquals("model"u8))
+
+            var start = output.WrittenCount + (int)reader.TokenStartIndex - copied;
+            if (depth == 1)
             {
-                reader.Read();
-                models++;
-                if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+                valueStart = start;
+                if (context == ScrubContext.Model)
                 {
-                    modelStart = output.WrittenCount + (int)reader.TokenStartIndex - copied;
+                    models++;
+                    modelStart = token == JsonTokenType.String && !reader.ValueIsEscaped ? start : -1;
                     modelLength = reader.ValueSpan.Length + 2;
                 }
-                else
+                else if (context == ScrubContext.StreamOptions)
                 {
-                    modelStart = -1;
-                    reader.Skip();
+                    options++;
+                    optionsStart = start;
                 }
             }
-            else if (reader.ValueTextEquals("stream_options"u8))
+
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
-                reader.Read();
-                options++;
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                optionsStart = output.WrittenCount + start - copied;
-                optionsLength = (int)reader.BytesConsumed - start;
+                contexts[depth] = context;
+                arrays[depth] = token == JsonTokenType.StartArray;
+                depth++;
+                continue;
             }
-            else
+
+            if (context == ScrubContext.Identity)
             {
-                reader.Read();
-                reader.Skip();
+                var original = token == JsonTokenType.String ? reader.GetString() : null;
+                if (original is not null)
+                {
+                    ProtectToken(ref reader, original, json, output, ref copied, ref writer, session);
+                }
+
+                (endUser ??= []).Add(new EndUserSpan(EndUserSpan.KeyOf(contexts[depth - 1], key[..nameLength]), memberStart, start,
+                    output.WrittenCount + (int)reader.BytesConsumed - copied, original));
+            }
+            else if (token == JsonTokenType.String && context is not (ScrubContext.Keep or ScrubContext.Model))
+            {
+                var text = reader.GetString()!;
+                if (context != ScrubContext.Media || !ScrubRules.IsBinary(text))
+                {
+                    ProtectToken(ref reader, text, json, output, ref copied, ref writer, session);
+                }
+            }
+
+            if (depth == 1 && context == ScrubContext.StreamOptions)
+            {
+                optionsLength = output.WrittenCount + (int)reader.BytesConsumed - copied - start;
             }
         }
 
@@ -146,15 +158,47 @@ internal sealed class ScrubRewriter
             StreamOptionsLength = optionsLength,
             StreamOptionsRepeated = options > 1,
             RootEnd = rootEndOut,
+            EndUser = endUser,
         };
     }
 
     /// <summary>
-    /// The body for one target: the scrubbed bytes with <paramref name="model"/> in place of the caller's model and, when
-    /// <paramref name="includeUsage"/>, <c>"stream_options":{"include_usage":true}</c> (replacing the caller's value, or
-    /// appended). Null when the splice is not possible here (an escaped or repeated key): the caller then uses the DOM.
+    /// Writes the property name under the reader, unescaped, to <paramref name="buffer"/> and returns its length; 0 (no
+    /// name) when it is longer than the buffer, since no key <see cref="ScrubRules"/> lists is that long even escaped.
     /// </summary>
-    public ReadOnlyMemory<byte>? ForTarget(string model, string? callerModel, bool includeUsage)
+    internal static int KeyOf(ref Utf8JsonReader reader, scoped Span<char> buffer)
+    {
+        var raw = reader.ValueSpan;
+        if (raw.Length > buffer.Length)
+        {
+            return 0;
+        }
+
+        if (!reader.ValueIsEscaped && System.Text.Ascii.ToUtf16(raw, buffer, out var written) == OperationStatus.Done)
+        {
+            return written;
+        }
+
+        return reader.CopyString(buffer);
+    }
+
+    internal static ScrubValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => ScrubValueKind.String,
+        JsonTokenType.Number => ScrubValueKind.Number,
+        JsonTokenType.True or JsonTokenType.False => ScrubValueKind.Bool,
+        JsonTokenType.StartObject => ScrubValueKind.Object,
+        JsonTokenType.StartArray => ScrubValueKind.Array,
+        _ => ScrubValueKind.Null,
+    };
+
+    /// <summary>
+    /// The body for one target: the scrubbed bytes with <paramref name="model"/> in place of the caller's model, when
+    /// <paramref name="includeUsage"/> <c>"stream_options":{"include_usage":true}</c> (replacing the caller's value, or
+    /// appended), and the end-user id members handled per <paramref name="endUser"/>. Null when the splice is not possible
+    /// here (an escaped or repeated key): the caller then uses the DOM.
+    /// </summary>
+    public ReadOnlyMemory<byte>? ForTarget(string model, string? callerModel, bool includeUsage, EndUserIdMode endUser = EndUserIdMode.Pass, EndUserIdHasher? hasher = null)
     {
         if (ModelStart < 0 || (includeUsage && StreamOptionsRepeated))
         {
@@ -162,165 +206,51 @@ internal sealed class ScrubRewriter
         }
 
         var sameModel = string.Equals(model, callerModel, StringComparison.Ordinal);
-        if (sameModel && !includeUsage)
+        var endUserEdits = EndUser is not null && endUser != EndUserIdMode.Pass;
+        if (sameModel && !includeUsage && !endUserEdits)
         {
             return Body;
         }
 
-        ReadOnlySpan<byte> usage = "{\"include_usage\":true}"u8;
-        var encodedModel = sameModel ? default : JsonEncodedText.Encode(model, Encoder).EncodedUtf8Bytes;
-        var output = new ArrayBufferWriter<byte>(Body.Length + encodedModel.Length + usage.Length + 24);
-        var body = Body.Span;
-        var at = 0;
-        var optionsAt = !includeUsage ? int.MaxValue : StreamOptionsStart >= 0 ? StreamOptionsStart : RootEnd;
-        if (!sameModel && ModelStart < optionsAt)
+        var edits = new List<BodyEdit>(4);
+        if (!sameModel)
         {
-            at = SpliceModel(output, body, at, encodedModel);
+            edits.Add(BodyEdit.Replace(ModelStart, ModelStart + ModelLength, Quoted(JsonEncodedText.Encode(model, Encoder).EncodedUtf8Bytes)));
         }
 
         if (includeUsage)
         {
-            output.Write(body[at..optionsAt]);
-            if (StreamOptionsStart >= 0)
-            {
-                output.Write(usage);
-                at = StreamOptionsStart + StreamOptionsLength;
-            }
-            else
-            {
-                output.Write(",\"stream_options\":"u8);
-                output.Write(usage);
-                at = RootEnd;
-            }
+            edits.Add(StreamOptionsStart >= 0
+                ? BodyEdit.Replace(StreamOptionsStart, StreamOptionsStart + StreamOptionsLength, "{\"include_usage\":true}"u8.ToArray())
+                : BodyEdit.AppendMember(RootEnd, "\"stream_options\":{\"include_usage\":true}"u8.ToArray()));
         }
 
-        if (!sameModel && ModelStart > optionsAt)
+        if (endUserEdits)
         {
-            at = SpliceModel(output, body, at, encodedModel);
-        }
-
-        output.Write(body[at..]);
-        return output.WrittenMemory;
-    }
-
-    private int SpliceModel(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> body, int at, ReadOnlySpan<byte> encodedModel)
-    {
-        output.Write(body[at..ModelStart]);
-        output.Write("\""u8);
-        output.Write(encodedModel);
-        output.Write("\""u8);
-        return ModelStart + ModelLength;
-    }
-
-    private static void Messages(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ArrayBufferWriter<byte> output, ref int copied, ref Utf8JsonWriter? writer, IPseudonymizationSession session)
-    {
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (reader.TokenType != JsonTokenType.StartObject)
+            foreach (var field in EndUser!)
             {
-                throw Scrubbing.Unscrubbable("each message must be an object");
-            }
-
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-            {
-                if (reader.ValueTextEquals("content"u8))
+                if (field.Edit(endUser, hasher) is { } edit)
                 {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.String)
-                    {
-                        ProtectToken(ref reader, json, output, ref copied, ref writer, session);
-                    }
-                    else if (reader.TokenType == JsonTokenType.StartArray)
-                    {
-                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                        {
-                            if (reader.TokenType != JsonTokenType.StartObject)
-                            {
-                                throw Scrubbing.Unscrubbable("each content part must be an object");
-                            }
-
-                            Member(ref reader, "text"u8, json, output, ref copied, ref writer, session);
-                        }
-                    }
-                    else if (reader.TokenType != JsonTokenType.Null)
-                    {
-                        throw Scrubbing.Unscrubbable("'content' must be a string, an array of parts or null");
-                    }
-                }
-                else if (reader.ValueTextEquals("tool_calls"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType == JsonTokenType.Null)
-                    {
-                        continue;
-                    }
-
-                    if (reader.TokenType != JsonTokenType.StartArray)
-                    {
-                        throw Scrubbing.Unscrubbable("'tool_calls' must be an array");
-                    }
-
-                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    {
-                        if (reader.TokenType != JsonTokenType.StartObject)
-                        {
-                            throw Scrubbing.Unscrubbable("each tool call must be an object with a 'function' object");
-                        }
-
-                        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-                        {
-                            var isFunction = reader.ValueTextEquals("function"u8);
-                            reader.Read();
-                            if (isFunction && reader.TokenType == JsonTokenType.StartObject)
-                            {
-                                Member(ref reader, "arguments"u8, json, output, ref copied, ref writer, session);
-                            }
-                            else if (isFunction && reader.TokenType != JsonTokenType.Null)
-                            {
-                                throw Scrubbing.Unscrubbable("each tool call must be an object with a 'function' object");
-                            }
-                            else
-                            {
-                                reader.Skip();
-                            }
-                        }
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
+                    edits.Add(edit);
                 }
             }
         }
+
+        return BodyEdit.Apply(Body.Span, edits);
     }
 
-    /// <summary>Walks one object (reader on its StartObject), protecting the string value of every <paramref name="name"/> member.</summary>
-    private static void Member(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, ReadOnlySpan<byte> json, ArrayBufferWriter<byte> output, ref int copied, ref Utf8JsonWriter? writer, IPseudonymizationSession session)
+    internal static byte[] Quoted(ReadOnlySpan<byte> encoded)
     {
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var match = reader.ValueTextEquals(name);
-            reader.Read();
-            if (match && reader.TokenType == JsonTokenType.String)
-            {
-                ProtectToken(ref reader, json, output, ref copied, ref writer, session);
-            }
-            else if (match && reader.TokenType != JsonTokenType.Null)
-            {
-                throw Scrubbing.Unscrubbable($"'{System.Text.Encoding.UTF8.GetString(name)}' must be a string");
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
+        var bytes = new byte[encoded.Length + 2];
+        bytes[0] = (byte)'"';
+        encoded.CopyTo(bytes.AsSpan(1));
+        bytes[^1] = (byte)'"';
+        return bytes;
     }
 
     /// <summary>Protects the string token under the reader; writes the output up to and including its replacement when it changed.</summary>
-    private static void ProtectToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ArrayBufferWriter<byte> output, ref int copied, ref Utf8JsonWriter? writer, IPseudonymizationSession session)
+    private static void ProtectToken(ref Utf8JsonReader reader, string text, ReadOnlySpan<byte> json, ArrayBufferWriter<byte> output, ref int copied, ref Utf8JsonWriter? writer, IPseudonymizationSession session)
     {
-        var text = reader.GetString()!;
         var protectedText = session.Protect(text);
         if (ReferenceEquals(protectedText, text) || string.Equals(protectedText, text, StringComparison.Ordinal))
         {

@@ -14,60 +14,90 @@ internal static class Scrubbing
     public static WardenHttpException Unscrubbable(string what) =>
         new(400, "invalid_request", what + " (Warden scrubs this field and cannot walk any other shape)");
 
-    /// <summary>Protects message text, text parts, tool-call arguments and embedding inputs.</summary>
-    public static void Protect(JsonObject request, IPseudonymizationSession session)
+    /// <summary>
+    /// Protects every string of <paramref name="request"/> the shared <see cref="ScrubRules"/> do not keep, at any depth
+    /// (the same walk <see cref="ScrubRewriter"/> makes over the raw bytes). Returns the end-user id fields with the values
+    /// the caller sent (for <see cref="EndUserIdMode.Hash"/>) and their scrubbed values (for <see cref="EndUserIdMode.Pass"/>).
+    /// </summary>
+    public static EndUserFields Protect(JsonObject request, IPseudonymizationSession session)
     {
-        if (request["messages"] is JsonArray messages)
+        var fields = new EndUserFields();
+        WalkObject(request, ScrubContext.Root, session, fields);
+        return fields;
+    }
+
+    private static void WalkObject(JsonObject o, ScrubContext context, IPseudonymizationSession? session, EndUserFields fields)
+    {
+        for (var i = 0; i < o.Count; i++)
         {
-            foreach (var m in messages)
+            var (name, value) = o.GetAt(i);
+            var child = ScrubRules.Member(context, name);
+            if (Walk(value, child, session, fields, context, name) is { } replaced)
             {
-                if (m is not JsonObject msg)
-                {
-                    throw Unscrubbable("each message must be an object");
-                }
-
-                ProtectContent(msg, "content", session);
-                var toolCalls = msg["tool_calls"];
-                if (toolCalls is not (null or JsonArray))
-                {
-                    throw Unscrubbable("'tool_calls' must be an array");
-                }
-
-                foreach (var tc in toolCalls as JsonArray ?? [])
-                {
-                    if (tc is not JsonObject call || call["function"] is not (null or JsonObject))
-                    {
-                        throw Unscrubbable("each tool call must be an object with a 'function' object");
-                    }
-
-                    if (call["function"] is JsonObject f)
-                    {
-                        ProtectString(f, "arguments", session);
-                    }
-                }
+                o.SetAt(i, replaced);
             }
-        }
-
-        if (request["input"] is JsonArray inputs)
-        {
-            for (var i = 0; i < inputs.Count; i++)
-            {
-                if (inputs[i] is JsonObject)
-                {
-                    throw Unscrubbable("'input' items must be strings or token arrays");
-                }
-
-                if (inputs[i] is JsonValue v && v.TryGetValue<string>(out var s))
-                {
-                    inputs[i] = session.Protect(s);
-                }
-            }
-        }
-        else
-        {
-            ProtectString(request, "input", session);
         }
     }
+
+    /// <summary>Walks one value; returns its replacement when it is a string the session changed.</summary>
+    private static JsonValue? Walk(JsonNode? node, ScrubContext context, IPseudonymizationSession? session, EndUserFields fields, ScrubContext parent = ScrubContext.Data, string? name = null)
+    {
+        var kind = KindOf(node);
+        if (ScrubRules.Refusal(context, kind) is { } why)
+        {
+            throw Unscrubbable(why);
+        }
+
+        switch (node)
+        {
+            case JsonObject o:
+                WalkObject(o, context, session, fields);
+                return null;
+            case JsonArray a:
+                var element = ScrubRules.Element(context);
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (Walk(a[i], element, session, fields) is { } replaced)
+                    {
+                        a[i] = replaced;
+                    }
+                }
+
+                return null;
+        }
+
+        var text = kind == ScrubValueKind.String ? node!.GetValue<string>() : null;
+        if (context == ScrubContext.Identity)
+        {
+            var scrubbed = text is null || session is null ? text : session.Protect(text);
+            fields.Record(EndUserSpan.KeyOf(parent, name), text, scrubbed);
+            return ReferenceEquals(scrubbed, text) || scrubbed == text ? null : JsonValue.Create(scrubbed);
+        }
+
+        if (text is null || session is null || ScrubRules.KeepsString(context, text))
+        {
+            return null;
+        }
+
+        var protectedText = session.Protect(text);
+        return ReferenceEquals(protectedText, text) || string.Equals(protectedText, text, StringComparison.Ordinal) ? null : JsonValue.Create(protectedText);
+    }
+
+    private static ScrubValueKind KindOf(JsonNode? node) => node switch
+    {
+        null => ScrubValueKind.Null,
+        JsonObject => ScrubValueKind.Object,
+        JsonArray => ScrubValueKind.Array,
+        _ => node.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.String => ScrubValueKind.String,
+            System.Text.Json.JsonValueKind.Number => ScrubValueKind.Number,
+            System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => ScrubValueKind.Bool,
+            System.Text.Json.JsonValueKind.Object => ScrubValueKind.Object,
+            System.Text.Json.JsonValueKind.Array => ScrubValueKind.Array,
+            _ => ScrubValueKind.Null,
+        },
+    };
 
     /// <summary>Restores message content and tool-call arguments in a chat.completion.</summary>
     public static void Restore(JsonObject response, IPseudonymizationSession session)
@@ -91,46 +121,6 @@ internal static class Scrubbing
                     f["arguments"] = session.Restore(args);
                 }
             }
-        }
-    }
-
-    private static void ProtectContent(JsonObject owner, string name, IPseudonymizationSession session)
-    {
-        switch (owner[name])
-        {
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                owner[name] = session.Protect(s);
-                break;
-            case JsonArray parts:
-                foreach (var p in parts)
-                {
-                    if (p is not JsonObject part)
-                    {
-                        throw Unscrubbable("each content part must be an object");
-                    }
-
-                    ProtectString(part, "text", session);
-                }
-
-                break;
-            case null:
-                break;
-            default:
-                throw Unscrubbable("'content' must be a string, an array of parts or null");
-        }
-    }
-
-    private static void ProtectString(JsonObject owner, string name, IPseudonymizationSession session)
-    {
-        switch (owner[name])
-        {
-            case JsonValue v when v.TryGetValue<string>(out var s):
-                owner[name] = session.Protect(s);
-                break;
-            case null:
-                break;
-            default:
-                throw Unscrubbable($"'{name}' must be a string");
         }
     }
 }

@@ -116,6 +116,11 @@ internal static class RequestTranslator
         Copy(a, "temperature", o, "temperature");
         Copy(a, "top_p", o, "top_p");
         Copy(a, "stop_sequences", o, "stop");
+        if (a["metadata"] is JsonObject metadata && metadata.TryGetPropertyValue("user_id", out var userId))
+        {
+            o["user"] = userId?.DeepClone(); // the end user's id: stripped, hashed or passed per target afterwards
+        }
+
         if ((bool?)a["stream"] == true)
         {
             o["stream"] = true;
@@ -238,6 +243,13 @@ internal static class RequestTranslator
         if ((bool?)o["stream"] == true)
         {
             a["stream"] = true;
+        }
+
+        // The end user's id (already stripped, hashed or passed for this target): Anthropic's only metadata field.
+        var endUser = o["safety_identifier"] ?? o["user"] ?? o["metadata"]?["user_id"];
+        if (endUser is JsonValue)
+        {
+            a["metadata"] = new JsonObject { ["user_id"] = endUser.DeepClone() };
         }
 
         if (o["tools"] is JsonArray tools)
