@@ -24,7 +24,7 @@ internal sealed class EndUserFields
             var (owner, name) = Locate(request, key);
             if (owner is not null && owner.TryGetPropertyValue(name, out var value))
             {
-                var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+                var text = value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? Scrubbing.StringOf(v) : null;
                 if (value is not (null or JsonValue) || (value is JsonValue && text is null))
                 {
                     throw Scrubbing.Unscrubbable("'user', 'safety_identifier' and 'metadata.user_id' must be strings");

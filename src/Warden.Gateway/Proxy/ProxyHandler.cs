@@ -333,13 +333,13 @@ internal sealed partial class ProxyHandler
         if (s.Scrubbed is { } scrubbed)
         {
             // Already scrubbed in the one-pass form (a fallback target needs the DOM): never protect twice.
-            var parsed = JsonNode.Parse(scrubbed.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+            var parsed = ParseObject(scrubbed.Body.Span);
             s.EndUser = EndUserFields.Read(parsed);
             s.EndUser.TakeOriginals(scrubbed.EndUser);
             return parsed;
         }
 
-        var node = JsonNode.Parse(s.Body.Span) as JsonObject ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+        var node = ParseObject(s.Body.Span);
         if (s.Kind == ApiKind.AnthropicMessages)
         {
             node = RequestTranslator.AnthropicToOpenAI(node);
@@ -371,6 +371,26 @@ internal sealed partial class ProxyHandler
 
         return node;
     }
+
+    /// <summary>
+    /// The body as a DOM, as deep as the request scan allows. A property name repeated anywhere is 400 (a DOM holds one
+    /// value per name, so which one the provider would read cannot be shown scrubbed); the one-pass rewrite instead scrubs
+    /// every occurrence.
+    /// </summary>
+    internal static JsonObject ParseObject(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonNode.Parse(body, documentOptions: DomOptions) as JsonObject
+                ?? throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
+        }
+        catch (JsonException)
+        {
+            throw new WardenHttpException(400, "invalid_request", "the request body is not valid JSON, nests deeper than 128 levels or repeats a property name");
+        }
+    }
+
+    private static readonly JsonDocumentOptions DomOptions = new() { MaxDepth = 128, AllowDuplicateProperties = false };
 
     internal static ReadOnlyMemory<byte> Serialize(JsonNode node)
     {

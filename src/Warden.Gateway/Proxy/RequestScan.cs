@@ -53,7 +53,7 @@ internal struct RequestScan
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    scan.Model = reader.GetString();
+                    scan.Model = ScrubRewriter.ReadString(ref reader);
                     if (!reader.ValueIsEscaped)
                     {
                         scan.ModelValueStart = (int)reader.TokenStartIndex;
@@ -116,7 +116,7 @@ internal struct RequestScan
             else if (reader.ValueTextEquals("provider"u8))
             {
                 reader.Read();
-                scan.Provider = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                scan.Provider = reader.TokenType == JsonTokenType.String ? ScrubRewriter.ReadString(ref reader) : null;
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("scrub"u8))
@@ -151,7 +151,7 @@ internal struct RequestScan
             throw Scrubbing.Unscrubbable("'user', 'safety_identifier' and 'metadata.user_id' must be strings");
         }
 
-        var original = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        var original = reader.TokenType == JsonTokenType.String ? ScrubRewriter.ReadString(ref reader) : null;
         (spans ??= []).Add(new EndUserSpan(key, memberStart, (int)reader.TokenStartIndex, (int)reader.BytesConsumed, original));
     }
 }

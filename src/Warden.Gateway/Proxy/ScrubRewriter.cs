@@ -123,7 +123,7 @@ internal sealed class ScrubRewriter
 
             if (context == ScrubContext.Identity)
             {
-                var original = token == JsonTokenType.String ? reader.GetString() : null;
+                var original = token == JsonTokenType.String ? ReadString(ref reader) : null;
                 if (original is not null)
                 {
                     ProtectToken(ref reader, original, json, output, ref copied, ref writer, session);
@@ -134,7 +134,7 @@ internal sealed class ScrubRewriter
             }
             else if (token == JsonTokenType.String && context is not (ScrubContext.Keep or ScrubContext.Model))
             {
-                var text = reader.GetString()!;
+                var text = ReadString(ref reader);
                 if (context != ScrubContext.Media || !ScrubRules.IsBinary(text))
                 {
                     ProtectToken(ref reader, text, json, output, ref copied, ref writer, session);
@@ -180,6 +180,19 @@ internal sealed class ScrubRewriter
         }
 
         return reader.CopyString(buffer);
+    }
+
+    /// <summary>The string under the reader; 400 for one with an unpaired surrogate escape.</summary>
+    internal static string ReadString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Scrubbing.InvalidString();
+        }
     }
 
     internal static ScrubValueKind KindOf(JsonTokenType token) => token switch

@@ -14,6 +14,23 @@ internal static class Scrubbing
     public static WardenHttpException Unscrubbable(string what) =>
         new(400, "invalid_request", what + " (Warden scrubs this field and cannot walk any other shape)");
 
+    /// <summary>A string holding an unpaired UTF-16 surrogate escape (<c>\ud800</c>) has no text to scrub: 400, never forwarded.</summary>
+    public static WardenHttpException InvalidString() =>
+        new(400, "invalid_request", "a string in the request holds an unpaired surrogate escape (\\uD800-\\uDFFF alone)");
+
+    /// <summary>The text of a string node; 400 for one with an unpaired surrogate escape.</summary>
+    public static string StringOf(JsonNode node)
+    {
+        try
+        {
+            return node.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidString();
+        }
+    }
+
     /// <summary>
     /// Protects every string of <paramref name="request"/> the shared <see cref="ScrubRules"/> do not keep, at any depth
     /// (the same walk <see cref="ScrubRewriter"/> makes over the raw bytes). Returns the end-user id fields with the values
@@ -66,7 +83,7 @@ internal static class Scrubbing
                 return null;
         }
 
-        var text = kind == ScrubValueKind.String ? node!.GetValue<string>() : null;
+        var text = kind == ScrubValueKind.String ? StringOf(node!) : null;
         if (context == ScrubContext.Identity)
         {
             var scrubbed = text is null || session is null ? text : session.Protect(text);
