@@ -116,6 +116,40 @@ internal static class Scrubbing
         },
     };
 
+    /// <summary>
+    /// Arguments are JSON text: a provider (or a serialiser on the way) may write a surrogate's angle brackets as
+    /// <c>\u003C</c>/<c>\u003E</c>, which mean the same there; written plainly so the restore finds the surrogate.
+    /// </summary>
+    internal static string UnescapeAngles(string json)
+    {
+        if (!json.Contains("\\u003", StringComparison.OrdinalIgnoreCase))
+        {
+            return json;
+        }
+
+        var sb = new System.Text.StringBuilder(json.Length);
+        for (var i = 0; i < json.Length; i++)
+        {
+            if (json[i] == '\\' && i + 5 < json.Length && json[i + 1] == 'u' && json[i + 2] == '0' && json[i + 3] == '0' && json[i + 4] == '3'
+                && (json[i + 5] | 0x20) is 'c' or 'e')
+            {
+                sb.Append((json[i + 5] | 0x20) == 'c' ? '<' : '>');
+                i += 5;
+            }
+            else if (json[i] == '\\' && i + 1 < json.Length)
+            {
+                sb.Append(json, i, 2); // any other escape (an escaped backslash included) stays as it is
+                i++;
+            }
+            else
+            {
+                sb.Append(json[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>Restores message content and tool-call arguments in a chat.completion.</summary>
     public static void Restore(JsonObject response, IPseudonymizationSession session)
     {
@@ -135,7 +169,7 @@ internal static class Scrubbing
             {
                 if (tc?["function"] is JsonObject f && f["arguments"] is JsonValue a && a.TryGetValue<string>(out var args))
                 {
-                    f["arguments"] = session.Restore(args);
+                    f["arguments"] = session.Restore(UnescapeAngles(args));
                 }
             }
         }

@@ -57,7 +57,7 @@ internal static class RequestTranslator
                                 ["function"] = new JsonObject
                                 {
                                     ["name"] = (string?)b["name"],
-                                    ["arguments"] = b["input"]?.ToJsonString() ?? "{}",
+                                    ["arguments"] = b["input"]?.ToJsonString(RelaxedJson) ?? "{}",
                                 },
                             });
                             break;
@@ -391,6 +391,13 @@ internal static class RequestTranslator
             to[target] = n.DeepClone();
         }
     }
+
+    /// <summary>
+    /// Escapes only what JSON requires: a tool's input re-serialised as <c>arguments</c> text keeps non-ASCII letters, '+'
+    /// and '&lt;' as they are, so detection sees <c>José</c> and a phone's '+' (not <c>\u00E9</c>) and a restore sees the
+    /// <c>&lt;TYPE_n&gt;</c> surrogates.
+    /// </summary>
+    internal static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static WardenHttpException Invalid(string message) => new(400, "invalid_request", message);
 }

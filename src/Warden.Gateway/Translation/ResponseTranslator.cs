@@ -24,7 +24,7 @@ internal static class ResponseTranslator
                     {
                         ["id"] = (string?)b!["id"],
                         ["type"] = "function",
-                        ["function"] = new JsonObject { ["name"] = (string?)b["name"], ["arguments"] = b["input"]?.ToJsonString() ?? "{}" },
+                        ["function"] = new JsonObject { ["name"] = (string?)b["name"], ["arguments"] = b["input"]?.ToJsonString(RequestTranslator.RelaxedJson) ?? "{}" },
                     });
                     break;
             }
