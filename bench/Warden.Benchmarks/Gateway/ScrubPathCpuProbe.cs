@@ -55,7 +55,7 @@ internal static class ScrubPathCpuProbe
             Measure("request scrub, one pass, end-user id stripped (the default)", () =>
             {
                 var session = vault.OpenSession(null, null, null, "Agent:bench");
-                return ScrubRewriter.Protect(body, session).ForTarget("gpt-4o-mini", "gpt-4o-mini", includeUsage: false, EndUserIdMode.Strip)!.Value.Length;
+                return ScrubRewriter.Protect(body, session, protectEndUser: false).ForTarget("gpt-4o-mini", "gpt-4o-mini", includeUsage: false, EndUserIdMode.Strip)!.Value.Length;
             });
             Measure("scrubbed stream, 20 events, DOM per event", () => Stream(vault, events, output, raw: false));
             Measure("scrubbed stream, 20 events, raw pass-through when nothing to restore", () => Stream(vault, events, output, raw: true));

@@ -11,6 +11,9 @@ internal sealed class EndUserFields
 {
     private readonly (bool Present, string? Original, string? Current)[] _fields = new (bool, string?, string?)[3];
 
+    /// <summary>The scrub protects the values (some target passes them on); else they are only stripped or hashed.</summary>
+    public bool ProtectValues { get; init; } = true;
+
     public bool Any => _fields[0].Present || _fields[1].Present || _fields[2].Present;
 
     public void Record(EndUserKey key, string? original, string? current) => _fields[(int)key] = (true, original, current);

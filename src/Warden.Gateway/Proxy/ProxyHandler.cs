@@ -123,9 +123,11 @@ internal sealed partial class ProxyHandler
         }
 
         var scrubRequired = scan.Scrub;
+        var passEndUser = false;
         foreach (var t in permitted)
         {
             scrubRequired |= t.Provider.Options.RequireScrub;
+            passEndUser |= t.Provider.Options.EndUserIdMode == EndUserIdMode.Pass;
         }
 
         var session = scrubRequired ? OpenScrubSession(principal) : null;
@@ -134,6 +136,7 @@ internal sealed partial class ProxyHandler
         var state = new RequestState(context, kind, callerFormat, shape, principal, body, scan, session, started, endpoint)
         {
             Decision = decision,
+            PassEndUser = passEndUser,
             Capture = decision!.CaptureContent || _capture?.ShouldCapture(principal.Kind == PrincipalKind.Agent ? principal.Id : null, principal.TaskId) == true,
         };
 
@@ -320,7 +323,7 @@ internal sealed partial class ProxyHandler
     {
         try
         {
-            return ScrubRewriter.Protect(s.Body.Span, s.Session!);
+            return ScrubRewriter.Protect(s.Body.Span, s.Session!, s.PassEndUser);
         }
         catch (Exception ex) when (ex is not WardenHttpException)
         {
@@ -362,7 +365,7 @@ internal sealed partial class ProxyHandler
 
         try
         {
-            s.EndUser = Scrubbing.Protect(node, s.Session);
+            s.EndUser = Scrubbing.Protect(node, s.Session, s.PassEndUser);
         }
         catch (Exception ex) when (ex is not WardenHttpException)
         {

@@ -41,6 +41,9 @@ internal sealed class RequestState(
     /// <summary>The canonical request's end-user id fields (originals and scrubbed values), set with <see cref="Canonical"/>.</summary>
     public EndUserFields? EndUser { get; set; }
 
+    /// <summary>Some permitted target passes end-user ids on (<see cref="EndUserIdMode.Pass"/>): only then are they scrubbed.</summary>
+    public bool PassEndUser { get; init; }
+
     public int InputTokens { get; set; }
 
     public int OutputTokens { get; set; }

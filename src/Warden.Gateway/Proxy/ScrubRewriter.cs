@@ -46,8 +46,11 @@ internal sealed class ScrubRewriter
     /// <summary>The end-user id members (offsets in <see cref="Body"/>, values as the caller sent them); null when none.</summary>
     public List<EndUserSpan>? EndUser { get; private set; }
 
-    /// <summary>Protects <paramref name="json"/> (already validated as one JSON object by <see cref="RequestScan"/>).</summary>
-    public static ScrubRewriter Protect(ReadOnlySpan<byte> json, IPseudonymizationSession session)
+    /// <summary>
+    /// Protects <paramref name="json"/> (already validated as one JSON object by <see cref="RequestScan"/>). End-user ids
+    /// are protected only when <paramref name="protectEndUser"/> (a target passes them on); else they are stripped or hashed.
+    /// </summary>
+    public static ScrubRewriter Protect(ReadOnlySpan<byte> json, IPseudonymizationSession session, bool protectEndUser = true)
     {
         var output = new ArrayBufferWriter<byte>(json.Length + 256);
         var copied = 0; // bytes of json already copied to output
@@ -124,7 +127,7 @@ internal sealed class ScrubRewriter
             if (context == ScrubContext.Identity)
             {
                 var original = token == JsonTokenType.String ? ReadString(ref reader) : null;
-                if (original is not null)
+                if (original is not null && protectEndUser)
                 {
                     ProtectToken(ref reader, original, json, output, ref copied, ref writer, session);
                 }

@@ -36,9 +36,9 @@ internal static class Scrubbing
     /// (the same walk <see cref="ScrubRewriter"/> makes over the raw bytes). Returns the end-user id fields with the values
     /// the caller sent (for <see cref="EndUserIdMode.Hash"/>) and their scrubbed values (for <see cref="EndUserIdMode.Pass"/>).
     /// </summary>
-    public static EndUserFields Protect(JsonObject request, IPseudonymizationSession session)
+    public static EndUserFields Protect(JsonObject request, IPseudonymizationSession session, bool protectEndUser = true)
     {
-        var fields = new EndUserFields();
+        var fields = new EndUserFields { ProtectValues = protectEndUser };
         WalkObject(request, ScrubContext.Root, session, fields);
         return fields;
     }
@@ -86,7 +86,7 @@ internal static class Scrubbing
         var text = kind == ScrubValueKind.String ? StringOf(node!) : null;
         if (context == ScrubContext.Identity)
         {
-            var scrubbed = text is null || session is null ? text : session.Protect(text);
+            var scrubbed = text is null || session is null || !fields.ProtectValues ? text : session.Protect(text);
             fields.Record(EndUserSpan.KeyOf(parent, name), text, scrubbed);
             return ReferenceEquals(scrubbed, text) || scrubbed == text ? null : JsonValue.Create(scrubbed);
         }
