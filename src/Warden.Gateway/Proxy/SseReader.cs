@@ -83,10 +83,8 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         }
 
         var reader = new SequenceReader<byte>(buffer);
-        var data = _data ??= new ArrayBufferWriter<byte>(4096);
-        var name = _event ??= new ArrayBufferWriter<byte>(64);
-        data.ResetWrittenCount();
-        name.ResetWrittenCount();
+        _data?.ResetWrittenCount();
+        _event?.ResetWrittenCount();
         _current = default;
         var fields = 0;
         while (reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n'))
@@ -102,7 +100,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                 if (fields > 0)
                 {
                     buffer = buffer.Slice(reader.Position);
-                    _current = data.WrittenMemory;
+                    _current = _data is null ? default : _data.WrittenMemory;
                     return true;
                 }
 
@@ -117,6 +115,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                     value = value[1..];
                 }
 
+                var data = _data ??= new ArrayBufferWriter<byte>(4096);
                 if (fields > 0 && data.WrittenCount > 0)
                 {
                     data.Write("\n"u8);
@@ -133,6 +132,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                     value = value[1..];
                 }
 
+                var name = _event ??= new ArrayBufferWriter<byte>(64);
                 name.ResetWrittenCount();
                 name.Write(value);
                 fields++;
@@ -143,7 +143,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         if (_completed && fields > 0 && reader.Remaining == 0)
         {
             buffer = buffer.Slice(reader.Position);
-            _current = data.WrittenMemory;
+            _current = _data is null ? default : _data.WrittenMemory;
             return true;
         }
 
