@@ -153,6 +153,9 @@ public sealed class ScrubPathTests
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"mail jane.doe@example.com")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":\"jane.doe@example.com\"}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"messages\":[{\"role\":\"user\",\"content\":\"jane.doe@example.com\"}]}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"cont\\u0065nt\":\"jane.doe@example.com\"}]}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}")]
     public async Task RequireScrub_MalformedBody_Returns400InOpenAIShape_NothingForwarded(string body)
     {
         await using var openai = await FakeProvider.StartAsync("openai");
