@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Proxy;
@@ -27,6 +28,12 @@ internal struct RequestScan
     /// </summary>
     public static RequestScan Scan(ReadOnlySpan<byte> json)
     {
+        // The reader does not check UTF-8 inside strings; decoding them later would fail after the request was accepted.
+        if (!Utf8.IsValid(json))
+        {
+            throw new WardenHttpException(400, "invalid_request", "the request body is not valid UTF-8");
+        }
+
         var scan = default(RequestScan);
         scan.ModelValueStart = -1;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
@@ -43,6 +50,11 @@ internal struct RequestScan
             while (reader.Read())
             {
                 var token = reader.TokenType;
+                if (token is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan))
+                {
+                    throw new WardenHttpException(400, "invalid_request", "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+                }
+
                 if (token == JsonTokenType.PropertyName)
                 {
                     keys.Add((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);

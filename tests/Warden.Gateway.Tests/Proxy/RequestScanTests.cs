@@ -139,6 +139,81 @@ public sealed class RequestScanTests
         Assert.Equal((stream, scrub), (scan.Stream, scan.Scrub));
     }
 
+    [Theory]
+    [InlineData("""{"model":"a","messages":[{"content":"\ud800"}]}""", true)]
+    [InlineData("""{"model":"a","messages":[{"content":"x\ud800y"}]}""", true)]
+    [InlineData("""{"model":"a","messages":[{"content":"\ud800\n"}]}""", true)]
+    [InlineData("""{"model":"a","messages":[{"content":"\udc00\ud800"}]}""", true)]
+    [InlineData("""{"model":"a","messages":[{"content":"\ud800\ud800\udc00"}]}""", true)]
+    [InlineData("""{"model":"a","messages":[],"\udfff":1}""", true)]
+    [InlineData("""{"model":"a","messages":[{"content":"\ud83d\ude00 \u00e9\n"}]}""", false)]
+    [InlineData("""{"model":"a","messages":[{"content":"\\ud800"}]}""", false)]
+    [InlineData("""{"model":"a","messages":[{"content":"\uD83D\uDE00"}]}""", false)]
+    public void Scan_LoneSurrogateEscape_Throws400_PairsAccepted(string json, bool refused)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (refused)
+        {
+            Assert.Equal(400, Assert.Throws<WardenHttpException>(() => RequestScan.Scan(bytes)).StatusCode);
+        }
+        else
+        {
+            Assert.Equal("a", RequestScan.Scan(bytes).Model);
+        }
+
+        // What the scan refuses is exactly what .NET cannot decode.
+        Assert.Equal(refused, !Decodes(bytes));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public void Scan_InvalidUtf8InString_Throws400(byte[] bad)
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"model":"a","messages":[{"content":"x""").Concat(bad).Concat(Encoding.UTF8.GetBytes("\"}]}")).ToArray();
+        Assert.Equal(400, Assert.Throws<WardenHttpException>(() => RequestScan.Scan(bytes)).StatusCode);
+    }
+
+    private static bool Decodes(byte[] json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            Walk(doc.RootElement);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Walk(JsonElement e)
+        {
+            switch (e.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var p in e.EnumerateObject())
+                    {
+                        _ = p.Name;
+                        Walk(p.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in e.EnumerateArray())
+                    {
+                        Walk(item);
+                    }
+
+                    break;
+                case JsonValueKind.String:
+                    _ = e.GetString();
+                    break;
+            }
+        }
+    }
+
     private static bool IsDuplicate(byte[] json)
     {
         try
