@@ -98,8 +98,9 @@ public sealed partial class HashChainAuditTrail
                 }
 
                 // Nothing to do yet, or a caller leads (it sets _wake when it leaves work behind).
-                if (due is { } wait && wait > TimeSpan.Zero)
+                if (due is { } wait && wait > TimeSpan.Zero && Volatile.Read(ref _timerBasisTicks) != CheckpointBasisTicks)
                 {
+                    // armed once per checkpoint basis (the due time only moves with it), not at every flush period
                     Volatile.Write(ref _timerBasisTicks, CheckpointBasisTicks);
                     _checkpointTimer.Change(wait, Timeout.InfiniteTimeSpan); // sets _wake when a timed checkpoint is due
                 }
