@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Proxy;
@@ -20,9 +21,19 @@ internal struct RequestScan
     public JsonTokenType Messages;
     public JsonTokenType Input;
 
-    /// <summary>Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON, 400 when not an object.</summary>
+    /// <summary>
+    /// Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON; 400 when it is not an
+    /// object, when an object names a property twice (<see cref="DuplicateKeyGuard"/>), or when <c>stream</c> or
+    /// <c>scrub</c> is not a boolean (a string there would be read differently by Warden and the provider).
+    /// </summary>
     public static RequestScan Scan(ReadOnlySpan<byte> json)
     {
+        // The reader does not check UTF-8 inside strings; decoding them later would fail after the request was accepted.
+        if (!Utf8.IsValid(json))
+        {
+            throw new WardenHttpException(400, "invalid_request", "the request body is not valid UTF-8");
+        }
+
         var scan = default(RequestScan);
         scan.ModelValueStart = -1;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
@@ -31,73 +42,49 @@ internal struct RequestScan
             throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
         }
 
-        while (reader.Read())
+        var keys = new DuplicateKeyGuard(json, stackalloc DuplicateKeyGuard.Name[64], stackalloc int[32]);
+        try
         {
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+            keys.OpenObject();
+            var field = Field.None;
+            while (reader.Read())
             {
-                break;
-            }
-
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
-            {
-                continue;
-            }
-
-            if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                var token = reader.TokenType;
+                if (token is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan))
                 {
-                    scan.Model = reader.GetString();
-                    if (!reader.ValueIsEscaped)
+                    throw new WardenHttpException(400, "invalid_request", "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+                }
+
+                if (token == JsonTokenType.PropertyName)
+                {
+                    keys.Add((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+                    field = reader.CurrentDepth == 1 ? Top(ref reader) : Field.None;
+                    continue;
+                }
+
+                if (field != Field.None)
+                {
+                    scan.Take(field, ref reader);
+                    field = Field.None;
+                }
+
+                if (token == JsonTokenType.StartObject)
+                {
+                    keys.OpenObject();
+                }
+                else if (token == JsonTokenType.EndObject)
+                {
+                    keys.CloseObject();
+                    if (reader.CurrentDepth == 0)
                     {
-                        scan.ModelValueStart = (int)reader.TokenStartIndex;
-                        scan.ModelValueLength = reader.ValueSpan.Length + 2;
+                        break;
                     }
                 }
-                else
-                {
-                    reader.Skip();
-                }
             }
-            else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8))
-            {
-                var messages = reader.ValueTextEquals("messages"u8);
-                reader.Read();
-                if (messages)
-                {
-                    scan.Messages = reader.TokenType;
-                }
-                else
-                {
-                    scan.Input = reader.TokenType;
-                }
-
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                scan.Stream = reader.TokenType == JsonTokenType.True;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("provider"u8))
-            {
-                reader.Read();
-                scan.Provider = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("scrub"u8))
-            {
-                reader.Read();
-                scan.Scrub = reader.TokenType == JsonTokenType.True;
-                reader.Skip();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+        }
+        finally
+        {
+            keys.Dispose();
         }
 
         // Reject trailing garbage after the object.
@@ -107,5 +94,64 @@ internal struct RequestScan
         }
 
         return scan;
+    }
+
+    private static Field Top(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("model"u8) ? Field.Model
+        : reader.ValueTextEquals("messages"u8) ? Field.Messages
+        : reader.ValueTextEquals("input"u8) ? Field.Input
+        : reader.ValueTextEquals("stream"u8) ? Field.Stream
+        : reader.ValueTextEquals("provider"u8) ? Field.Provider
+        : reader.ValueTextEquals("scrub"u8) ? Field.Scrub
+        : Field.None;
+
+    private void Take(Field field, ref Utf8JsonReader reader)
+    {
+        var token = reader.TokenType;
+        switch (field)
+        {
+            case Field.Model when token == JsonTokenType.String:
+                Model = reader.GetString();
+                if (!reader.ValueIsEscaped)
+                {
+                    ModelValueStart = (int)reader.TokenStartIndex;
+                    ModelValueLength = reader.ValueSpan.Length + 2;
+                }
+
+                break;
+            case Field.Messages:
+                Messages = token;
+                break;
+            case Field.Input:
+                Input = token;
+                break;
+            case Field.Stream:
+                Stream = Boolean(token, "stream");
+                break;
+            case Field.Provider:
+                Provider = token == JsonTokenType.String ? reader.GetString() : null;
+                break;
+            case Field.Scrub:
+                Scrub = Boolean(token, "scrub");
+                break;
+        }
+    }
+
+    private static bool Boolean(JsonTokenType token, string name) => token switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False or JsonTokenType.Null => false,
+        _ => throw new WardenHttpException(400, "invalid_request", $"'{name}' must be a boolean"),
+    };
+
+    private enum Field : byte
+    {
+        None,
+        Model,
+        Messages,
+        Input,
+        Stream,
+        Provider,
+        Scrub,
     }
 }
