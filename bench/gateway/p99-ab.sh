@@ -144,7 +144,8 @@ echo "threads by name over the measured rounds (per request):"
 for i in "${!names[@]}"; do
   req=$(awk -v n="${names[$i]}" '$1 == n { s += $3 } END { print s + 0 }' "$WORK/rows")
   files=(); for r in $(seq "$ROUNDS"); do files+=("$WORK/t0.$i.$r" "$WORK/t1.$i.$r"); done
-  python3 "$ROOT/bench/gateway/thread-delta.py" diff "$req" "${names[$i]}" "${files[@]}" | head -n "${THREAD_ROWS:-8}"
+  python3 "$ROOT/bench/gateway/thread-delta.py" diff "$req" "${names[$i]}" "${files[@]}" > "$WORK/threads.$i"
+  head -n "${THREAD_ROWS:-8}" "$WORK/threads.$i"
 done
 if [ "$METRICS" = 1 ]; then
   echo "histograms over the measured rounds (count, and how many above each bound):"
