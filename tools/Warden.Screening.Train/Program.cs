@@ -29,6 +29,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["indirect-l2"] = "",
     ["benign-weight"] = "1.5",
     ["direct-in-documents"] = "1",
+    ["audit"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -39,6 +40,11 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     }
 
     opts[args[i][2..]] = args[i + 1];
+}
+
+if (opts["audit"].Length > 0)
+{
+    return Audit.Run(opts["audit"], opts["model-dir"]);
 }
 
 var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"]);

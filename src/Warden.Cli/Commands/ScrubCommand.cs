@@ -178,6 +178,11 @@ internal sealed class ScrubCommand : ICliCommand
         {
             error = "malformed JSON: " + ex.Message.Split('\n')[0];
         }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON grammar, but the text escapes a lone UTF-16 surrogate, which no UTF-8 output can carry.
+            error = "\"text\" is not valid Unicode (a lone surrogate escape)";
+        }
 
         w.WriteStartObject();
         w.WritePropertyName("id");

@@ -46,15 +46,6 @@ public sealed partial class HashChainAuditTrail
     private TimeSpan? FlushWait(System.Threading.Channels.ChannelReader<AuditPending> reader) =>
         reader.TryPeek(out var first) ? _options.EnqueuedFlushDelay - Stopwatch.GetElapsedTime(first.QueuedAt) : null;
 
-    /// <summary>Wakes the writer when the oldest queued event nobody waits for is due (one timer armed at a time).</summary>
-    private void ArmFlush(TimeSpan after)
-    {
-        if (Volatile.Read(ref _flushArmed) == 0 && Interlocked.Exchange(ref _flushArmed, 1) == 0)
-        {
-            _flushTimer.Change(after, Timeout.InfiniteTimeSpan);
-        }
-    }
-
     private bool DrainAndCommit()
     {
         _batch.Clear();
@@ -107,19 +98,19 @@ public sealed partial class HashChainAuditTrail
                 }
 
                 // Nothing to do yet, or a caller leads (it sets _wake when it leaves work behind).
-                if (flush is { } f)
+                if (due is { } wait && wait > TimeSpan.Zero && Volatile.Read(ref _timerBasisTicks) != CheckpointBasisTicks)
                 {
-                    ArmFlush(f > TimeSpan.Zero ? f : TimeSpan.FromMilliseconds(1)); // due but a caller leads: look again soon
-                }
-
-                if (due is { } wait && wait > TimeSpan.Zero)
-                {
+                    // armed once per checkpoint basis (the due time only moves with it), not at every flush period
                     Volatile.Write(ref _timerBasisTicks, CheckpointBasisTicks);
                     _checkpointTimer.Change(wait, Timeout.InfiniteTimeSpan); // sets _wake when a timed checkpoint is due
                 }
 
-                _wake.Wait();
+                var woken = _wake.Wait(FlushTimeout(flush));
                 Volatile.Write(ref _idle, 0);
+                if (!woken)
+                {
+                    FlushTick(reader);
+                }
             }
 
             // Shut down: no new event can be queued; a caller still leading finishes its batch first.
@@ -224,14 +215,14 @@ public sealed partial class HashChainAuditTrail
                 }
 
                 _metrics.Batch(batch.Count, queuedAt, start, chained, stored, Stopwatch.GetTimestamp());
-                if (_sinks.Length > 0)
+                if (SinksEnabled())
                 {
                     // Sinks run on the writer thread only, in commit order: never on a caller's path, and an export
                     // must not carry a request's trace or logging scope.
                     _toPublish.Enqueue(records);
                     if (Environment.CurrentManagedThreadId != _writer.ManagedThreadId)
                     {
-                        ArmFlush(_options.EnqueuedFlushDelay > TimeSpan.Zero ? _options.EnqueuedFlushDelay : TimeSpan.FromMilliseconds(1));
+                        ArmFlush();
                     }
                 }
 

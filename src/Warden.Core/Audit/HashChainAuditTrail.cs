@@ -45,7 +45,6 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ManualResetEventSlim _wake = new(false, 0);
     private readonly ITimer _checkpointTimer;
-    private readonly ITimer _flushTimer; // real time: a latency bound, not a business time
     private readonly AuditSha256.Hasher _sha256 = new(); // the leader's only (libcrypto's SHA256_* without the EVP overhead)
     private readonly AuditRecordEncoder _encoder = new(); // writer thread only
     private readonly DateTimeOffset _startedAt;
@@ -62,7 +61,8 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
     private long _batches;
     private int _idle;
     private int _urgent; // a caller waits on the writer thread
-    private int _flushArmed;
+    private int _flushArmed; // the writer sleeps with a deadline (HashChainAuditTrail.Flush.cs)
+    private int _flushActivity; // something was queued or committed for it since its last tick
     private int _leader;
     private int _disposed;
 
@@ -99,7 +99,6 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _checkpointTimer = time.CreateTimer(static s => ((HashChainAuditTrail)s!)._wake.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _flushTimer = TimeProvider.System.CreateTimer(static s => ((HashChainAuditTrail)s!).OnFlushTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "warden-audit-writer" };
         _writer.Start();
     }
@@ -197,26 +196,7 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         }
         else
         {
-            ArmFlush(_options.EnqueuedFlushDelay);
-        }
-    }
-
-    private void OnFlushTimer()
-    {
-        Volatile.Write(ref _flushArmed, 0);
-        if (!_queue.Reader.TryPeek(out _) && _toPublish.IsEmpty)
-        {
-            return; // a caller's commit carried the queued events meanwhile: no need to wake the writer (an event queued
-                    // after the read above sees the timer disarmed and arms it again)
-        }
-
-        try
-        {
-            _wake.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // fired while the trail was disposed: the writer has drained everything
+            ArmFlush();
         }
     }
 
@@ -247,7 +227,6 @@ public sealed partial class HashChainAuditTrail : IAuditTrail, IAsyncDisposable
         finally
         {
             await _checkpointTimer.DisposeAsync();
-            await _flushTimer.DisposeAsync();
             _wake.Dispose();
             _sha256.Dispose();
             _encoder.Dispose();

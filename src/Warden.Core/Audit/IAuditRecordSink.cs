@@ -6,5 +6,11 @@ namespace Warden.Core.Audit;
 /// </summary>
 public interface IAuditRecordSink
 {
+    /// <summary>
+    /// Whether the sink wants records now (e.g. its log level is enabled). Asked after every commit: while no sink wants
+    /// them, committed records are not queued for export and the writer thread is not woken to hand them over.
+    /// </summary>
+    bool IsEnabled => true;
+
     void OnCommitted(IReadOnlyList<AuditRecordToStore> records);
 }

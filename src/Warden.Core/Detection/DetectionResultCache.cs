@@ -85,33 +85,37 @@ internal sealed class DetectionResultCache
 
     /// <summary>
     /// SHA-256 over the process key ‖ UTF-16 scope ‖ NUL ‖ UTF-16 text (a secret-prefix MAC: the digest never leaves the
-    /// cache, so length extension does not apply; scopes hold no NUL, so the split is unambiguous). One hash call.
+    /// cache, so length extension does not apply; scopes hold no NUL, so the split is unambiguous). The parts are fed to one
+    /// incremental hash per thread, straight from the strings: the text is not copied into a buffer that must then be
+    /// cleared (the digest is the same as hashing the concatenation at once).
     /// </summary>
     private Key256 KeyOf(string scope, string text)
     {
-        var scopeBytes = MemoryMarshal.AsBytes(scope.AsSpan());
-        var textBytes = MemoryMarshal.AsBytes(text.AsSpan());
-        var size = _key.Length + scopeBytes.Length + 2 + textBytes.Length;
-        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+        var hash = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> digest = stackalloc byte[32];
         try
         {
-            var buffer = rented.AsSpan(0, size);
-            _key.CopyTo(buffer);
-            scopeBytes.CopyTo(buffer[_key.Length..]);
-            buffer[_key.Length + scopeBytes.Length] = 0;
-            buffer[_key.Length + scopeBytes.Length + 1] = 0;
-            textBytes.CopyTo(buffer[(_key.Length + scopeBytes.Length + 2)..]);
-            Span<byte> digest = stackalloc byte[32];
-            SHA256.HashData(buffer, digest);
-            var words = MemoryMarshal.Cast<byte, ulong>(digest);
-            return new Key256(words[0], words[1], words[2], words[3]);
+            hash.AppendData(_key);
+            hash.AppendData(MemoryMarshal.AsBytes(scope.AsSpan()));
+            hash.AppendData([0, 0]);
+            hash.AppendData(MemoryMarshal.AsBytes(text.AsSpan()));
+            hash.GetHashAndReset(digest);
         }
-        finally
+        catch
         {
-            // The buffer held prompt text: clear it before it goes back to the shared pool.
-            System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            // A half-fed hash must not be reused.
+            t_sha256 = null;
+            hash.Dispose();
+            throw;
         }
+
+        var words = MemoryMarshal.Cast<byte, ulong>(digest);
+        return new Key256(words[0], words[1], words[2], words[3]);
     }
+
+    /// <summary>Per thread, the hash the keys are computed with (reset after every key).</summary>
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
 
     private readonly record struct Key256(ulong A, ulong B, ulong C, ulong D);
 

@@ -27,16 +27,17 @@ internal static class InjectionRules
             @"\b(now|from now on|jetzt|nun|ab jetzt)\b[^.!?\n]{0,40}\b(new|neue[nr]?|further|weitere)\s+(tasks?|instructions?|assignments?|aufgaben?|anweisungen?)\b(\s+(follow|folgen))?"
             + @"|\byour\s+new\s+(task|instructions|role|goal|objective)\s*(is|are|will\s+be|:)|\bdeine\s+neue\s+(aufgabe|rolle)\s*(ist|lautet|:)|\bnew\s+instructions?\s*:"),
         Rule("rule.role_override", ["now", "act as", "pretend", "roleplay", "bist", "dan", "evil", "unrestricted", "unfiltered", "jailbr", "uncensored", "developer", "anything"], 0.6f,
-            @"\b(you\s+are\s+now\s+(an?\s+|the\s+|my\s+)?\w+\s*[,.:!]|you're\s+now\s+(an?\s+|the\s+)|from\s+now\s+on,?\s+you\s+(are|will|must|should|act|answer|respond)|i\s+want\s+you\s+to\s+act\s+as|pretend\s+(that\s+)?you\s+are|you\s+will\s+now\s+act|roleplay\s+as"
-            + @"|du\s+bist\s+(jetzt|nun|ab\s+sofort)\s+(ein|eine|der|die|das)\b|ab\s+(jetzt|sofort)\s+bist\s+du|you\s+are\s+(dan|an?\s+(evil|unrestricted|unfiltered|jailbroken|uncensored)\s+\w+)|enable\s+developer\s+mode|do\s+anything\s+now)\b"),
+            @"\b(you\s+are\s+now\s+(an?\s+|the\s+|my\s+)?\w+\s*[,.:!]|you're\s+now\s+(an?\s+|the\s+)|from\s+now\s+on,?\s+you\s+(are|act|answer|respond|reply|(will|must|should|shall)\s+(only\s+|always\s+|never\s+|not\s+|now\s+)?(act|answer|respond|reply|be|pretend|ignore|speak|talk|write|say|output|refuse|obey|follow|comply|stay|behave|play|call\s+yourself))|i\s+want\s+you\s+to\s+act\s+as|you\s+will\s+now\s+act|roleplay\s+as"
+            + @"|du\s+bist\s+(jetzt|nun|ab\s+sofort)\s+(ein|eine|der|die|das)\b|ab\s+(jetzt|sofort)\s+bist\s+du|you\s+are\s+(dan|an?\s+(evil|unrestricted|unfiltered|jailbroken|uncensored)\s+\w+)|do\s+anything\s+now)\b"
+            + @"|\benable\s+developer\s+mode\s*([.,:;!)\n]|$)"),
         Rule("rule.role_play", ["pretend", "act as", "stay", "tu so", "stell", "now"], 0.35f,
-            @"\b(pretend\s+to\s+be|act\s+as\s+if\s+you|stay\s+in\s+(your\s+)?(role|character)|tu\s+so,?\s+als|stell\s+dir\s+vor,?\s+du\s+bist|now\s+you\s+are\s+\w+)\b"),
+            @"\b(pretend\s+(to\s+be|(that\s+)?you\s+are)|act\s+as\s+if\s+you|stay\s+in\s+(your\s+)?(role|character)|tu\s+so,?\s+als|stell\s+dir\s+vor,?\s+du\s+bist|now\s+you\s+are\s+\w+)\b"),
         Rule("rule.fake_frame", ["<|", "inst]", "<<sys", "<</sys", "system", "tool_", "function_", "instruction", "###", "begin", "role", "end of", "assistant"], 0.8f,
             @"<\|(im_start|im_end|system|assistant|user|endoftext)\|>|\[/?inst\]|<</?sys>>|<\s*/?\s*(system|system_prompt|tool_call|function_call|tool_result|instructions?)\s*>"
-            + @"|###\s*(system|instruction|new\s+instructions?)\b|\bbegin\s+(new\s+)?(system\s+)?(prompt|instructions)\b|""role""\s*:\s*""(system|tool)""|\bend\s+of\s+(the\s+)?(user\s+)?(input|prompt|document|email|context)\b"
+            + @"|###\s*(system(\s+(prompt|message|instructions?))?|instructions?|new\s+instructions?)\s*(:|\n|#|$)|\bbegin\s+(new\s+)?(system\s+)?(prompt|instructions)\s*([:\n\-=*#\]>]|$)|""role""\s*:\s*""(system|tool)""|\bend\s+of\s+(the\s+)?(user\s+)?(input|prompt|document|email|context)\s*[-=*#\]>.:!]*\s*(new|now|ignore|system|assistant|you|your|instructions?|begin|from|the\s+(real|actual|new))\b"
             + @"|(^|\n)\s*\[?(system|assistant)\]?\s*:\s*(you|ignore|new|from|the\s+user)"),
         Rule("rule.reveal_secrets", ["prompt", "instruction", "system message", "configuration", "api key", "api-key", "secret", "credential", "above", "anweisung", "instruktion", "passw"], 0.8f,
-            @"\b(reveal|show|print|output|repeat|display|tell|give|leak|dump|list|spell\s+out|write\s+down)\s+(me\s+|us\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(prompts?|prompt\s+texts?|instructions|system\s+message|configuration|api\s+keys?|secrets|credentials)\b"
+            @"\b(reveal|show|print|output|repeat|display|tell|give|leak|dump|list|spell\s+out|write\s+down)\s+(me\s+|us\s+)?(all\s+)?(of\s+)?your\s+(\w+\s+)?(prompts?|prompt\s+texts?|instructions|system\s+message|configuration|api\s+keys?|secrets|credentials)(\s*([.,;:!?""'“”)\n]|$)|\s+(verbatim|word\s+for\s+word|exactly|in\s+full|now|above|again|you\s+(were|have\s+been)\s+given|so\s+far|and|to\s+me|with\s+me)\b)"
             + @"|\b(reveal|show|print|output|repeat|display|leak|dump)\s+(me\s+)?(all\s+)?(of\s+)?the\s+(full\s+|entire\s+|complete\s+|original\s+|initial\s+|hidden\s+|exact\s+)*(system\s+prompt|prompt\s+texts?|hidden\s+instructions|initial\s+instructions|api\s+keys?)\b"
             + @"|\b(show|print|output|repeat)\s+(all\s+)?(your\s+|the\s+)?prompt\s+texts?\b|\bwhat\s+was\s+written\s+at\s+the\s+beginning\s+of\s+this\s+prompt\b|\b(repeat|print)\s+(the\s+)?(text|words)\s+above\b"
             + @"|\b(zeig|zeige|nenne|gib|verrate)\s+(mir\s+)?((alle|deine|den|die|alle deine)\s+)+(prompts?|prompt-texte|anweisungen|instruktionen|passw\w*)\b"),
@@ -46,10 +47,10 @@ internal static class InjectionRules
             + @"|\b(include|attach|append)\s+(the\s+|all\s+|any\s+)?(conversation|chat\s+history|previous\s+messages|user'?s\s+(data|emails?|password|files))\b"
             + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@[\w-]+\.[a-z]{2,}"),
         Rule("rule.call_tool", ["tool", "function", "plugin"], 0.5f,
-            @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?[\w-]{1,30}\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+[\w-]{1,30}\s+tool\s+to\b"),
+            @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?" + NotThe + @"\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+" + NotThe + @"\s+tool\s+to\b"),
         Rule("rule.addressed_to_ai", ["note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn"], 0.7f,
-            @"\b(note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)\b"
-            + @"|\bif\s+you\s+are\s+an?\s+(ai|llm|language\s+model|ai\s+assistant|automated\s+(system|agent)|bot)\b|\b(ai|llm|assistant|agent)s?\s+(reading|processing|summari[sz]ing|parsing)\s+this\b"
+            @"\b(note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)" + Addressee
+            + @"|\bif\s+you\s+are\s+an?\s+(ai|llm|language\s+model|ai\s+assistant|automated\s+(system|agent)|bot)" + Addressee + @"|\b(ai|llm|assistant|agent)s?\s+(reading|processing|summari[sz]ing|parsing)\s+this\b"
             + @"|\bwenn\s+du\s+eine?\s+(ki|sprachmodell|assistent)\b"),
 
         // A greeting to an assistant opens many ordinary chat prompts ("Dear ChatGPT, I need help …"): weak alone.
@@ -59,13 +60,23 @@ internal static class InjectionRules
             @"\b(in|into|throughout|within)\s+your\s+(response|reply|answer|output)s?\b|\b(modify|augment|enhance|rewrite|format|end|begin|start|conclude|prefix|structure|render|deliver|present|phrase|encode|translate)\s+(all\s+)?your\s+(response|reply|answer|output|message)s?\b"
             + @"|\bin\s+deiner\s+antwort\b|\bantworte\s+(nur|ausschließlich|immer)\b"),
         Rule("rule.urgent_imperative", ["urgent", "important", "attention", "achtung", "wichtig", "dringend", "stop", "must", "have", "to", "musst"], 0.5f,
-            @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*(you\s+must|you\s+have\s+to|immediately|now|(do\s+not|don't)\s+(tell|inform|mention|reveal|follow|obey|summari[sz]e|respond)|ignore|forget|du\s+musst|sofort|vergiss)"
+            @"\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*((you\s+must|you\s+have\s+to|du\s+musst)\s+(now\s+|immediately\s+|jetzt\s+|sofort\s+)?|immediately\s+|now\s+|sofort\s+)?(" + ModelVerbs + @")\b|\b(urgent|important|attention|achtung|wichtig|dringend|stop)\b\s*[:!\-–]+\s*((do\s+not|don't)\s+(tell|inform|mention|reveal|follow|obey|summari[sz]e|respond)|ignore|forget|vergiss)"
             + @"|\b(you\s+must|you\s+have\s+to|du\s+musst)\s+(now\s+|immediately\s+|jetzt\s+|sofort\s+)?((ignore|forget|disregard)\s+(all|your|any|every|previous|prior|the\s+(previous|above|prior))|obey|comply\s+with\s+(these|the\s+following)|alle\s+\w+\s+(ignorieren|vergessen))\b"),
         Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschr", "zensur"], 0.5f,
-            @"\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)\s+(apply|whatsoever|at\s+all)\b|\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
+            @"\b(answer|respond|reply|act|operate|speak|write|talk|you\s+are|you're|you\s+have|you\s+can|ai|assistant|model|bot|chatbot)\b[^.!?\n]{0,40}\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)(\s+(apply|whatsoever|at\s+all)|\s*([.,;:!]|$))|\b(ignore|disregard)\s+(all\s+)?(your\s+)?(ethical|moral|content|safety)\s+(restrictions|filters|limitations|guidelines)\b"
+            + @"|\b(antworte|antworten|antwortest|sprich|schreib|schreibe|reagiere|handle|agiere|bist|ki|modell|assistent|chatbot)\b[^.!?\n]{0,40}\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
         Rule("rule.hide_from_user", ["user", "human", "recipient", "nutzer"], 0.8f,
-            @"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|notify|alert)\s+(this\s+)?(to\s+)?(the\s+)?(user|human|recipient)\b|\bwithout\s+(telling|informing|notifying)\s+the\s+user\b|\bsag(e)?\s+(dem|der)\s+(nutzer|benutzer)\w*\s+nichts\b"),
+            @"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|notify|alert)\s+(this\s+)?(to\s+)?(the\s+)?(user|human|recipient)s?(\s*([.,;:!)\n]|$)|\s+(about|anything|that|this|what|of|you|we|i|until|before|how|where|why|when|or|and)\b)|\bwithout\s+(telling|informing|notifying)\s+the\s+user\b|\bsag(e)?\s+(dem|der)\s+(nutzer|benutzer)\w*\s+nichts\b"),
     ];
+
+    /// <summary>What follows an addressed AI: punctuation, the end, or a word that continues the address ("Note to the AI: …", "If you are an AI reading this").</summary>
+    private const string Addressee = @"(\s*([,:;.!?)\-–—\n]|$)|\s+(reading|processing|summari[sz]ing|parsing|that|who|which|and|or|please|you|must|should|ignore|do|don't|model|assistant|agent|system|bot|tool|language|large|like|such|in|with|from|chatbot)\b)";
+
+    /// <summary>What an urgent notice asks a model to do (not "renew your permit").</summary>
+    private const string ModelVerbs = @"ignore|forget|disregard|obey|comply|reveal|forward|print|output|summari[sz]e|translate|execute|stop\s+(summari[sz]ing|processing|reading)|vergiss|ignoriere|leite";
+
+    /// <summary>A name of 1–30 word characters other than "the" ("call the tool hire shop" names no tool; no look-arounds in NonBacktracking).</summary>
+    private const string NotThe = @"([\w-]{4,30}|[\w-]{1,2}|[a-su-z0-9_-][\w-]{2}|t[a-gi-z0-9_-][\w-]|th[a-df-z0-9_-])";
 
     private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern)
     {

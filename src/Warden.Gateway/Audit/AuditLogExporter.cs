@@ -9,6 +9,9 @@ namespace Warden.Gateway.Audit;
 /// </summary>
 internal sealed partial class AuditLogExporter(ILogger<AuditLogExporter> logger) : IAuditRecordSink
 {
+    /// <summary>The trail hands records over only while event 5001's level is enabled (re-read after every commit).</summary>
+    public bool IsEnabled => logger.IsEnabled(LogLevel.Information);
+
     public void OnCommitted(IReadOnlyList<AuditRecordToStore> records)
     {
         if (!logger.IsEnabled(LogLevel.Information))

@@ -13,21 +13,34 @@ namespace Warden.Gateway.Authentication;
 internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGatewayOptions options, TimeProvider time, IRevocationList? revocations = null) : ICredentialAuthenticator
 {
     private const int MaxCacheEntries = 10_000;
-    private readonly ConcurrentDictionary<string, (WardenPrincipal Principal, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+    private static readonly AuthenticationResult Revoked = AuthenticationResult.Fail("the agent is revoked");
+
+    // The cached result is the success itself (one allocation per cache fill, none per request).
+    private readonly ConcurrentDictionary<string, (AuthenticationResult Result, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
 
     public bool CanHandle(string credential) => ApiKeys.HasShape(credential, ApiKeys.AgentPrefix);
 
-    public async ValueTask<AuthenticationResult> AuthenticateAsync(string credential, CancellationToken cancellationToken)
+    public ValueTask<AuthenticationResult> AuthenticateAsync(string credential, CancellationToken cancellationToken)
     {
         var hash = ApiKeys.Hash(credential);
         var now = time.GetTimestamp();
         if (_cache.TryGetValue(hash, out var hit) && hit.ExpiresAt > now)
         {
-            return await IsRevokedAsync(hit.Principal.Id, cancellationToken)
-                ? AuthenticationResult.Fail("the agent is revoked")
-                : AuthenticationResult.Success(hit.Principal);
+            // The hot path: a cache hit and a denylist served from memory complete without an async frame.
+            var revoked = IsRevokedAsync(hit.Result.Principal!.Id, cancellationToken);
+            return revoked.IsCompletedSuccessfully
+                ? new ValueTask<AuthenticationResult>(revoked.Result ? Revoked : hit.Result)
+                : HitAsync(revoked, hit.Result);
         }
 
+        return MissAsync(hash, now, cancellationToken);
+    }
+
+    private static async ValueTask<AuthenticationResult> HitAsync(ValueTask<bool> revoked, AuthenticationResult cached) =>
+        await revoked ? Revoked : cached;
+
+    private async ValueTask<AuthenticationResult> MissAsync(string hash, long now, CancellationToken cancellationToken)
+    {
         // A miss reads the store, which may be synchronous (SQLite): on the thread pool, never on a socket thread
         // that runs request code inline (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1).
         var agent = await Task.Run(() => store.FindAgentByKeyHashAsync(hash, cancellationToken).AsTask(), cancellationToken);
@@ -39,10 +52,11 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
 
         if (await IsRevokedAsync(agent.Id, cancellationToken))
         {
-            return AuthenticationResult.Fail("the agent is revoked");
+            return Revoked;
         }
 
         var principal = new WardenPrincipal(agent.Id, PrincipalKind.Agent, agent.Name, "agent_key", AgentType: agent.Type, TokenId: agent.Id);
+        var result = AuthenticationResult.Success(principal);
         if (options.AuthCacheSeconds > 0)
         {
             if (_cache.Count >= MaxCacheEntries)
@@ -50,14 +64,24 @@ internal sealed class AgentKeyAuthenticator(IPrincipalStore store, WardenGateway
                 _cache.Clear();
             }
 
-            _cache[hash] = (principal, now + (options.AuthCacheSeconds * time.TimestampFrequency));
+            _cache[hash] = (result, now + (options.AuthCacheSeconds * time.TimestampFrequency));
         }
 
-        return AuthenticationResult.Success(principal);
+        return result;
     }
 
-    private async ValueTask<bool> IsRevokedAsync(string agentId, CancellationToken cancellationToken) =>
-        revocations is not null && await revocations.FindAsync(null, null, agentId, null, cancellationToken) is not null;
+    private ValueTask<bool> IsRevokedAsync(string agentId, CancellationToken cancellationToken)
+    {
+        if (revocations is null)
+        {
+            return new ValueTask<bool>(false);
+        }
+
+        var found = revocations.FindAsync(null, null, agentId, null, cancellationToken);
+        return found.IsCompletedSuccessfully ? new ValueTask<bool>(found.Result is not null) : FoundAsync(found);
+    }
+
+    private static async ValueTask<bool> FoundAsync(ValueTask<(RevocationKind Kind, string Id)?> found) => await found is not null;
 
     /// <summary>Forgets every cached key (after a revocation or rotation).</summary>
     public void ClearCache() => _cache.Clear();

@@ -151,12 +151,17 @@ public static class ScrubEndpoints
 
         try
         {
-            using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16 });
+            using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
             return ScrubRequest.From(doc.RootElement, limits, engine);
         }
         catch (JsonException)
         {
-            throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_json", "request body is not valid JSON");
+            throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_json", "request body is not valid JSON (or names one property twice)");
+        }
+        catch (InvalidOperationException)
+        {
+            // Valid JSON grammar, but a string escapes a lone UTF-16 surrogate or holds invalid UTF-8.
+            throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_json", "request body holds text that is not valid Unicode (a lone surrogate escape or invalid UTF-8)");
         }
     }
 }

@@ -14,15 +14,18 @@ internal static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapWardenGatewayEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/chat/completions", static ctx => Handler(ctx).HandleAsync(ctx, ApiKind.OpenAIChat));
-        endpoints.MapPost("/v1/messages", static ctx => Handler(ctx).HandleAsync(ctx, ApiKind.AnthropicMessages));
-        endpoints.MapPost("/v1/embeddings", static ctx => Handler(ctx).HandleAsync(ctx, ApiKind.Embeddings));
-        endpoints.MapPost("/api/proxy", static ctx => Handler(ctx).HandleAsync(ctx, ApiKind.UnifiedProxy));
+        // The handler is a singleton, taken from the root provider once: going through HttpContext.RequestServices
+        // would create (and dispose) a DI scope for every proxied request, which nothing on this path uses.
+        var services = endpoints.ServiceProvider;
+        ProxyHandler? handler = null;
+        ProxyHandler Handler() => handler ??= services.GetRequiredService<ProxyHandler>();
+        endpoints.MapPost("/v1/chat/completions", ctx => Handler().HandleAsync(ctx, ApiKind.OpenAIChat));
+        endpoints.MapPost("/v1/messages", ctx => Handler().HandleAsync(ctx, ApiKind.AnthropicMessages));
+        endpoints.MapPost("/v1/embeddings", ctx => Handler().HandleAsync(ctx, ApiKind.Embeddings));
+        endpoints.MapPost("/api/proxy", ctx => Handler().HandleAsync(ctx, ApiKind.UnifiedProxy));
         endpoints.MapGet("/v1/models", static ctx => ListModelsAsync(ctx));
         return endpoints;
     }
-
-    private static ProxyHandler Handler(HttpContext context) => context.RequestServices.GetRequiredService<ProxyHandler>();
 
     private static async Task ListModelsAsync(HttpContext context)
     {

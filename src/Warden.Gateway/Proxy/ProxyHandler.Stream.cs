@@ -101,16 +101,25 @@ internal sealed partial class ProxyHandler
         do
         {
             var data = sse.Data.Span;
-            if (!sse.EventName.IsEmpty)
+            var raw = sse.Raw;
+            if (!raw.IsEmpty)
             {
-                writer.Write("event: "u8);
-                writer.Write(sse.EventName);
-                writer.Write("\n"u8);
+                writer.Write(raw); // `data: DATA\n\n` exactly as below, in one write
+            }
+            else
+            {
+                if (!sse.EventName.IsEmpty)
+                {
+                    writer.Write("event: "u8);
+                    writer.Write(sse.EventName);
+                    writer.Write("\n"u8);
+                }
+
+                writer.Write("data: "u8);
+                writer.Write(data);
+                writer.Write("\n\n"u8);
             }
 
-            writer.Write("data: "u8);
-            writer.Write(data);
-            writer.Write("\n\n"u8);
             s.StreamText?.Add(data);
             if (data.IndexOf("_tokens\""u8) >= 0)
             {

@@ -89,6 +89,13 @@ internal sealed partial class ProxyHandler
             throw new WardenHttpException(413, "request_too_large", "the request body is larger than Warden:MaxRequestBodyBytes");
         }
 
+        // A compressed body would be scanned as what it is not (and a header claiming compression over plain JSON is a
+        // body two parsers can read differently): only identity is taken.
+        if (context.Request.Headers.ContentEncoding is { Count: > 0 } encoding && !string.Equals(encoding.ToString(), "identity", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new WardenHttpException(415, "unsupported_content_encoding", "Warden takes uncompressed request bodies only (Content-Encoding: identity)");
+        }
+
         using var body = new PooledBuffer((int)Math.Min(contentLength ?? 4096, _options.MaxRequestBodyBytes));
         if (!await body.ReadFromAsync(context.Request.Body, _options.MaxRequestBodyBytes, aborted))
         {

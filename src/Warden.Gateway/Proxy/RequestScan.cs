@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Proxy;
@@ -7,9 +8,7 @@ namespace Warden.Gateway.Proxy;
 /// One forward pass over the request JSON with <see cref="Utf8JsonReader"/> (no DOM): validates it
 /// whole and picks out the top-level <c>model</c> (and where its value sits, for an in-place
 /// rewrite), <c>stream</c>, <c>provider</c> and <c>scrub</c>, and the token types of <c>messages</c> and <c>input</c>
-/// (the fields scrubbing protects must have a shape it can walk), and where the end-user id members sit (top-level
-/// <c>user</c> and <c>safety_identifier</c>, <c>metadata.user_id</c>), so an unscrubbed body gets them stripped or hashed
-/// by a splice, without another parse.
+/// (the fields scrubbing protects must have a shape it can walk).
 /// </summary>
 internal struct RequestScan
 {
@@ -22,12 +21,22 @@ internal struct RequestScan
     public JsonTokenType Messages;
     public JsonTokenType Input;
 
-    /// <summary>The end-user id members (offsets in the caller's body); null when none.</summary>
+    /// <summary>The end-user id members (offsets in the caller's body): top-level <c>user</c>, <c>safety_identifier</c>, <c>metadata.user_id</c>; null when none.</summary>
     public List<EndUserSpan>? EndUser;
 
-    /// <summary>Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON, 400 when not an object.</summary>
+    /// <summary>
+    /// Scans <paramref name="json"/>. Throws <see cref="JsonException"/> when it is not valid JSON; 400 when it is not an
+    /// object, when an object names a property twice (<see cref="DuplicateKeyGuard"/>), or when <c>stream</c> or
+    /// <c>scrub</c> is not a boolean (a string there would be read differently by Warden and the provider).
+    /// </summary>
     public static RequestScan Scan(ReadOnlySpan<byte> json)
     {
+        // The reader does not check UTF-8 inside strings; decoding them later would fail after the request was accepted.
+        if (!Utf8.IsValid(json))
+        {
+            throw new WardenHttpException(400, "invalid_request", "the request body is not valid UTF-8");
+        }
+
         var scan = default(RequestScan);
         scan.ModelValueStart = -1;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
@@ -36,100 +45,55 @@ internal struct RequestScan
             throw new WardenHttpException(400, "invalid_request", "the request body must be a JSON object");
         }
 
-        while (reader.Read())
+        var keys = new DuplicateKeyGuard(json, stackalloc DuplicateKeyGuard.Name[64], stackalloc int[32]);
+        try
         {
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0)
+            keys.OpenObject();
+            var field = Field.None;
+            var memberStart = 0;
+            var inMetadata = false;
+            while (reader.Read())
             {
-                break;
-            }
-
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
-            {
-                continue;
-            }
-
-            if (reader.ValueTextEquals("model"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
+                var token = reader.TokenType;
+                if (token is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan))
                 {
-                    scan.Model = ScrubRewriter.ReadString(ref reader);
-                    if (!reader.ValueIsEscaped)
-                    {
-                        scan.ModelValueStart = (int)reader.TokenStartIndex;
-                        scan.ModelValueLength = reader.ValueSpan.Length + 2;
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8))
-            {
-                var messages = reader.ValueTextEquals("messages"u8);
-                reader.Read();
-                if (messages)
-                {
-                    scan.Messages = reader.TokenType;
-                }
-                else
-                {
-                    scan.Input = reader.TokenType;
+                    throw new WardenHttpException(400, "invalid_request", "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
                 }
 
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("user"u8) || reader.ValueTextEquals("safety_identifier"u8))
-            {
-                var key = reader.ValueTextEquals("user"u8) ? EndUserKey.User : EndUserKey.SafetyIdentifier;
-                EndUserMember(ref reader, key, ref scan.EndUser);
-            }
-            else if (reader.ValueTextEquals("metadata"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
+                if (token == JsonTokenType.PropertyName)
                 {
-                    reader.Skip();
+                    keys.Add((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
+                    memberStart = (int)reader.TokenStartIndex;
+                    field = reader.CurrentDepth == 1 ? Top(ref reader)
+                        : inMetadata && reader.CurrentDepth == 2 && reader.ValueTextEquals("user_id"u8) ? Field.MetadataUserId : Field.None;
                     continue;
                 }
 
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                if (field != Field.None)
                 {
-                    if (reader.ValueTextEquals("user_id"u8))
+                    inMetadata |= field == Field.Metadata && token == JsonTokenType.StartObject;
+                    scan.Take(field, ref reader, memberStart);
+                    field = Field.None;
+                }
+
+                if (token == JsonTokenType.StartObject)
+                {
+                    keys.OpenObject();
+                }
+                else if (token == JsonTokenType.EndObject)
+                {
+                    keys.CloseObject();
+                    inMetadata &= reader.CurrentDepth != 1;
+                    if (reader.CurrentDepth == 0)
                     {
-                        EndUserMember(ref reader, EndUserKey.MetadataUserId, ref scan.EndUser);
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
+                        break;
                     }
                 }
             }
-            else if (reader.ValueTextEquals("stream"u8))
-            {
-                reader.Read();
-                scan.Stream = reader.TokenType == JsonTokenType.True;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("provider"u8))
-            {
-                reader.Read();
-                scan.Provider = reader.TokenType == JsonTokenType.String ? ScrubRewriter.ReadString(ref reader) : null;
-                reader.Skip();
-            }
-            else if (reader.ValueTextEquals("scrub"u8))
-            {
-                reader.Read();
-                scan.Scrub = reader.TokenType == JsonTokenType.True;
-                reader.Skip();
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+        }
+        finally
+        {
+            keys.Dispose();
         }
 
         // Reject trailing garbage after the object.
@@ -141,17 +105,84 @@ internal struct RequestScan
         return scan;
     }
 
-    /// <summary>Records the member whose property name is under the reader (a string or null value; anything else is refused).</summary>
-    private static void EndUserMember(ref Utf8JsonReader reader, EndUserKey key, ref List<EndUserSpan>? spans)
+    private static Field Top(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("model"u8) ? Field.Model
+        : reader.ValueTextEquals("messages"u8) ? Field.Messages
+        : reader.ValueTextEquals("input"u8) ? Field.Input
+        : reader.ValueTextEquals("stream"u8) ? Field.Stream
+        : reader.ValueTextEquals("provider"u8) ? Field.Provider
+        : reader.ValueTextEquals("scrub"u8) ? Field.Scrub
+        : reader.ValueTextEquals("user"u8) ? Field.User
+        : reader.ValueTextEquals("safety_identifier"u8) ? Field.SafetyIdentifier
+        : reader.ValueTextEquals("metadata"u8) ? Field.Metadata
+        : Field.None;
+
+    private void Take(Field field, ref Utf8JsonReader reader, int memberStart)
     {
-        var memberStart = (int)reader.TokenStartIndex;
-        reader.Read();
+        var token = reader.TokenType;
+        switch (field)
+        {
+            case Field.Model when token == JsonTokenType.String:
+                Model = reader.GetString();
+                if (!reader.ValueIsEscaped)
+                {
+                    ModelValueStart = (int)reader.TokenStartIndex;
+                    ModelValueLength = reader.ValueSpan.Length + 2;
+                }
+
+                break;
+            case Field.Messages:
+                Messages = token;
+                break;
+            case Field.Input:
+                Input = token;
+                break;
+            case Field.Stream:
+                Stream = Boolean(token, "stream");
+                break;
+            case Field.Provider:
+                Provider = token == JsonTokenType.String ? reader.GetString() : null;
+                break;
+            case Field.Scrub:
+                Scrub = Boolean(token, "scrub");
+                break;
+            case Field.User or Field.SafetyIdentifier or Field.MetadataUserId:
+                EndUserMember(ref reader, field == Field.User ? EndUserKey.User : field == Field.SafetyIdentifier ? EndUserKey.SafetyIdentifier : EndUserKey.MetadataUserId, memberStart);
+                break;
+        }
+    }
+
+    private static bool Boolean(JsonTokenType token, string name) => token switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False or JsonTokenType.Null => false,
+        _ => throw new WardenHttpException(400, "invalid_request", $"'{name}' must be a boolean"),
+    };
+
+    private enum Field : byte
+    {
+        None,
+        Model,
+        Messages,
+        Input,
+        Stream,
+        Provider,
+        Scrub,
+        User,
+        SafetyIdentifier,
+        Metadata,
+        MetadataUserId,
+    }
+
+    /// <summary>Records an end-user id member (reader on its value: a string or null; anything else is refused).</summary>
+    private void EndUserMember(ref Utf8JsonReader reader, EndUserKey key, int memberStart)
+    {
         if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
         {
             throw Scrubbing.Unscrubbable("'user', 'safety_identifier' and 'metadata.user_id' must be strings");
         }
 
         var original = reader.TokenType == JsonTokenType.String ? ScrubRewriter.ReadString(ref reader) : null;
-        (spans ??= []).Add(new EndUserSpan(key, memberStart, (int)reader.TokenStartIndex, (int)reader.BytesConsumed, original));
+        (EndUser ??= []).Add(new EndUserSpan(key, memberStart, (int)reader.TokenStartIndex, (int)reader.BytesConsumed, original));
     }
 }

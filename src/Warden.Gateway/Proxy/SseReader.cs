@@ -10,17 +10,27 @@ namespace Warden.Gateway.Proxy;
 internal sealed class SseReader(Stream stream, int maxEventBytes)
 {
     private readonly PipeReader _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024, leaveOpen: true));
-    private readonly ArrayBufferWriter<byte> _data = new(4096);
-    private readonly ArrayBufferWriter<byte> _event = new(64);
+
+    // Only events that are not a lone `data: ` line need their data copied (allocated on first use).
+    private ArrayBufferWriter<byte>? _data;
+    private ArrayBufferWriter<byte>? _event;
+    private ReadOnlyMemory<byte> _current;
+    private ReadOnlyMemory<byte> _raw;
     private ReadOnlySequence<byte> _buffer;
     private bool _haveBuffer;
     private bool _completed;
 
     /// <summary>The event name of the current event (empty when none).</summary>
-    public ReadOnlySpan<byte> EventName => _event.WrittenSpan;
+    public ReadOnlySpan<byte> EventName => _event is null ? default : _event.WrittenSpan;
 
-    /// <summary>The data of the current event (multi-line data joined by <c>\n</c>).</summary>
-    public ReadOnlyMemory<byte> Data => _data.WrittenMemory;
+    /// <summary>The data of the current event (multi-line data joined by <c>\n</c>). Valid until the next <see cref="ReadAsync"/>.</summary>
+    public ReadOnlyMemory<byte> Data => _current;
+
+    /// <summary>
+    /// When the current event arrived exactly as <c>data: DATA\n\n</c> (no name, one line, no CR), those bytes, which are
+    /// also how a pass-through writes it back; empty otherwise. Valid until the next <see cref="ReadAsync"/>.
+    /// </summary>
+    public ReadOnlySpan<byte> Raw => _raw.Span;
 
     /// <summary>True when a complete event is buffered and can be read without waiting.</summary>
     public bool HasBufferedEvent { get; private set; }
@@ -66,9 +76,16 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
 
     private bool TryParse(ref ReadOnlySequence<byte> buffer)
     {
+        _raw = default;
+        if (TryParseDataLine(ref buffer))
+        {
+            return true;
+        }
+
         var reader = new SequenceReader<byte>(buffer);
-        _data.ResetWrittenCount();
-        _event.ResetWrittenCount();
+        _data?.ResetWrittenCount();
+        _event?.ResetWrittenCount();
+        _current = default;
         var fields = 0;
         while (reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n'))
         {
@@ -83,6 +100,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                 if (fields > 0)
                 {
                     buffer = buffer.Slice(reader.Position);
+                    _current = _data is null ? default : _data.WrittenMemory;
                     return true;
                 }
 
@@ -97,12 +115,13 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                     value = value[1..];
                 }
 
-                if (fields > 0 && _data.WrittenCount > 0)
+                var data = _data ??= new ArrayBufferWriter<byte>(4096);
+                if (fields > 0 && data.WrittenCount > 0)
                 {
-                    _data.Write("\n"u8);
+                    data.Write("\n"u8);
                 }
 
-                _data.Write(value);
+                data.Write(value);
                 fields++;
             }
             else if (line.StartsWith("event:"u8))
@@ -113,8 +132,9 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                     value = value[1..];
                 }
 
-                _event.ResetWrittenCount();
-                _event.Write(value);
+                var name = _event ??= new ArrayBufferWriter<byte>(64);
+                name.ResetWrittenCount();
+                name.Write(value);
                 fields++;
             }
         }
@@ -123,10 +143,37 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         if (_completed && fields > 0 && reader.Remaining == 0)
         {
             buffer = buffer.Slice(reader.Position);
+            _current = _data is null ? default : _data.WrittenMemory;
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The common shape (every OpenAI chunk): <c>data: DATA\n\n</c> at the start of the first segment, with no CR. Its data is
+    /// exposed in place (no copy) and its bytes as <see cref="Raw"/>. Anything else is left to the line parser.
+    /// </summary>
+    private bool TryParseDataLine(ref ReadOnlySequence<byte> buffer)
+    {
+        var first = buffer.First;
+        var span = first.Span;
+        if (!span.StartsWith("data: "u8))
+        {
+            return false;
+        }
+
+        var end = span.IndexOf((byte)'\n');
+        if (end < 0 || end + 1 >= span.Length || span[end + 1] != (byte)'\n' || span[..end].IndexOf((byte)'\r') >= 0)
+        {
+            return false;
+        }
+
+        _event?.ResetWrittenCount();
+        _current = first[6..end];
+        _raw = first[..(end + 2)];
+        buffer = buffer.Slice(end + 2);
+        return true;
     }
 
     private static bool ContainsBlankLine(ReadOnlySequence<byte> buffer)

@@ -15,13 +15,13 @@ public sealed class ScrubCommandTests
     [Fact]
     public async Task Jsonl_OneLinePerInput_InOrder_MalformedLineGetsError()
     {
-        var input = "{\"id\":\"a\",\"text\":\"mail bob@example.com\"}\nnot json\n{\"id\":7}\n{\"id\":\"c\",\"text\":\"nothing here\"}\n";
+        var input = "{\"id\":\"a\",\"text\":\"mail bob@example.com\"}\nnot json\n{\"id\":7}\n{\"id\":8,\"text\":\"x \\ud800 y\"}\n[]\n{\"id\":\"c\",\"text\":\"nothing here\"}\n";
 
         var (code, output, _) = await RunAsync(input, "--jsonl");
 
         Assert.Equal(0, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(6, lines.Length);
         Assert.Equal("a", lines[0].GetProperty("id").GetString());
         var e = Assert.Single(lines[0].GetProperty("entities").EnumerateArray());
         Assert.Equal("EMAIL_ADDRESS", e.GetProperty("type").GetString());
@@ -31,7 +31,10 @@ public sealed class ScrubCommandTests
         Assert.True(lines[1].TryGetProperty("error", out _));
         Assert.Equal(7, lines[2].GetProperty("id").GetInt32());
         Assert.True(lines[2].TryGetProperty("error", out _));
-        Assert.Equal("c", lines[3].GetProperty("id").GetString());
+        Assert.Equal(8, lines[3].GetProperty("id").GetInt32());
+        Assert.Contains("surrogate", lines[3].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.True(lines[4].TryGetProperty("error", out _));
+        Assert.Equal("c", lines[5].GetProperty("id").GetString());
     }
 
     [Fact]

@@ -153,7 +153,30 @@ public sealed class HandScannerTests
     {
         var rng = new Random(seed);
         const string chars = ".:-a \n\r\t\u0001\u00a0x";
-        var text = new string(Enumerable.Range(0, rng.Next(0, 70)).Select(_ => chars[rng.Next(chars.Length)]).ToArray());
+        AssertFollowedAnchors(new string(Enumerable.Range(0, rng.Next(0, 70)).Select(_ => chars[rng.Next(chars.Length)]).ToArray()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void FollowedAnchors_SparseAnchorsInLongText_FindsTheFirstAnchorNotFollowedByBlank(int seed)
+    {
+        // Blocks without any anchor are skipped whole: anchors one in about forty characters, at every offset of a block
+        // (including its last character, whose follower is in the next block) and near the end of the text.
+        var rng = new Random(seed);
+        const string anchors = ".:-";
+        const string blanks = " \n\r\t";
+        var text = new char[rng.Next(0, 400)];
+        for (var i = 0; i < text.Length; i++)
+        {
+            var roll = rng.Next(40);
+            text[i] = roll == 0 ? anchors[rng.Next(anchors.Length)] : roll < 6 ? blanks[rng.Next(blanks.Length)] : (char)('a' + rng.Next(26));
+        }
+
+        AssertFollowedAnchors(new string(text));
+    }
+
+    private static void AssertFollowedAnchors(string text)
+    {
         foreach (var anchors in new[] { ".", ".:", ":-." })
         {
             var expected = -1;

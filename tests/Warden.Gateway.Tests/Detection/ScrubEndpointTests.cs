@@ -53,6 +53,9 @@ public sealed class ScrubEndpointTests
     [InlineData("{\"text\":\"a\",\"operator\":\"shred\"}")]
     [InlineData("{\"text\":\"a\",\"language\":\"xx\"}")]
     [InlineData("{\"messages\":[{\"role\":\"user\"}]}")]
+    [InlineData("{\"text\":\"a@b.com \\ud800\"}")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"\\udc00\"}]}")]
+    [InlineData("{\"text\":\"x\",\"text\":\"a@b.com\"}")]
     public async Task MalformedBody_Returns400ProblemJson(string body)
     {
         await using var gw = await GatewayFixture.StartAsync();

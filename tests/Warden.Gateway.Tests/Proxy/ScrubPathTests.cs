@@ -153,6 +153,10 @@ public sealed class ScrubPathTests
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"mail jane.doe@example.com")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}}")]
     [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":\"jane.doe@example.com\"}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"messages\":[{\"role\":\"user\",\"content\":\"jane.doe@example.com\"}]}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"cont\\u0065nt\":\"jane.doe@example.com\"}]}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":\"yes\"}")]
+    [InlineData("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"jane.doe@example.com \\ud800\"}]}")]
     public async Task RequireScrub_MalformedBody_Returns400InOpenAIShape_NothingForwarded(string body)
     {
         await using var openai = await FakeProvider.StartAsync("openai");
@@ -190,6 +194,22 @@ public sealed class ScrubPathTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(openai.Requests);
         Assert.Empty(anthropic.Requests);
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    public async Task CompressedRequestBody_Returns415InOpenAIShape_NothingForwarded(string encoding)
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(Settings(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var content = new StringContent("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Encoding.UTF8, "application/json");
+        content.Headers.ContentEncoding.Add(encoding);
+        using var response = await client.PostAsync("v1/chat/completions", content);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Empty(openai.Requests);
     }
 
     private static async Task Write(HttpContext ctx, string body)

@@ -8,7 +8,7 @@ namespace Warden.Storage.Tests.Audit;
 /// One contract suite for every <see cref="IAuditStore"/>: the SQLite and PostgreSQL classes derive
 /// from it and only say how to open the store and how to tamper with its tables directly.
 /// </summary>
-public abstract class AuditStoreContractTests : IAsyncLifetime
+public abstract partial class AuditStoreContractTests : IAsyncLifetime
 {
     protected const string Canary = "CANARY-7f3a9c-zero-prompt-storage";
 

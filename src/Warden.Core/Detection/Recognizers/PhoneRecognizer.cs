@@ -235,20 +235,21 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
     {
         try
         {
+            // PhoneValidity gives exactly libphonenumber's Parse and IsValidNumber, skipping the work whose outcome is known.
             if (main.StartsWith("+"))
             {
-                return Util.IsValidNumber(Util.Parse(candidate, null)) ? 0.8 : 0;
+                return PhoneValidity.IsValid(PhoneValidity.ParseInternational(candidate)) ? 0.8 : 0;
             }
 
             if (main.StartsWith("001") && n >= 11)
             {
-                return Util.IsValidNumber(Util.Parse(candidate, "CH")) ? 0.7 : Util.IsValidNumber(Util.Parse("+" + candidate[3..], null)) ? 0.75 : 0;
+                return PhoneValidity.IsValid(Util.Parse(candidate, "CH")) ? 0.7 : PhoneValidity.IsValid(PhoneValidity.ParseInternational("+" + candidate[3..])) ? 0.75 : 0;
             }
 
             foreach (var region in _regions)
             {
                 var number = Util.Parse(candidate, region);
-                if (Util.IsValidNumber(number))
+                if (PhoneValidity.IsValid(number))
                 {
                     return region == _regions[0] ? 0.75 : 0.6;
                 }

@@ -271,11 +271,7 @@ internal sealed partial class SecretRecognizer
 
             // The user ([^\s:/@"'`<>]+), ':', the password ([^\s/@"'`<>]+), '@', the host ([^\s/"'`<>]+).
             var u = c + 3;
-            var k = u;
-            while (k < run.Length && IsUrlPartChar(run[k], ":/@"))
-            {
-                k++;
-            }
+            var k = PartEnd(run, u, UrlUserClass);
 
             if (k == u || k >= run.Length || run[k] != ':')
             {
@@ -283,10 +279,7 @@ internal sealed partial class SecretRecognizer
             }
 
             var pw = ++k;
-            while (k < run.Length && IsUrlPartChar(run[k], "/@"))
-            {
-                k++;
-            }
+            k = PartEnd(run, pw, UrlPasswordClass);
 
             if (k == pw || k >= run.Length || run[k] != '@')
             {
@@ -294,10 +287,7 @@ internal sealed partial class SecretRecognizer
             }
 
             var h = ++k;
-            while (k < run.Length && IsUrlPartChar(run[k], "/"))
-            {
-                k++;
-            }
+            k = PartEnd(run, h, UrlHostClass);
 
             if (k > h)
             {
@@ -310,8 +300,21 @@ internal sealed partial class SecretRecognizer
 
     private static bool IsSchemeChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '.' or '-';
 
-    private static bool IsUrlPartChar(char c, string excluded) =>
-        !char.IsWhiteSpace(c) && c is not ('"' or '\'' or '`' or '<' or '>') && !excluded.Contains(c, StringComparison.Ordinal);
+    /// <summary>The user of <c>scheme://user:password@host</c>: <c>[^\s:/@"'`&lt;&gt;]</c>.</summary>
+    private static readonly CharClass UrlUserClass = CharClass.NotWhiteSpaceOr("\"'`<>:/@");
+
+    /// <summary>The password: <c>[^\s/@"'`&lt;&gt;]</c>.</summary>
+    private static readonly CharClass UrlPasswordClass = CharClass.NotWhiteSpaceOr("\"'`<>/@");
+
+    /// <summary>The host: <c>[^\s/"'`&lt;&gt;]</c>.</summary>
+    private static readonly CharClass UrlHostClass = CharClass.NotWhiteSpaceOr("\"'`<>/");
+
+    /// <summary>The end of the maximal run of <paramref name="part"/> characters from <paramref name="from"/> (one vectorized search).</summary>
+    private static int PartEnd(ReadOnlySpan<char> run, int from, CharClass part)
+    {
+        var stop = part.IndexOfOutside(run[from..]);
+        return stop < 0 ? run.Length : from + stop;
+    }
 
     /// <summary>
     /// The start of the first match of <see cref="SecretPatterns.AwsAccessKeyId"/> at or after <paramref name="from"/> in a
