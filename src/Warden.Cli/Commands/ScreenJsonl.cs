@@ -9,6 +9,7 @@ internal static class ScreenJsonl
     public static async Task RunAsync(ContentScreener screener, ContentType type, CliContext context)
     {
         var lineNo = 0;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         while (await context.In.ReadLineAsync(context.Cancellation) is { } line)
         {
             lineNo++;
@@ -17,33 +18,35 @@ internal static class ScreenJsonl
                 continue;
             }
 
-            string output;
-            try
+            buffer.Clear();
+            using (var w = new Utf8JsonWriter(buffer))
             {
-                var input = JsonSerializer.Deserialize(line, ScreeningJsonContext.Default.JsonlInput);
-                if (input?.Id is null || input.Text is null)
+                var parsed = JsonlLine.Parse(line);
+                w.WriteStartObject();
+                parsed.WriteId(w);
+                if (parsed.Text is not { } text)
                 {
-                    output = Error(input?.Id, lineNo, "line needs string fields \"id\" and \"text\"");
+                    w.WriteStartObject("error");
+                    w.WriteNumber("line", lineNo);
+                    w.WriteString("message", parsed.Error ?? "missing string field \"text\"");
+                    w.WriteEndObject();
                 }
                 else
                 {
-                    var result = screener.Screen(input.Text, type, SpotlightMode.Delimit);
-                    output = JsonSerializer.Serialize(
-                        new JsonlOutput(input.Id, new JsonlInjection(Math.Round(result.Injection.Score, 6), result.Injection.Detected)),
-                        ScreeningJsonContext.Default.JsonlOutput);
+                    var result = screener.Screen(text, type, SpotlightMode.Delimit);
+                    w.WriteStartObject("injection");
+                    w.WriteNumber("score", Math.Round(result.Injection.Score, 6));
+                    w.WriteBoolean("detected", result.Injection.Detected);
+                    w.WriteEndObject();
                 }
-            }
-            catch (JsonException)
-            {
-                output = Error(null, lineNo, "malformed JSON");
+
+                w.WriteEndObject();
             }
 
+            var output = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
             await context.Out.WriteLineAsync(output);
         }
 
         await context.Out.FlushAsync(context.Cancellation);
     }
-
-    private static string Error(string? id, int line, string message) =>
-        JsonSerializer.Serialize(new JsonlError(id, new JsonlErrorBody(line, message)), ScreeningJsonContext.Default.JsonlError);
 }

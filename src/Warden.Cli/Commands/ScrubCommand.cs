@@ -147,57 +147,12 @@ internal sealed class ScrubCommand : ICliCommand
 
     internal static void WriteResult(string line, Utf8JsonWriter w, Func<string, (IReadOnlyList<Finding> Findings, string Text)> scrubber)
     {
-        JsonElement id = default;
-        string? text = null;
-        string? error = null;
-        try
-        {
-            using var doc = JsonDocument.Parse(line);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                error = "line is not a JSON object";
-            }
-            else
-            {
-                if (doc.RootElement.TryGetProperty("id", out var idEl))
-                {
-                    id = idEl.Clone();
-                }
-
-                if (!doc.RootElement.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
-                {
-                    error = "missing string field \"text\"";
-                }
-                else
-                {
-                    text = t.GetString();
-                }
-            }
-        }
-        catch (JsonException ex)
-        {
-            error = "malformed JSON: " + ex.Message.Split('\n')[0];
-        }
-        catch (InvalidOperationException)
-        {
-            // Valid JSON grammar, but the text escapes a lone UTF-16 surrogate, which no UTF-8 output can carry.
-            error = "\"text\" is not valid Unicode (a lone surrogate escape)";
-        }
-
+        var parsed = JsonlLine.Parse(line);
         w.WriteStartObject();
-        w.WritePropertyName("id");
-        if (id.ValueKind == JsonValueKind.Undefined)
+        parsed.WriteId(w);
+        if (parsed.Text is not { } text)
         {
-            w.WriteNullValue();
-        }
-        else
-        {
-            id.WriteTo(w);
-        }
-
-        if (error is not null || text is null)
-        {
-            w.WriteString("error", error ?? "missing text");
+            w.WriteString("error", parsed.Error ?? "missing text");
             w.WriteEndObject();
             return;
         }

@@ -39,12 +39,28 @@ internal sealed class DataDirectoryPermissionsCheck : IDoctorCheck
             open.Add($"{dir} ({Octal(dirMode)})");
         }
 
-        foreach (var entry in Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true }).Take(500))
+        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true }).Take(500))
         {
-            var mode = File.GetUnixFileMode(entry);
+            // A symbolic link's own mode is always 0777 and says nothing (a dangling one has no target to read); a file
+            // removed while the walk runs is skipped.
+            if (entry.LinkTarget is not null)
+            {
+                continue;
+            }
+
+            UnixFileMode mode;
+            try
+            {
+                mode = entry.UnixFileMode;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
             if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
             {
-                open.Add($"{entry} ({Octal(mode)})");
+                open.Add($"{entry.FullName} ({Octal(mode)})");
             }
         }
 

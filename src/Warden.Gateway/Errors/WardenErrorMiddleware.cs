@@ -24,8 +24,10 @@ internal sealed partial class WardenErrorMiddleware(RequestDelegate next, ILogge
         catch (BadHttpRequestException ex)
         {
             var status = ex.StatusCode == 413 ? 413 : 400;
-            await WardenErrors.WriteAsync(context, status, status == 413 ? "request_too_large" : "bad_request",
-                status == 413 ? "the request body is larger than Warden:MaxRequestBodyBytes" : "malformed HTTP request");
+            await WardenErrors.WriteAsync(context, status, status == 413 ? "request_too_large" : ex.InnerException is JsonException ? "invalid_json" : "bad_request",
+                status == 413 ? "the request body is larger than Warden:MaxRequestBodyBytes"
+                : ex.InnerException is JsonException ? "the request body is not valid JSON or a field has the wrong JSON type"
+                : "malformed HTTP request");
         }
         catch (JsonException)
         {

@@ -68,6 +68,10 @@ public static class WardenGatewayHost
         AddEngines(services, options, builder.Configuration);
         services.AddWardenScanner(builder.Configuration);
         services.AddWardenGatewayCore(options);
+
+        // A body that fails minimal-API binding (a number where a name belongs) throws, so WardenErrorMiddleware answers
+        // it in problem+json like every other 400 instead of the framework's empty 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         SuppressHostingActivity(builder.Logging);
 
         var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Warden.Gateway.Providers;
@@ -16,7 +17,25 @@ internal sealed class EchoProviderHandler : HttpMessageHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = JsonNode.Parse(await request.Content!.ReadAsStreamAsync(cancellationToken))!.AsObject();
+        var payload = await request.Content!.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            return Answer(request, JsonNode.Parse(payload) as JsonObject ?? throw new JsonException("not an object"));
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            // What a real provider does with a body it cannot read: 400 in its own error shape (Warden relays it).
+            return new HttpResponseMessage(HttpStatusCode.BadRequest)
+            {
+                Content = new StringContent(
+                    """{"error":{"message":"echo: the request body is not a valid chat request (a message or field has the wrong JSON type)","type":"invalid_request_error","param":null,"code":null}}""",
+                    Encoding.UTF8, "application/json"),
+            };
+        }
+    }
+
+    private static HttpResponseMessage Answer(HttpRequestMessage request, JsonObject body)
+    {
         if (request.RequestUri!.AbsolutePath.EndsWith("/embeddings", StringComparison.Ordinal))
         {
             return Json(Embeddings(body));

@@ -192,8 +192,9 @@ internal sealed partial class ProxyHandler
                 output = Serialize(TranslateResponse(s, target, node, ref input, ref outputTokens));
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
+            // Invalid JSON, or valid JSON whose fields have the wrong type (JsonNode's typed reads throw the other two).
             await Garbage(s, target, "the provider answered with something that is not a valid response");
             return;
         }
@@ -243,7 +244,7 @@ internal sealed partial class ProxyHandler
         }
         else
         {
-            if (node["choices"] is not JsonArray)
+            if (node["choices"] is not JsonArray choices || choices.Any(c => c is not JsonObject))
             {
                 throw new JsonException("missing choices");
             }

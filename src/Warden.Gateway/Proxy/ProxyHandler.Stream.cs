@@ -65,7 +65,10 @@ internal sealed partial class ProxyHandler
         {
             status = 499;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException or InvalidDataException or UpstreamStreamException)
+        // InvalidOperationException / FormatException: a provider event whose fields have the wrong JSON type (JsonNode's
+        // typed reads); the stream ends with an error event and the response record is still written.
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or JsonException or InvalidDataException
+            or UpstreamStreamException or InvalidOperationException or FormatException)
         {
             status = ex is OperationCanceledException ? 504 : 502;
             LogStreamFailed(_logger, target.Provider.Name, ex.GetType().Name);
@@ -127,7 +130,7 @@ internal sealed partial class ProxyHandler
                 {
                     UsageScanner.Scan(data, ref input, ref output);
                 }
-                catch (JsonException)
+                catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
                 {
                     // Not ours to judge in pass-through; the caller gets the bytes as sent.
                 }

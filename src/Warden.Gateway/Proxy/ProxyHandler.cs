@@ -115,6 +115,11 @@ internal sealed partial class ProxyHandler
             throw new WardenHttpException(400, "invalid_request", kind == ApiKind.Embeddings ? "'input' must be a string or an array" : "'messages' must be an array");
         }
 
+        if (kind == ApiKind.UnifiedProxy && scan.ProviderNotString)
+        {
+            throw new WardenHttpException(400, "invalid_request", "'provider' must be a string (a configured provider's name)");
+        }
+
         var targets = _registry.Resolve(scan.Model, kind == ApiKind.UnifiedProxy ? scan.Provider?.ToLowerInvariant() : null)
             ?? throw new WardenHttpException(404, "model_not_found", scan.Provider is null
                 ? $"the model '{scan.Model}' does not exist or is not configured in Warden"

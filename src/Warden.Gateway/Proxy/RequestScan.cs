@@ -15,6 +15,9 @@ internal struct RequestScan
     public string? Model;
     public bool Stream;
     public string? Provider;
+
+    /// <summary><c>provider</c> was present with a value other than a string or null (refused on <c>/api/proxy</c>).</summary>
+    public bool ProviderNotString;
     public bool Scrub;
     public int ModelValueStart;
     public int ModelValueLength;
@@ -142,6 +145,7 @@ internal struct RequestScan
                 break;
             case Field.Provider:
                 Provider = token == JsonTokenType.String ? reader.GetString() : null;
+                ProviderNotString = token is not (JsonTokenType.String or JsonTokenType.Null);
                 break;
             case Field.Scrub:
                 Scrub = Boolean(token, "scrub");

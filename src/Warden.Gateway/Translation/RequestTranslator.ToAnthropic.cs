@@ -7,8 +7,20 @@ namespace Warden.Gateway.Translation;
 /// <summary>OpenAI chat request → Anthropic Messages request, and the block helpers only that direction uses.</summary>
 internal static partial class RequestTranslator
 {
-    /// <summary>OpenAI chat request → Anthropic Messages request.</summary>
+    /// <summary>OpenAI chat request → Anthropic Messages request (a field of the wrong type: 400, nothing forwarded).</summary>
     public static JsonObject OpenAIToAnthropic(JsonObject o, int defaultMaxTokens)
+    {
+        try
+        {
+            return OpenAIToAnthropicCore(o, defaultMaxTokens);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw WrongType(ex);
+        }
+    }
+
+    private static JsonObject OpenAIToAnthropicCore(JsonObject o, int defaultMaxTokens)
     {
         var system = new StringBuilder();
         var messages = new JsonArray();
@@ -25,18 +37,18 @@ internal static partial class RequestTranslator
                         system.Append("\n\n");
                     }
 
-                    system.Append(ContentText(m["content"]));
+                    system.Append(RequestText(m["content"]));
                     break;
                 case "tool":
                     AppendBlock(messages, "user", new JsonObject
                     {
                         ["type"] = "tool_result",
                         ["tool_use_id"] = (string?)m["tool_call_id"],
-                        ["content"] = ContentText(m["content"]),
+                        ["content"] = RequestText(m["content"]),
                     });
                     break;
                 case "assistant":
-                    var text = ContentText(m["content"]);
+                    var text = RequestText(m["content"]);
                     if (text.Length > 0)
                     {
                         AppendBlock(messages, "assistant", new JsonObject { ["type"] = "text", ["text"] = text });
@@ -170,14 +182,25 @@ internal static partial class RequestTranslator
                         }
 
                         break;
+                    case "file":
+                        yield return FileToAnthropic(p!["file"] as JsonObject ?? throw Invalid("a 'file' part needs a 'file' object"));
+                        break;
+                    case var other:
+                        // Dropping it would send the rest of the message without what the user attached.
+                        throw Invalid($"a '{Truncate(other)}' content part has no Anthropic counterpart; send it to an OpenAI-format provider");
                 }
             }
 
             yield break;
         }
 
-        yield return new JsonObject { ["type"] = "text", ["text"] = ContentText(content) };
+        yield return new JsonObject { ["type"] = "text", ["text"] = RequestText(content) };
     }
+
+    /// <summary>A request message's text: null, a string or an array of parts; anything else is the caller's error (400).</summary>
+    private static string RequestText(JsonNode? content) => content is null or JsonArray || content is JsonValue v && v.GetValueKind() == JsonValueKind.String
+        ? ContentText(content)
+        : throw Invalid("message content must be a string, an array of parts or null");
 
     /// <summary>Adds a block to the last message when it has the same role (Anthropic requires alternation), else a new message.</summary>
     private static void AppendBlock(JsonArray messages, string role, JsonObject block)

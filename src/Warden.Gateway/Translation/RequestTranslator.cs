@@ -13,8 +13,23 @@ namespace Warden.Gateway.Translation;
 /// </summary>
 internal static partial class RequestTranslator
 {
-    /// <summary>Anthropic Messages request → OpenAI chat request.</summary>
+    /// <summary>
+    /// Anthropic Messages request → OpenAI chat request. A field of the wrong type (a number where text belongs) is the
+    /// caller's error: 400, nothing forwarded.
+    /// </summary>
     public static JsonObject AnthropicToOpenAI(JsonObject a)
+    {
+        try
+        {
+            return AnthropicToOpenAICore(a);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw WrongType(ex);
+        }
+    }
+
+    private static JsonObject AnthropicToOpenAICore(JsonObject a)
     {
         var messages = new JsonArray();
         var system = a["system"];
@@ -103,6 +118,12 @@ internal static partial class RequestTranslator
                         }
 
                         break;
+                    case "document":
+                        parts.Add(DocumentToOpenAI(b!.AsObject()));
+                        break;
+                    case var other:
+                        // Dropping it would send the rest of the message without what the user attached.
+                        throw Invalid($"a '{Truncate(other)}' content block has no OpenAI counterpart; send it to an Anthropic-format provider");
                 }
             }
 
@@ -200,4 +221,9 @@ internal static partial class RequestTranslator
     internal static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static WardenHttpException Invalid(string message) => new(400, "invalid_request", message);
+
+    // JsonNode's typed reads throw InvalidOperationException for a value of another JSON type and FormatException for a
+    // number out of range; neither message names caller data, but only the fixed text below reaches the caller.
+    private static WardenHttpException WrongType(Exception ex) =>
+        new(400, "invalid_request", "a field of the request has the wrong JSON type (" + (ex is FormatException ? "a number out of range" : "for example a number where text belongs") + ")");
 }

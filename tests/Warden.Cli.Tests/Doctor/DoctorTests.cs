@@ -193,6 +193,33 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task DataDirectory_DanglingSymlinkAndGroupWritableFile_ReportsTheFileAndDoesNotCrash()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var results = await RunAsync(GoodConfig, prepare: () =>
+        {
+            Directory.CreateDirectory(DataDir);
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            File.SetUnixFileMode(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.CreateSymbolicLink(Path.Combine(DataDir, "dangling"), Path.Combine(DataDir, "no-such-target"));
+            var loose = Path.Combine(DataDir, "loose.txt");
+            File.WriteAllText(loose, "x");
+            File.SetUnixFileMode(loose, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite);
+        });
+        Assert.Equal(DoctorStatus.Fail, results["data-dir-permissions"].Status);
+        Assert.Contains("loose.txt (0620)", results["data-dir-permissions"].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dangling", results["data-dir-permissions"].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PolicyDefaultAllow_FailsPolicyDefaultDeny()
     {
         var results = await RunAsync("""{"Warden":{"Urls":"http://127.0.0.1:0","DataDirectory":"$DATA","Policy":{"DefaultEffect":"allow"}}}""");

@@ -100,4 +100,22 @@ public sealed class AdminDirectoryTests
         using var response = await client.PostAsJsonAsync("v1/chat/completions", new { model = "gpt-4o-mini", messages = new[] { new { role = "user", content = "hi" } } });
         return response.StatusCode;
     }
+
+    [Theory]
+    [InlineData("POST", "admin/agents", """{"name":5}""")]
+    [InlineData("PUT", "admin/users/u1/rights", """{"rights":"all"}""")]
+    [InlineData("PUT", "admin/providers/openai/key", """{"key":5}""")]
+    [InlineData("POST", "admin/agents", """{"name":"a","ceiling":"llm:*"}""")]
+    public async Task AdminBody_FieldOfWrongType_Returns400ProblemJson(string method, string path, string body)
+    {
+        await using var gw = await PolicyGateway.StartAsync(policy: "");
+        using var admin = gw.Gateway.CreateClient(gw.Gateway.Info.NewAdminKey);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        using var response = await admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("warden_invalid_json", problem.GetProperty("code").GetString());
+        Assert.Contains("wrong JSON type", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }

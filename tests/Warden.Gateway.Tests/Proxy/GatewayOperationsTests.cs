@@ -135,4 +135,22 @@ public sealed class GatewayOperationsTests
             """{"provider":"echo","model":"echo","messages":[{"role":"user","content":"via proxy"}]}""", Encoding.UTF8, "application/json"));
         Assert.Equal("echo: via proxy", (string?)JsonNode.Parse(await proxy.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]);
     }
+
+    [Theory]
+    [InlineData("v1/chat/completions", """{"model":"echo","messages":[null,3,"x"]}""")]
+    [InlineData("v1/chat/completions", """{"model":"echo","messages":[{"role":"user","content":[5]}]}""")]
+    [InlineData("v1/messages", """{"model":"echo","max_tokens":10,"messages":[{"role":"user","content":5}]}""")]
+    public async Task Demo_EchoProvider_MalformedMessages_Returns400InCallersShape_AndKeepsServing(string path, string body)
+    {
+        await using var gw = await GatewayFixture.StartAsync(new Dictionary<string, string?> { ["Warden:Demo"] = "true" });
+        using var client = gw.CreateClient(gw.Info.DemoAgentKey);
+        using var bad = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var error = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
+        Assert.Equal("invalid_request_error", (string?)error["error"]!["type"]); // both dialects put the type at error.type
+
+        using var good = await client.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"echo","messages":[{"role":"user","content":"still here"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal("echo: still here", (string?)JsonNode.Parse(await good.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]);
+    }
 }
