@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Warden.Core.Detection.Recognizers;
 
 /// <summary>
@@ -77,8 +79,7 @@ internal sealed class DigitRuns
             shared.Count = -1;
             if (shared._starts.Length > MaxPooledRuns)
             {
-                shared._starts = [];
-                shared._ends = [];
+                shared.ReturnBuffers();
             }
 
             t_spare = shared;
@@ -106,6 +107,34 @@ internal sealed class DigitRuns
         return k;
     }
 
+    /// <summary>
+    /// Doubles the buffers with arrays from the shared pool: a long text's hundreds of thousands of runs (megabytes) are not
+    /// allocated again on every call (the thread keeps buffers only up to <see cref="MaxPooledRuns"/>).
+    /// </summary>
+    private void Grow(int n)
+    {
+        var size = Math.Max(64, n * 2);
+        var starts = ArrayPool<int>.Shared.Rent(size);
+        var ends = ArrayPool<int>.Shared.Rent(size);
+        _starts.AsSpan(0, n).CopyTo(starts);
+        _ends.AsSpan(0, n).CopyTo(ends);
+        ReturnBuffers();
+        _starts = starts;
+        _ends = ends;
+    }
+
+    private void ReturnBuffers()
+    {
+        if (_starts.Length > 0)
+        {
+            ArrayPool<int>.Shared.Return(_starts);
+            ArrayPool<int>.Shared.Return(_ends);
+        }
+
+        _starts = [];
+        _ends = [];
+    }
+
     private void Build()
     {
         var span = Text.AsSpan();
@@ -124,9 +153,7 @@ internal sealed class DigitRuns
             var e = r < 0 ? span.Length : s + 1 + r;
             if (n == _starts.Length)
             {
-                var size = Math.Max(64, n * 2);
-                Array.Resize(ref _starts, size);
-                Array.Resize(ref _ends, size);
+                Grow(n);
             }
 
             _starts[n] = s;
