@@ -5,7 +5,7 @@ namespace Warden.Core.Detection;
 
 /// <summary>
 /// Resolves overlapping findings deterministically: higher score wins, then the longer span, then the
-/// earlier start, then the type name (ordinal), then the recognizer name. The survivors do not overlap and
+/// earlier start, then the type name (ordinal), then the recognizer name, then the earlier reported. The survivors do not overlap and
 /// are returned in start order. O(n log n) for the sorts (findings that overlap nothing skip the ranking) plus a bitmap of
 /// covered characters per group of overlapping findings: linear in the candidates' total length.
 /// </summary>
@@ -40,7 +40,15 @@ internal static class OverlapResolver
             }
 
             c = string.CompareOrdinal(_type, other._type);
-            return c != 0 ? c : string.CompareOrdinal(_recognizer, other._recognizer);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            // Last, the order of report: two candidates of one recognizer that differ only in their kind (a JWT that is
+            // also a secret assignment) resolve the same way wherever they sit in the list (the sort by start is unstable).
+            c = string.CompareOrdinal(_recognizer, other._recognizer);
+            return c != 0 ? c : Index.CompareTo(other.Index);
         }
 
         /// <summary>Higher scores get smaller keys, in the order of <see cref="double.CompareTo(double)"/> (NaN last).</summary>

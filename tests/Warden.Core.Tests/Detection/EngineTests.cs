@@ -32,6 +32,33 @@ public sealed class EngineTests
         Assert.Equal("A", Assert.Single(first).Type);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void Resolve_SameRankDifferentKind_EarlierReportedWinsWhateverElseIsListed(int overlapping)
+    {
+        // The unstable sort by start must not decide between two candidates that differ only in their kind: with many other
+        // candidates around (and, for 40, a group ranked on the pooled path), the one reported first wins.
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var rng = new Random(seed);
+            var others = Enumerable.Range(0, 300).Select(i => new Finding("X", 1_000 + (i * 7), 1_003 + (i * 7), 0.5, "rx"))
+                .Concat(Enumerable.Range(0, overlapping).Select(i => new Finding("Y", 100 + i, 130 + i, 0.4, "ry")))
+                .OrderBy(_ => rng.Next()).ToList();
+            var jwt = new Finding(EntityTypes.Secret, 110, 150, 0.9, "SecretRecognizer", "jwt");
+            var assignment = jwt with { Kind = "credential_assignment" };
+            foreach (var (first, second) in new[] { (jwt, assignment), (assignment, jwt) })
+            {
+                var list = new List<Finding>(others);
+                var at = rng.Next(list.Count);
+                list.Insert(at, first);
+                list.Insert(rng.Next(at + 1, list.Count + 1), second);
+                Assert.Equal(first.Kind, OverlapResolver.Resolve(list).Single(f => f.Type == EntityTypes.Secret).Kind);
+            }
+        }
+    }
+
     [Fact]
     public void AllowList_SuppressesValue_DenyList_ForcesValue()
     {

@@ -14,6 +14,22 @@ namespace Warden.Gateway.Tests.Proxy;
 /// </summary>
 public sealed class WrongTypeTests
 {
+    private static async Task<FakeProvider> AnsweringAsync(string dialect, string contentType, string answer)
+    {
+        var provider = await FakeProvider.StartAsync(dialect);
+        provider.Respond = async (ctx, _) =>
+        {
+            ctx.Response.ContentType = contentType;
+            await ctx.Response.WriteAsync(answer);
+        };
+        return provider;
+    }
+
+    private static Dictionary<string, string?> SettingsFor(string dialect, FakeProvider provider) =>
+        dialect == "openai" ? ProxySettings.For(openai: provider) : ProxySettings.For(anthropic: provider);
+
+    private static string ModelOf(string dialect) => dialect == "openai" ? "gpt-4o-mini" : "claude-sonnet-4-5";
+
     public static TheoryData<string, string> WrongTypedRequests => new()
     {
         // Anthropic-shaped caller, translated for an OpenAI provider.
@@ -76,19 +92,12 @@ public sealed class WrongTypeTests
     [MemberData(nameof(WrongTypedAnswers))]
     public async Task ProviderAnswer_FieldOfWrongType_Returns502(string dialect, string path, string answer)
     {
-        await using var provider = await FakeProvider.StartAsync(dialect);
-        provider.Respond = async (ctx, _) =>
-        {
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync(answer);
-        };
-        var settings = dialect == "openai" ? ProxySettings.For(openai: provider) : ProxySettings.For(anthropic: provider);
-        await using var gw = await GatewayFixture.StartAsync(settings);
+        await using var provider = await AnsweringAsync(dialect, "application/json", answer);
+        await using var gw = await GatewayFixture.StartAsync(SettingsFor(dialect, provider));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
-        var model = dialect == "openai" ? "gpt-4o-mini" : "claude-sonnet-4-5";
         var body = new JsonObject
         {
-            ["model"] = model,
+            ["model"] = ModelOf(dialect),
             ["max_tokens"] = 10,
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hello" }),
         };
@@ -104,17 +113,10 @@ public sealed class WrongTypeTests
     [InlineData("anthropic", "v1/chat/completions", "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":\"x\"}}\n\n")]
     public async Task StreamedAnswer_FieldOfWrongType_EndsCleanly_AndTheGatewayKeepsServing(string dialect, string path, string events)
     {
-        await using var provider = await FakeProvider.StartAsync(dialect);
-        provider.Respond = async (ctx, _) =>
-        {
-            ctx.Response.ContentType = "text/event-stream";
-            await ctx.Response.WriteAsync(events);
-        };
-        var settings = dialect == "openai" ? ProxySettings.For(openai: provider) : ProxySettings.For(anthropic: provider);
-        await using var gw = await GatewayFixture.StartAsync(settings);
+        await using var provider = await AnsweringAsync(dialect, "text/event-stream", events);
+        await using var gw = await GatewayFixture.StartAsync(SettingsFor(dialect, provider));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
-        var model = dialect == "openai" ? "gpt-4o-mini" : "claude-sonnet-4-5";
-        var body = $$"""{"model":"{{model}}","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hello"}]}""";
+        var body = $$"""{"model":"{{ModelOf(dialect)}}","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hello"}]}""";
         using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
         // Either refused before the first byte (502) or a stream that ends cleanly: an error event, or the event the
