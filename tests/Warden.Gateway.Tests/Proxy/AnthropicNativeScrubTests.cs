@@ -104,6 +104,28 @@ public sealed partial class AnthropicNativeScrubTests
     }
 
     [Fact]
+    public async Task RequireScrub_EscapedModelAndEndUserId_DomFallbackKeepsAnthropicContent_StripsId()
+    {
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        await using var gw = await StartAsync(anthropic);
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        var body = RichBody(false).Replace("\"model\":\"claude-sonnet-4-5\"", "\"model\":\"claude\\u002Dsonnet-4-5\",\"metadata\":{\"user_id\":\"" + Email + "\"}", StringComparison.Ordinal);
+        Assert.Contains("\\u002D", body, StringComparison.Ordinal);
+
+        using var response = await client.PostAsync("v1/messages", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var sent = anthropic.Requests.Single();
+        Assert.DoesNotContain(Email, sent.Body, StringComparison.Ordinal);
+        var json = sent.Json;
+        Assert.Equal("claude-sonnet-4-5", (string?)json["model"]);
+        Assert.Empty(json["metadata"]!.AsObject()); // EndUserId strip (the default)
+        Assert.Equal(Pdf, (string?)json["messages"]![0]!["content"]![0]!["source"]!["data"]);
+        Assert.Equal(Signature, (string?)json["messages"]![1]!["content"]![0]!["signature"]);
+        Assert.Equal("""{"type":"ephemeral","ttl":"1h"}""", json["system"]![0]!["cache_control"]!.ToJsonString());
+        Assert.Equal(7, (int?)json["top_k"]);
+    }
+
+    [Fact]
     public async Task RequireScrub_NonStreamedAnswer_ByteIdenticalButRestored_ThinkingLeftAsWritten()
     {
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
