@@ -35,6 +35,15 @@ internal sealed partial class ProxyHandler
             }
         }
 
+        if (s.Session is not null && s.Kind == ApiKind.AnthropicMessages && target.Provider.Format == WireFormat.Anthropic)
+        {
+            // Anthropic to Anthropic: the caller's bytes scrubbed in one pass, so documents, cache_control, thinking blocks,
+            // citations, top_k and server tools reach the provider as sent (the canonical form would drop them).
+            s.Scrubbed ??= ProtectBody(s);
+            return new ReadOnlyMemoryContent(s.Scrubbed.ForTarget(target.Model, s.Scan.Model, includeUsage: false, endUser, _endUserHasher)
+                ?? AnthropicScrubbedForTarget(s.Scrubbed, target.Model, endUser));
+        }
+
         if (s.Session is not null && s.Canonical is null && s.Kind is ApiKind.OpenAIChat or ApiKind.Embeddings && target.Provider.Format == WireFormat.OpenAI)
         {
             // Same dialect: scrub the caller's bytes in one pass (no DOM), splice model, stream_options and end-user ids per target.
@@ -89,6 +98,17 @@ internal sealed partial class ProxyHandler
         return BodyEdit.Apply(s.Body.Span, edits);
     }
 
+    /// <summary>The scrubbed Anthropic body for a target when the splice cannot be made (an escaped <c>model</c>): the same bytes through a DOM.</summary>
+    private ReadOnlyMemory<byte> AnthropicScrubbedForTarget(ScrubRewriter scrubbed, string model, EndUserIdMode endUser)
+    {
+        var node = ParseObject(scrubbed.Body.Span);
+        node["model"] = model;
+        var fields = EndUserFields.Read(node);
+        fields.TakeOriginals(scrubbed.EndUser);
+        fields.ApplyTo(node, endUser, _endUserHasher);
+        return Serialize(node);
+    }
+
     private static ScrubRewriter ProtectBody(RequestState s)
     {
         try
@@ -103,12 +123,27 @@ internal sealed partial class ProxyHandler
 
     private static JsonObject BuildCanonical(RequestState s)
     {
+        if (s.Session is not null && s.Kind == ApiKind.AnthropicMessages)
+        {
+            // One scrub whatever the targets: an Anthropic target gets these bytes, an OpenAI one their translation.
+            s.Scrubbed ??= ProtectBody(s);
+        }
+
         if (s.Scrubbed is { } scrubbed)
         {
             // Already scrubbed in the one-pass form (a fallback target needs the DOM): never protect twice.
             var parsed = ParseObject(scrubbed.Body.Span);
+            var originals = scrubbed.EndUser;
+            if (s.Kind == ApiKind.AnthropicMessages)
+            {
+                // An Anthropic caller scrubbed for an Anthropic target, now falling back to an OpenAI one: translate the
+                // scrubbed body; its metadata.user_id is the canonical user.
+                parsed = RequestTranslator.AnthropicToOpenAI(parsed);
+                originals = originals?.ConvertAll(e => e.Key == EndUserKey.MetadataUserId ? e with { Key = EndUserKey.User } : e);
+            }
+
             s.EndUser = EndUserFields.Read(parsed);
-            s.EndUser.TakeOriginals(scrubbed.EndUser);
+            s.EndUser.TakeOriginals(originals);
             return parsed;
         }
 

@@ -186,6 +186,11 @@ internal sealed partial class ProxyHandler
                 UsageScanner.Scan(buffer.Span, ref input, ref outputTokens);
                 output = buffer.Memory;
             }
+            else if (IsAnthropicNative(s, target))
+            {
+                output = AnthropicRestore.Restore(buffer.Span, s.Session!) ?? buffer.Memory;
+                UsageScanner.Scan(output.Span, ref input, ref outputTokens);
+            }
             else
             {
                 var node = JsonNode.Parse(buffer.Span) as JsonObject ?? throw new JsonException("not an object");

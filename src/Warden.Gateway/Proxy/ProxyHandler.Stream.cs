@@ -56,6 +56,10 @@ internal sealed partial class ProxyHandler
             {
                 await PassThroughAsync(s, sse, writer, ct);
             }
+            else if (IsAnthropicNative(s, target))
+            {
+                await RestoreAnthropicStreamAsync(s, sse, writer, ct);
+            }
             else
             {
                 await TranslateStreamAsync(s, target, sse, writer, ct);

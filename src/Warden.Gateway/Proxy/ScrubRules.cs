@@ -37,6 +37,13 @@ internal enum ScrubContext : byte
     Identity,
     Input,
     InputItem,
+
+    /// <summary>An Anthropic setting object (<c>cache_control</c>, the request's <c>thinking</c>): its <c>type</c> and <c>ttl</c> are enums.</summary>
+    Setting,
+
+    /// <summary>A text block's <c>citations</c> array (or a document's <c>{"enabled":true}</c>).</summary>
+    Citations,
+    Citation,
 }
 
 /// <summary>The JSON kind of a value, the same for the reader and the DOM.</summary>
@@ -80,6 +87,7 @@ internal static class ScrubRules
             "metadata" => ScrubContext.Metadata,
             "user" or "safety_identifier" => ScrubContext.Identity,
             "reasoning_effort" or "service_tier" or "verbosity" or "modalities" or "encoding_format" or "provider" => ScrubContext.Keep,
+            "thinking" or "cache_control" => ScrubContext.Setting,
             _ => ScrubContext.Data,
         },
         ScrubContext.Message => key switch
@@ -92,11 +100,16 @@ internal static class ScrubRules
         },
         ScrubContext.Part => key switch
         {
-            "type" or "id" or "name" or "tool_use_id" or "signature" => ScrubContext.Keep,
+            "type" or "id" or "name" or "tool_use_id" or "signature" or "file_id" => ScrubContext.Keep,
             "text" => ScrubContext.Text,
             "content" => ScrubContext.Content,
             "image_url" or "input_audio" or "file" or "source" => ScrubContext.Media,
-            _ => ScrubContext.Data,
+
+            // Opaque provider payloads passed back verbatim (redacted_thinking.data, web search results): kept only when base64.
+            "data" or "encrypted_content" => ScrubContext.Media,
+            "cache_control" => ScrubContext.Setting,
+            "citations" => ScrubContext.Citations,
+            _ => ScrubContext.Data, // thinking text, document title and context, tool_use input, ...
         },
         ScrubContext.Media => key switch
         {
@@ -122,6 +135,7 @@ internal static class ScrubRules
             "type" or "name" => ScrubContext.Keep,
             "function" => ScrubContext.FunctionDef,
             "input_schema" => ScrubContext.Schema,
+            "cache_control" => ScrubContext.Setting,
             _ => ScrubContext.Data,
         },
         ScrubContext.FunctionDef => key switch
@@ -160,6 +174,13 @@ internal static class ScrubRules
         },
         ScrubContext.SchemaMap => ScrubContext.Schema,
         ScrubContext.Metadata => key is "user_id" ? ScrubContext.Identity : ScrubContext.Data,
+        ScrubContext.Setting => key is "type" or "ttl" ? ScrubContext.Keep : ScrubContext.Data,
+        ScrubContext.Citation => key switch
+        {
+            "type" or "file_id" => ScrubContext.Keep,
+            "encrypted_index" => ScrubContext.Media,
+            _ => ScrubContext.Data, // cited_text, document_title, url, title: quoted from scrubbed input, scrubbed again
+        },
         _ => ScrubContext.Data,
     };
 
@@ -173,6 +194,7 @@ internal static class ScrubRules
         ScrubContext.FunctionDefs => ScrubContext.FunctionDef,
         ScrubContext.SchemaList or ScrubContext.Schema => ScrubContext.Schema,
         ScrubContext.Input => ScrubContext.InputItem,
+        ScrubContext.Citations => ScrubContext.Citation,
         ScrubContext.Keep or ScrubContext.ToolChoice => array,
         _ => ScrubContext.Data,
     };

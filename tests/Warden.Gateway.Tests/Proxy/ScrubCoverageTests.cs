@@ -269,6 +269,7 @@ public sealed class ScrubCoverageTests
             "tools", "parameters", "properties", "items", "anyOf", "description", "enum", "required", "format", "$ref", "metadata",
             "user", "user_id", "safety_identifier", "input", "system", "source", "data", "url", "image_url", "input_schema",
             "tool_choice", "response_format", "json_schema", "schema", "tool_use_id", "stop", "x_unknown", "media_type",
+            "cache_control", "thinking", "ttl", "citations", "cited_text", "encrypted_content", "encrypted_index", "file_id", "signature",
         ];
 
         private static readonly string[] Strings =
