@@ -77,7 +77,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             var e = r.Event;
             // the row's cell: body, hash, the seq/ts integers, the text columns, the record header and cell pointer
             rows += r.Body.Length + r.Hash.Length + 16 + 24
-                + Utf8(e.Type) + Utf8(e.AgentId) + Utf8(e.OnBehalfOf) + Utf8(e.TaskId) + Utf8(e.Decision) + Utf8(e.Provider);
+                + Chars(e.Type) + Chars(e.AgentId) + Chars(e.OnBehalfOf) + Chars(e.TaskId) + Chars(e.Decision) + Chars(e.Provider);
         }
 
         // In page units × pageSize: the right-most leaf, the new leaves the rows fill, and (when a leaf is allocated,
@@ -97,7 +97,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         var frame = pageSize + 24L;
         return pageUnits * frame / pageSize + pages * frame;
 
-        static int Utf8(string? value) => value is null ? 0 : Encoding.UTF8.GetByteCount(value);
+        static int Chars(string? value) => value?.Length ?? 0; // ids are ASCII in practice: an estimate, no UTF-8 pass per record
     }
 
     public async Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
