@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Warden.Core.Audit;
@@ -19,7 +18,6 @@ public sealed partial class SqliteAuditStore
         private readonly sqlite3_stmt _begin;
         private readonly sqlite3_stmt _commit;
         private readonly sqlite3_stmt _rollback;
-        private byte[] _utf8 = new byte[256];
 
         public WriterStatements(SqliteConnection connection)
         {
@@ -122,24 +120,16 @@ public sealed partial class SqliteAuditStore
             return statement;
         }
 
-        // The string overload allocates a NUL-terminated UTF-8 copy per column per record; this encodes into one buffer
-        // owned by the writer (the same bytes: Encoding.UTF8, which SQLite copies at once: SQLITE_TRANSIENT).
         private void Text(int index, string? value)
         {
             if (value is null)
             {
                 raw.sqlite3_bind_null(_insert, index);
-                return;
             }
-
-            var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-            if (max > _utf8.Length)
+            else
             {
-                _utf8 = new byte[Math.Max(max, _utf8.Length * 2)];
+                raw.sqlite3_bind_text(_insert, index, value);
             }
-
-            var n = Encoding.UTF8.GetBytes(value, _utf8);
-            raw.sqlite3_bind_text(_insert, index, _utf8.AsSpan(0, n));
         }
     }
 }
