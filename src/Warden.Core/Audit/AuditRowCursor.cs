@@ -12,7 +12,7 @@ namespace Warden.Core.Audit;
 /// describe the row the last <see cref="NextAsync"/> returned, until the next <see cref="NextAsync"/> or
 /// <see cref="PeekAsync"/>.
 /// </summary>
-internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
+internal sealed class AuditRowCursor(IAuditStore store, int pageSize) : IAsyncDisposable
 {
     private const int HashSize = AuditRowPage.HashSize;
     private const int MinRowsPerTask = 512;
@@ -106,6 +106,24 @@ internal sealed class AuditRowCursor(IAuditStore store, int pageSize)
         }
 
         return false;
+    }
+
+    /// <summary>Waits for a page read still in flight (its failure no longer matters: the verdict is in).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_prefetch is { } prefetch)
+        {
+            _prefetch = null;
+            try
+            {
+                await prefetch.ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // the read ahead of a verdict: its outcome is not used
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
     }
 
     private async ValueTask<bool> LoadNextPageAsync(CancellationToken cancellationToken)

@@ -18,6 +18,20 @@ public sealed class AuditVerifier(IAuditStore store, AuditSigningKey publicKey)
         ArgumentNullException.ThrowIfNull(publicKey);
         var checkpoints = await store.ReadCheckpointsAsync(cancellationToken);
         var cursor = new AuditRowCursor(store, PageSize);
+        try
+        {
+            return await VerifyAsync(checkpoints, cursor, cancellationToken);
+        }
+        finally
+        {
+            // A verdict (a tampered record) can come while the next page is still being read on another thread: that
+            // read must end before this returns, or the caller may close or delete the store under it.
+            await cursor.DisposeAsync();
+        }
+    }
+
+    private async Task<AuditVerificationResult> VerifyAsync(IReadOnlyList<AuditCheckpointRow> checkpoints, AuditRowCursor cursor, CancellationToken cancellationToken)
+    {
         var state = new State();
         var computed = new byte[32];
         var bodyPrev = new byte[32];

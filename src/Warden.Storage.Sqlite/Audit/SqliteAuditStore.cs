@@ -24,6 +24,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     private SqliteConnection? _writer;
     private WriterStatements? _statements;
     private SqliteWalCheckpointer? _checkpointer;
+    private int _pageSize = 4096; // the writer's, read when it opens
 
     public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null)
     {
@@ -60,16 +61,43 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         return Task.CompletedTask;
     }
 
-    /// <summary>What a commit adds to the WAL, roughly: each record's body plus its hash, keys and row overhead.</summary>
-    private static long CommittedBytes(IReadOnlyList<AuditRecordToStore> records)
+    /// <summary>
+    /// What a commit adds to the WAL: SQLite writes every page the transaction changed as a whole frame (page + 24-byte
+    /// header), however little of it changed. The records' rows go to the table's right-most leaf (always rewritten)
+    /// and to new leaves once it is full; allocating a leaf also rewrites the table's interior page and page 1 (the
+    /// file's size in its header); a checkpoint row rewrites its own table's leaf; a block's filter and time range (once
+    /// per <see cref="SqliteAuditBlockFilter.BlockSize"/> records) a 4 KB blob with its overflow pages and two leaves.
+    /// So a one-record commit of a 600-byte record writes ≈ 1.5 frames (≈ 6 KB), not its 600 bytes.
+    /// </summary>
+    internal static long WalBytes(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, bool blockFilter, int pageSize)
     {
-        long bytes = 512;
+        long rows = 0;
         foreach (var r in records)
         {
-            bytes += r.Body.Length + 128;
+            var e = r.Event;
+            // the row's cell: body, hash, the seq/ts integers, the text columns, the record header and cell pointer
+            rows += r.Body.Length + r.Hash.Length + 16 + 24
+                + Chars(e.Type) + Chars(e.AgentId) + Chars(e.OnBehalfOf) + Chars(e.TaskId) + Chars(e.Decision) + Chars(e.Provider);
         }
 
-        return bytes;
+        // In page units × pageSize: the right-most leaf, the new leaves the rows fill, and (when a leaf is allocated,
+        // in expectation for a small commit) the interior page and page 1.
+        var pageUnits = pageSize + rows + 2 * Math.Min(pageSize, rows);
+        long pages = 0;
+        if (checkpoint is not null)
+        {
+            pages += 1 + (checkpoint.Body.Length + checkpoint.Signature.Length) / pageSize;
+        }
+
+        if (blockFilter)
+        {
+            pages += 2 + (SqliteAuditBlockFilter.Bytes + pageSize - 1) / pageSize + 2; // two leaves, the blob's pages, interior pages
+        }
+
+        var frame = pageSize + 24L;
+        return pageUnits * frame / pageSize + pages * frame;
+
+        static int Chars(string? value) => value?.Length ?? 0; // ids are ASCII in practice: an estimate, no UTF-8 pass per record
     }
 
     public async Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
@@ -101,7 +129,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
 
                 st.Commit(connection);
                 committed = true;
-                _checkpointer?.Committed(CommittedBytes(records));
+                _checkpointer?.Committed(WalBytes(records, checkpoint, blockFilter, _pageSize));
                 _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
                 if (_checkpointer?.TakeRestartRequest() == true)
                 {
@@ -330,6 +358,8 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                     cmd.CommandText = (Durability == AuditDurability.PowerLoss ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;")
                         + " PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=" + WalSizeLimit + ";";
                     cmd.ExecuteNonQuery();
+                    cmd.CommandText = "PRAGMA page_size;";
+                    _pageSize = Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                 }
 
                 _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics, WalRestartBytes);

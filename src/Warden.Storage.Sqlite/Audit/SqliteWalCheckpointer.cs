@@ -77,7 +77,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>Ticks the checkpointer's thread has handled, checkpoint or not (tests wait on it).</summary>
     public long Woken => Interlocked.Read(ref _woken);
 
-    /// <summary>The writer reports what each commit added to the WAL (record bodies; an estimate of its pages).</summary>
+    /// <summary>The writer reports what each commit added to the WAL (its frames, estimated: <see cref="SqliteAuditStore.WalBytes"/>).</summary>
     public void Committed(long bytes) => Interlocked.Add(ref _pendingBytes, bytes);
 
     /// <summary>WAL size (bytes) at which the writer is asked for a <c>RESTART</c> checkpoint.</summary>

@@ -166,6 +166,39 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         return BitConverter.ToUInt32(header[16..]);
     }
 
+    /// <summary>
+    /// The checkpointer decides by the bytes each commit adds to the WAL: the writer's estimate must match the frames
+    /// SQLite really appended (it was body + 128 bytes per record: 3–8× too low, since every commit rewrites whole pages).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 600, 300)] // one-record commits, as at a modest request rate
+    [InlineData(16, 600, 50)] // group commits under load
+    [InlineData(4, 2500, 80)]
+    public async Task WalBytesEstimate_Commits_WithinAThirdOfTheFramesWritten(int perCommit, int bodyBytes, int commits)
+    {
+        var (db, store) = await OpenAsync();
+        using var disposeStore = store;
+        await store.AppendAsync([Record(1)], null, CancellationToken.None); // opens the writer (its catch-up transaction)
+        var framesBefore = WalFrames(db);
+        long seq = 1, estimate = 0;
+        for (var c = 0; c < commits; c++)
+        {
+            var records = new List<AuditRecordToStore>(perCommit);
+            for (var i = 0; i < perCommit; i++)
+            {
+                var e = new AuditEvent { Type = "gateway.request", AgentId = "agent-" + (seq % 7), OnBehalfOf = "user-42", Decision = "allow", Provider = "openai" };
+                records.Add(new AuditRecordToStore(++seq, _time.GetUtcNow(), e, new byte[32], new byte[bodyBytes]));
+            }
+
+            estimate += SqliteAuditStore.WalBytes(records, null, blockFilter: false, 4096);
+            await store.AppendAsync(records, null, CancellationToken.None);
+        }
+
+        Assert.Equal(0, store.WalCheckpointer!.Completed); // no checkpoint: the WAL only grew
+        var written = (WalFrames(db) - framesBefore) * (4096 + 24);
+        Assert.InRange((double)estimate / written, 0.75, 1.33);
+    }
+
     private AuditRecordToStore Record(long seq) =>
         new(seq, _time.GetUtcNow(), new AuditEvent { Type = "gateway.request" }, new byte[32], new byte[600]);
 
