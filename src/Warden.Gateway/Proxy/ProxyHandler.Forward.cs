@@ -39,6 +39,7 @@ internal sealed partial class ProxyHandler
         string? lastMessage = null;
         string? retryAfter = null;
         var attempts = 0;
+        WardenHttpException? untranslatable = null;
         foreach (var target in targets)
         {
             if (attempts++ >= _options.MaxAttempts)
@@ -47,9 +48,24 @@ internal sealed partial class ProxyHandler
             }
 
             var provider = target.Provider;
+            HttpContent content;
+            try
+            {
+                content = BuildContent(s, target);
+            }
+            catch (WardenHttpException ex) when (ex.StatusCode == 400 && targets.Count > 1)
+            {
+                // This target's dialect cannot carry the request (a block with no counterpart): skip it without using up
+                // the retry budget; refused only when no target could take it.
+                untranslatable ??= ex;
+                attempts--;
+                Attempt(provider, "untranslatable");
+                continue;
+            }
+
             using var request = s.Kind == ApiKind.Embeddings
-                ? provider.CreateEmbeddingsRequest(target.Model, BuildContent(s, target))
-                : provider.CreateChatRequest(target.Model, BuildContent(s, target), s.Scan.Stream, anthropicBeta);
+                ? provider.CreateEmbeddingsRequest(target.Model, content)
+                : provider.CreateChatRequest(target.Model, content, s.Scan.Stream, anthropicBeta);
             // One timer per attempt: first the time to response headers, then re-armed for the rest of the total.
             var attemptStarted = _time.GetTimestamp();
             var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -98,6 +114,11 @@ internal sealed partial class ProxyHandler
             used = target;
             total = cts;
             break;
+        }
+
+        if (response is null && failure == Failure.None && untranslatable is not null)
+        {
+            throw untranslatable; // no target could carry it: nothing was forwarded
         }
 
         if (response is null || used is null || total is null)

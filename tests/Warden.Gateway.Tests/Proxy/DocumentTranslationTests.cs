@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Warden.Gateway.Tests.Infrastructure;
 
 namespace Warden.Gateway.Tests.Proxy;
@@ -99,5 +100,52 @@ public sealed class DocumentTranslationTests
         Assert.DoesNotContain(Email, sent.Body, StringComparison.Ordinal);
         Assert.Contains("Write to <EMAIL_ADDRESS_1> today.", sent.Body, StringComparison.Ordinal);
         Assert.Equal("data:application/pdf;base64," + Pdf, (string?)sent.Json["messages"]![0]!["content"]![1]!["file"]!["file_data"]);
+    }
+
+    private static Dictionary<string, string?> Alias(FakeProvider openai, FakeProvider anthropic, bool openaiFirst)
+    {
+        var s = ProxySettings.For(openai, anthropic);
+        s["Warden:Models:smart:Provider"] = openaiFirst ? "openai" : "anthropic";
+        s["Warden:Models:smart:Model"] = openaiFirst ? "gpt-4o-mini" : "claude-sonnet-4-5";
+        s["Warden:Models:smart:Fallbacks:0"] = openaiFirst ? "anthropic/claude-sonnet-4-5" : "openai/gpt-4o-mini";
+        return s;
+    }
+
+    private const string SearchResult = """
+        {"model":"smart","max_tokens":9,"messages":[{"role":"user","content":[
+          {"type":"search_result","source":"https://example.com","title":"t","content":[{"type":"text","text":"found"}]},
+          {"type":"text","text":"Use it."}]}]}
+        """;
+
+    [Fact]
+    public async Task Fallback_FirstTargetCannotCarryBlock_SkippedForOneThatCan()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        await using var gw = await GatewayFixture.StartAsync(Alias(openai, anthropic, openaiFirst: true));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/messages", Json(SearchResult));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(openai.Requests);
+        Assert.Equal("search_result", (string?)anthropic.Requests.Single().Json["messages"]![0]!["content"]![0]!["type"]);
+    }
+
+    [Fact]
+    public async Task Fallback_OnlyFallbackCannotCarryBlock_PrimaryFailureIsRelayed_NothingElseSent()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        anthropic.Respond = async (ctx, _) =>
+        {
+            ctx.Response.StatusCode = 529;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        };
+        await using var gw = await GatewayFixture.StartAsync(Alias(openai, anthropic, openaiFirst: false));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/messages", Json(SearchResult));
+        Assert.Equal((HttpStatusCode)529, response.StatusCode);
+        Assert.Single(anthropic.Requests);
+        Assert.Empty(openai.Requests);
     }
 }
