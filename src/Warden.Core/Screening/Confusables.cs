@@ -118,12 +118,19 @@ internal static class Confusables
 
     private static bool NeedsWork(string text)
     {
-        foreach (var c in text)
+        // Vectorised skip to the next character at or above U+0370 (most text has none), then the exact test.
+        var span = text.AsSpan();
+        var at = span.IndexOfAnyInRange('\u0370', '\uFFFF');
+        while (at >= 0)
         {
-            if (c >= '\u0370' && (Map.ContainsKey(c) || char.IsHighSurrogate(c)))
+            var c = span[at];
+            if (Map.ContainsKey(c) || char.IsHighSurrogate(c))
             {
                 return true;
             }
+
+            span = span[(at + 1)..];
+            at = span.IndexOfAnyInRange('\u0370', '\uFFFF');
         }
 
         return false;

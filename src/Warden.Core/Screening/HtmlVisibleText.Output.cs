@@ -34,6 +34,23 @@ internal sealed partial class HtmlVisibleText
         _out.Append(c);
     }
 
+    /// <summary>Emits characters that are neither whitespace nor markup: the same as <see cref="EmitChar"/> on each.</summary>
+    private void EmitRun(ReadOnlySpan<char> run)
+    {
+        if (Hidden)
+        {
+            var room = _findings.Options.MaxPayloadChars - _hidden.Length;
+            if (room > 0)
+            {
+                _hidden.Append(run[..Math.Min(room, run.Length)]);
+            }
+
+            return;
+        }
+
+        _out.Append(run);
+    }
+
     private void Append(string text)
     {
         if (!Hidden)

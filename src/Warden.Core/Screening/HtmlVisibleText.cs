@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Warden.Core.Screening;
@@ -26,6 +27,16 @@ internal sealed partial class HtmlVisibleText
     {
         "script", "style", "template", "noscript", "iframe", "noembed", "noframes", "xmp", "object",
     };
+
+    private static readonly Dictionary<string, string> KnownNames = VoidElements.Concat(BlockElements).Concat(NonRendered).Concat(
+        [
+            "a", "abbr", "address", "audio", "b", "big", "body", "button", "canvas", "caption", "center", "cite", "code", "details",
+            "dl", "em", "fieldset", "figure", "font", "form", "head", "html", "i", "image", "label", "legend", "mark", "option", "picture",
+            "q", "s", "select", "small", "span", "strong", "sub", "summary", "sup", "svg", "tbody", "textarea", "tfoot", "thead", "time", "u", "video",
+        ]).Distinct().ToDictionary(n => n, n => n, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownNameLookup =
+        KnownNames.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private readonly string _html;
     private readonly bool _markdown;
@@ -98,12 +109,29 @@ internal sealed partial class HtmlVisibleText
                 continue;
             }
 
+            // A run of text without markup, entities or whitespace goes out in one piece (vectorised scan).
+            var run = s.AsSpan(i).IndexOfAnyExcept(PlainAscii);
+            if (run != 0)
+            {
+                var len = run < 0 ? s.Length - i : run;
+                EmitRun(s.AsSpan(i, len));
+                i += len;
+                continue;
+            }
+
             EmitChar(c);
             i++;
         }
 
         FlushHidden();
     }
+
+    /// <summary>
+    /// ASCII that goes out unchanged: not markup, an entity or whitespace. A run of it ends at anything else
+    /// (non-ASCII included), which <see cref="EmitChar"/> then handles one by one.
+    /// </summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        [.. Enumerable.Range(0, 128).Select(c => (char)c).Where(c => c is not ('<' or '&') && !char.IsWhiteSpace(c))]);
 
     private int SkipPast(int i, char end)
     {
@@ -145,7 +173,17 @@ internal sealed partial class HtmlVisibleText
             i++;
         }
 
-        name = _html.AsSpan(start, i - start).ToString().ToLowerInvariant();
+        // Names are ASCII (see the loop above): a known one comes lower-cased from the table, without allocating.
+        var raw = _html.AsSpan(start, i - start);
+        Span<char> lower = stackalloc char[16];
+        if (raw.Length <= lower.Length && Ascii.ToLower(raw, lower, out var written) == OperationStatus.Done
+            && KnownNameLookup.TryGetValue(lower[..written], out var known))
+        {
+            name = known;
+            return i;
+        }
+
+        name = raw.ToString().ToLowerInvariant();
         return i;
     }
 

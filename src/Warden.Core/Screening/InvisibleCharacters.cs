@@ -117,13 +117,20 @@ internal static class InvisibleCharacters
 
     private static bool MayContainInvisible(string text)
     {
-        foreach (var c in text)
+        // Vectorised skip to the next character at or above U+180E (most text has none), then the exact test.
+        var span = text.AsSpan();
+        var at = span.IndexOfAnyInRange('\u180E', '\uFFFF');
+        while (at >= 0)
         {
-            if (c >= '\u180E' && (c is '\u180E' or >= '\u200B' and <= '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2060' and <= '\u2069'
-                or >= '\uFE00' and <= '\uFE0F' or '\uFEFF' || char.IsHighSurrogate(c)))
+            var c = span[at];
+            if (c is '\u180E' or >= '\u200B' and <= '\u200F' or >= '\u202A' and <= '\u202E' or >= '\u2060' and <= '\u2069'
+                or >= '\uFE00' and <= '\uFE0F' or '\uFEFF' || char.IsHighSurrogate(c))
             {
                 return true;
             }
+
+            span = span[(at + 1)..];
+            at = span.IndexOfAnyInRange('\u180E', '\uFFFF');
         }
 
         return false;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Warden.Core.Screening;
@@ -9,6 +10,8 @@ namespace Warden.Core.Screening;
 /// </summary>
 internal static class MarkdownLinks
 {
+    private static readonly SearchValues<char> Specials = SearchValues.Create("[]\n");
+
     public static string Neutralise(string text, FindingCollector findings, UrlGuard urls)
     {
         if (!text.Contains("](", StringComparison.Ordinal) && !text.Contains("]:", StringComparison.Ordinal))
@@ -16,11 +19,19 @@ internal static class MarkdownLinks
             return text;
         }
 
-        var sb = new StringBuilder(text.Length);
+        StringBuilder? sb = null;
         var copied = 0;
         var lastOpen = -1;
         for (var i = 0; i < text.Length; i++)
         {
+            // Only '[', ']' and '\n' change the state: a vectorised skip over everything else.
+            var skip = text.AsSpan(i).IndexOfAny(Specials);
+            if (skip < 0)
+            {
+                break;
+            }
+
+            i += skip;
             var c = text[i];
             if (c == '[')
             {
@@ -78,6 +89,7 @@ internal static class MarkdownLinks
 
             var regionStart = isImage ? open - 1 : open;
             findings.Add(FindingKind.ExfiltrationUrl, regionStart, end - regionStart, (isImage ? "image from " : "link to ") + host);
+            sb ??= new StringBuilder(text.Length);
             sb.Append(text, copied, regionStart - copied);
             var label = text.AsSpan(open + 1, i - open - 1);
             if (isImage)
@@ -97,7 +109,7 @@ internal static class MarkdownLinks
             i = end - 1;
         }
 
-        if (copied == 0)
+        if (sb is null)
         {
             return text;
         }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Warden.Core.Screening;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal static class TextSegments
     public const int MinChars = 24;
     public const int MaxChars = 600;
 
+    private static readonly SearchValues<char> BoundaryChars = SearchValues.Create("\n|.!?。");
+
     /// <summary>Calls back with (start, length) of each segment; linear in the text.</summary>
     public static void Split(ReadOnlySpan<char> text, List<(int Start, int Length)> output)
     {
@@ -16,6 +20,20 @@ internal static class TextSegments
         var start = 0;
         for (var i = 0; i < text.Length; i++)
         {
+            // Below MaxChars only a boundary character can end the segment: a vectorised skip to the next one.
+            var limit = Math.Min(start + MaxChars - 1, text.Length);
+            if (i < limit)
+            {
+                var skip = text[i..limit].IndexOfAny(BoundaryChars);
+                if (skip < 0)
+                {
+                    i = limit - 1;
+                    continue;
+                }
+
+                i += skip;
+            }
+
             var c = text[i];
             var boundary = c is '\n' or '|'
                 || (c is '.' or '!' or '?' or '。') && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]) || text[i + 1] is '"' or '\'' or ')');
