@@ -54,7 +54,7 @@ internal sealed partial class ProxyHandler
             started = true;
             if (passthrough)
             {
-                await PassThroughAsync(s, sse, writer, ct);
+                await PassThroughAsync(s, sse, context.Response, ct);
             }
             else
             {
@@ -95,31 +95,28 @@ internal sealed partial class ProxyHandler
         Complete(s, target.Provider.Name, status);
     }
 
-    private static async Task PassThroughAsync(RequestState s, SseReader sse, PipeWriter writer, CancellationToken ct)
+    /// <summary>
+    /// Same dialect, nothing to restore: the caller gets the provider's bytes exactly as sent (comments, line ends, a last
+    /// event without its blank line included); events are parsed only to count usage. The next upstream read starts
+    /// before the flush: when it completes at once (more events already received, or the end of the stream) the events go
+    /// out together in one write, with the response's end; otherwise the flush happens before waiting, so no event waits
+    /// for the next upstream read. Unflushed bytes are bounded by <see cref="PassThroughFlushBytes"/>.
+    /// </summary>
+    private static async Task PassThroughAsync(RequestState s, SseReader sse, HttpResponse response, CancellationToken ct)
     {
+        var writer = response.BodyWriter;
         int input = 0, output = 0;
+        long unflushed = 0;
+        bool more;
         do
         {
+            foreach (var segment in sse.Raw)
+            {
+                writer.Write(segment.Span);
+                unflushed += segment.Length;
+            }
+
             var data = sse.Data.Span;
-            var raw = sse.Raw;
-            if (!raw.IsEmpty)
-            {
-                writer.Write(raw); // `data: DATA\n\n` exactly as below, in one write
-            }
-            else
-            {
-                if (!sse.EventName.IsEmpty)
-                {
-                    writer.Write("event: "u8);
-                    writer.Write(sse.EventName);
-                    writer.Write("\n"u8);
-                }
-
-                writer.Write("data: "u8);
-                writer.Write(data);
-                writer.Write("\n\n"u8);
-            }
-
             s.StreamText?.Add(data);
             if (data.IndexOf("_tokens\""u8) >= 0)
             {
@@ -133,16 +130,47 @@ internal sealed partial class ProxyHandler
                 }
             }
 
-            if (!sse.HasBufferedEvent)
+#pragma warning disable CA2012 // awaited exactly once: by FlushBeforeAsync only when the flush fails (then it rethrows), else below
+            var next = sse.ReadAsync(ct); // invalidates this event's spans: everything above is done with them
+            if (!next.IsCompleted || unflushed >= PassThroughFlushBytes)
             {
-                await writer.FlushAsync(ct);
+                await FlushBeforeAsync(writer, next, ct);
+                unflushed = 0;
             }
-        }
-        while (await sse.ReadAsync(ct));
 
+            more = await next;
+#pragma warning restore CA2012
+        }
+        while (more);
+
+        writer.Write(sse.Trailing);
         s.InputTokens = input;
         s.OutputTokens = output;
-        await writer.FlushAsync(ct);
+        await response.CompleteAsync(); // flushes what is left together with the response's end
+    }
+
+    private const int PassThroughFlushBytes = 16 * 1024;
+
+    /// <summary>Flushes while <paramref name="pending"/> (an upstream read) runs; if the flush fails, the read is awaited first, so the reader is never completed under it.</summary>
+    private static async ValueTask FlushBeforeAsync(PipeWriter writer, ValueTask<bool> pending, CancellationToken ct)
+    {
+        try
+        {
+            await writer.FlushAsync(ct);
+        }
+        catch
+        {
+            try
+            {
+                await pending;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or InvalidDataException)
+            {
+                // The flush's failure is the one reported.
+            }
+
+            throw;
+        }
     }
 
     private async Task TranslateStreamAsync(RequestState s, RouteTarget target, SseReader sse, PipeWriter writer, CancellationToken ct)
