@@ -97,23 +97,19 @@ internal sealed partial class ProxyHandler
 
     /// <summary>
     /// Same dialect, nothing to restore: the caller gets the provider's bytes exactly as sent (comments, line ends, a last
-    /// event without its blank line included); events are parsed only to count usage. The next upstream read starts
-    /// before the flush: when it completes at once (more events already received, or the end of the stream) the events go
-    /// out together in one write, with the response's end; otherwise the flush happens before waiting, so no event waits
-    /// for the next upstream read. Unflushed bytes are bounded by <see cref="PassThroughFlushBytes"/>.
+    /// event without its blank line included); events are parsed only to count usage. One flush per upstream read (none
+    /// while a further complete event is already buffered); the response's end goes out with the last bytes
+    /// (<see cref="HttpResponse.CompleteAsync"/>) instead of after the audit and usage work.
     /// </summary>
     private static async Task PassThroughAsync(RequestState s, SseReader sse, HttpResponse response, CancellationToken ct)
     {
         var writer = response.BodyWriter;
         int input = 0, output = 0;
-        long unflushed = 0;
-        bool more;
         do
         {
             foreach (var segment in sse.Raw)
             {
                 writer.Write(segment.Span);
-                unflushed += segment.Length;
             }
 
             var data = sse.Data.Span;
@@ -130,47 +126,17 @@ internal sealed partial class ProxyHandler
                 }
             }
 
-#pragma warning disable CA2012 // awaited exactly once: by FlushBeforeAsync only when the flush fails (then it rethrows), else below
-            var next = sse.ReadAsync(ct); // invalidates this event's spans: everything above is done with them
-            if (!next.IsCompleted || unflushed >= PassThroughFlushBytes)
+            if (!sse.HasBufferedEvent)
             {
-                await FlushBeforeAsync(writer, next, ct);
-                unflushed = 0;
+                await writer.FlushAsync(ct);
             }
-
-            more = await next;
-#pragma warning restore CA2012
         }
-        while (more);
+        while (await sse.ReadAsync(ct));
 
         writer.Write(sse.Trailing);
         s.InputTokens = input;
         s.OutputTokens = output;
-        await response.CompleteAsync(); // flushes what is left together with the response's end
-    }
-
-    private const int PassThroughFlushBytes = 16 * 1024;
-
-    /// <summary>Flushes while <paramref name="pending"/> (an upstream read) runs; if the flush fails, the read is awaited first, so the reader is never completed under it.</summary>
-    private static async ValueTask FlushBeforeAsync(PipeWriter writer, ValueTask<bool> pending, CancellationToken ct)
-    {
-        try
-        {
-            await writer.FlushAsync(ct);
-        }
-        catch
-        {
-            try
-            {
-                await pending;
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException or InvalidDataException)
-            {
-                // The flush's failure is the one reported.
-            }
-
-            throw;
-        }
+        await response.CompleteAsync();
     }
 
     private async Task TranslateStreamAsync(RequestState s, RouteTarget target, SseReader sse, PipeWriter writer, CancellationToken ct)
