@@ -54,7 +54,7 @@ internal sealed partial class ProxyHandler
             started = true;
             if (passthrough)
             {
-                await PassThroughAsync(s, sse, context.Response, ct);
+                await PassThroughAsync(s, sse, writer, ct);
             }
             else
             {
@@ -98,12 +98,10 @@ internal sealed partial class ProxyHandler
     /// <summary>
     /// Same dialect, nothing to restore: the caller gets the provider's bytes exactly as sent (comments, line ends, a last
     /// event without its blank line included); events are parsed only to count usage. One flush per upstream read (none
-    /// while a further complete event is already buffered); the response's end goes out with the last bytes
-    /// (<see cref="HttpResponse.CompleteAsync"/>) instead of after the audit and usage work.
+    /// while a further complete event is already buffered).
     /// </summary>
-    private static async Task PassThroughAsync(RequestState s, SseReader sse, HttpResponse response, CancellationToken ct)
+    private static async Task PassThroughAsync(RequestState s, SseReader sse, PipeWriter writer, CancellationToken ct)
     {
-        var writer = response.BodyWriter;
         int input = 0, output = 0;
         do
         {
@@ -136,7 +134,7 @@ internal sealed partial class ProxyHandler
         writer.Write(sse.Trailing);
         s.InputTokens = input;
         s.OutputTokens = output;
-        await response.CompleteAsync();
+        await writer.FlushAsync(ct); // not CompleteAsync: the caller must not see the end before usage is recorded (budgets)
     }
 
     private async Task TranslateStreamAsync(RequestState s, RouteTarget target, SseReader sse, PipeWriter writer, CancellationToken ct)
