@@ -102,31 +102,22 @@ internal sealed partial class ProxyHandler
         Complete(s, target.Provider.Name, status);
     }
 
+    /// <summary>
+    /// Same dialect, nothing to restore: the caller gets the provider's bytes exactly as sent (comments, line ends, a last
+    /// event without its blank line included); events are parsed only to count usage. One flush per upstream read (none
+    /// while a further complete event is already buffered).
+    /// </summary>
     private static async Task PassThroughAsync(RequestState s, SseReader sse, PipeWriter writer, CancellationToken ct)
     {
         int input = 0, output = 0;
         do
         {
+            foreach (var segment in sse.Raw)
+            {
+                writer.Write(segment.Span);
+            }
+
             var data = sse.Data.Span;
-            var raw = sse.Raw;
-            if (!raw.IsEmpty)
-            {
-                writer.Write(raw); // `data: DATA\n\n` exactly as below, in one write
-            }
-            else
-            {
-                if (!sse.EventName.IsEmpty)
-                {
-                    writer.Write("event: "u8);
-                    writer.Write(sse.EventName);
-                    writer.Write("\n"u8);
-                }
-
-                writer.Write("data: "u8);
-                writer.Write(data);
-                writer.Write("\n\n"u8);
-            }
-
             s.StreamText?.Add(data);
             if (data.IndexOf("_tokens\""u8) >= 0)
             {
@@ -147,9 +138,10 @@ internal sealed partial class ProxyHandler
         }
         while (await sse.ReadAsync(ct));
 
+        writer.Write(sse.Trailing);
         s.InputTokens = input;
         s.OutputTokens = output;
-        await writer.FlushAsync(ct);
+        await writer.FlushAsync(ct); // not CompleteAsync: the caller must not see the end before usage is recorded (budgets)
     }
 
     private async Task TranslateStreamAsync(RequestState s, RouteTarget target, SseReader sse, PipeWriter writer, CancellationToken ct)

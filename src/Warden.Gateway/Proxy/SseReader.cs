@@ -6,6 +6,9 @@ namespace Warden.Gateway.Proxy;
 /// <summary>
 /// Reads server-sent events from a provider stream, event by event. Only an incomplete event is
 /// ever buffered (bounded by <c>maxEventBytes</c>), so memory stays flat however long the stream.
+/// At the end of the stream a last event without its blank line (<c>data: X\n</c>, or <c>data: X</c> with no line end
+/// at all) is still read as an event: the SSE spec lets a browser drop it, but a proxy must not lose what the provider
+/// sent (a truncated JSON payload then fails to parse and the caller gets an error event instead).
 /// </summary>
 internal sealed class SseReader(Stream stream, int maxEventBytes)
 {
@@ -15,7 +18,8 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
     private ArrayBufferWriter<byte>? _data;
     private ArrayBufferWriter<byte>? _event;
     private ReadOnlyMemory<byte> _current;
-    private ReadOnlyMemory<byte> _raw;
+    private ReadOnlySequence<byte> _raw;
+    private byte[]? _trailing;
     private ReadOnlySequence<byte> _buffer;
     private bool _haveBuffer;
     private bool _completed;
@@ -27,13 +31,17 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
     public ReadOnlyMemory<byte> Data => _current;
 
     /// <summary>
-    /// When the current event arrived exactly as <c>data: DATA\n\n</c> (no name, one line, no CR), those bytes, which are
-    /// also how a pass-through writes it back; empty otherwise. Valid until the next <see cref="ReadAsync"/>.
+    /// Every byte the provider sent for the current event, as sent: comment and blank lines before it, its fields and its
+    /// blank line (absent when the stream ended without one). What a pass-through writes back. Valid until the next
+    /// <see cref="ReadAsync"/>.
     /// </summary>
-    public ReadOnlySpan<byte> Raw => _raw.Span;
+    public ReadOnlySequence<byte> Raw => _raw;
 
-    /// <summary>True when a complete event is buffered and can be read without waiting.</summary>
-    public bool HasBufferedEvent { get; private set; }
+    /// <summary>After <see cref="ReadAsync"/> returned false: bytes after the last event that form no event (comments, blank lines).</summary>
+    public ReadOnlySpan<byte> Trailing => _trailing;
+
+    /// <summary>True when a complete event is buffered and can be read without waiting (scans the buffer on each call).</summary>
+    public bool HasBufferedEvent => _haveBuffer && ContainsBlankLine(_buffer);
 
     /// <summary>Moves to the next event; false at the end of the stream.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken ct)
@@ -44,7 +52,6 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
             {
                 if (TryParse(ref _buffer))
                 {
-                    HasBufferedEvent = ContainsBlankLine(_buffer);
                     return true;
                 }
 
@@ -53,12 +60,16 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
                     throw new InvalidDataException("provider sent an oversized stream event");
                 }
 
-                _reader.AdvanceTo(_buffer.Start, _buffer.End);
-                _haveBuffer = false;
                 if (_completed)
                 {
+                    _trailing = _buffer.IsEmpty ? null : _buffer.ToArray();
+                    _reader.AdvanceTo(_buffer.End);
+                    _haveBuffer = false;
                     return false;
                 }
+
+                _reader.AdvanceTo(_buffer.Start, _buffer.End);
+                _haveBuffer = false;
             }
 
             var result = await _reader.ReadAsync(ct);
@@ -76,7 +87,6 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
 
     private bool TryParse(ref ReadOnlySequence<byte> buffer)
     {
-        _raw = default;
         if (TryParseDataLine(ref buffer))
         {
             return true;
@@ -87,8 +97,19 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         _event?.ResetWrittenCount();
         _current = default;
         var fields = 0;
-        while (reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n'))
+        while (true)
         {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n'))
+            {
+                if (!_completed || reader.End)
+                {
+                    break;
+                }
+
+                lineSeq = reader.UnreadSequence; // the stream's last line, cut by its end
+                reader.AdvanceToEnd();
+            }
+
             var line = lineSeq.IsSingleSegment ? lineSeq.FirstSpan : lineSeq.ToArray();
             if (line.Length > 0 && line[^1] == (byte)'\r')
             {
@@ -99,8 +120,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
             {
                 if (fields > 0)
                 {
-                    buffer = buffer.Slice(reader.Position);
-                    _current = _data is null ? default : _data.WrittenMemory;
+                    Take(ref buffer, reader.Position);
                     return true;
                 }
 
@@ -140,14 +160,20 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
         }
 
         // At the very end of a stream, accept a last event without its blank line.
-        if (_completed && fields > 0 && reader.Remaining == 0)
+        if (_completed && fields > 0 && reader.End)
         {
-            buffer = buffer.Slice(reader.Position);
-            _current = _data is null ? default : _data.WrittenMemory;
+            Take(ref buffer, reader.Position);
             return true;
         }
 
         return false;
+    }
+
+    private void Take(ref ReadOnlySequence<byte> buffer, SequencePosition end)
+    {
+        _raw = buffer.Slice(buffer.Start, end);
+        buffer = buffer.Slice(end);
+        _current = _data is null ? default : _data.WrittenMemory;
     }
 
     /// <summary>
@@ -171,7 +197,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
 
         _event?.ResetWrittenCount();
         _current = first[6..end];
-        _raw = first[..(end + 2)];
+        _raw = new ReadOnlySequence<byte>(first[..(end + 2)]);
         buffer = buffer.Slice(end + 2);
         return true;
     }
