@@ -154,6 +154,7 @@ internal sealed partial class ProxyHandler
         var events = new List<(string Event, JsonObject Data)>(4);
         JsonObject? last = null;
         var ended = false;
+        var finished = false; // a finish/stop reason was seen: the answer is whole even if the end marker never came
         // Same dialect with a restorer: a chunk that holds nothing to restore goes out as the provider sent it (no DOM).
         var raw = restorer is not null && fromAnthropic is null && toAnthropic is null;
         do
@@ -165,6 +166,7 @@ internal sealed partial class ProxyHandler
             if (raw && restorer!.IsIdle && RawChunk.CanPassThrough(data, ref input, ref output))
             {
                 (s.InputTokens, s.OutputTokens) = (input, output);
+                finished |= data.IndexOf("\"finish_reason\":\""u8) >= 0;
                 writer.Write("data: "u8);
                 writer.Write(data);
                 writer.Write("\n\n"u8);
@@ -194,6 +196,7 @@ internal sealed partial class ProxyHandler
             foreach (var c in chunks)
             {
                 last = c;
+                finished |= c["choices"] is JsonArray { Count: > 0 } choices && choices[0]?["finish_reason"] is JsonValue;
                 if (c["usage"] is JsonObject usage)
                 {
                     s.InputTokens = (int?)usage["prompt_tokens"] ?? s.InputTokens;
@@ -218,6 +221,13 @@ internal sealed partial class ProxyHandler
         if (restorer?.Flush(last) is { } rest)
         {
             Emit(rest, toAnthropic, events, writer);
+        }
+
+        if (!ended && !finished)
+        {
+            // The provider closed before its end marker and before any finish reason: what came is delivered, but the
+            // caller must not read it as a whole answer (no [DONE] / message_stop): it ends with an error event.
+            throw new UpstreamStreamException("the provider's stream ended before the answer was complete");
         }
 
         if (toAnthropic is not null)
