@@ -14,8 +14,18 @@ public interface IPseudonymizationSession
     /// <summary>Replaces every surrogate this session issued with its original.</summary>
     string Restore(string text);
 
+    /// <summary>
+    /// <see cref="Restore"/> for JSON text (tool-call <c>arguments</c>, streamed <c>partial_json</c>): each original is
+    /// written as JSON string content (quotes, backslashes and control characters escaped), so an original such as
+    /// <c>Server=.\SQL;Password=p"w</c> keeps the arguments valid JSON.
+    /// </summary>
+    string RestoreInJson(string jsonText);
+
     /// <summary>A restorer for a streamed answer, whose surrogates may be split across chunks.</summary>
     IStreamingRestorer CreateStreamingRestorer();
+
+    /// <summary><see cref="CreateStreamingRestorer"/> for streamed JSON text (see <see cref="RestoreInJson"/>).</summary>
+    IStreamingRestorer CreateJsonStreamingRestorer();
 
     /// <summary>Counts per entity type of what <see cref="Protect"/> replaced so far (never values).</summary>
     IReadOnlyDictionary<string, int> FindingCounts { get; }

@@ -217,7 +217,11 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         }
     }
 
-    public string Restore(string text)
+    public string Restore(string text) => Restore(text, inJson: false);
+
+    public string RestoreInJson(string jsonText) => Restore(jsonText, inJson: true);
+
+    internal string Restore(string text, bool inJson)
     {
         ArgumentNullException.ThrowIfNull(text);
         Touch();
@@ -248,7 +252,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
                 {
                     if (_fakes.Count > 0 && _fakes.Match(text, lt) is { } fake && _reverse.TryGetValue(fake, out var real))
                     {
-                        sb.Append(real);
+                        Append(sb, real, inJson);
                         i = lt + fake.Length;
                     }
                     else
@@ -263,7 +267,7 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
                 var len = Surrogates.Match(text.AsSpan(lt));
                 if (len > 0 && _reverse.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(text.AsSpan(lt, len), out var original))
                 {
-                    sb.Append(original);
+                    Append(sb, original, inJson);
                     i = lt + len;
                 }
                 else
@@ -277,7 +281,36 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
         }
     }
 
-    public IStreamingRestorer CreateStreamingRestorer() => new StreamingRestorer(this);
+    public IStreamingRestorer CreateStreamingRestorer() => new StreamingRestorer(this, inJson: false);
+
+    public IStreamingRestorer CreateJsonStreamingRestorer() => new StreamingRestorer(this, inJson: true);
+
+    /// <summary>An original as it goes back: as is, or as JSON string content (escaped like any JSON serialiser does).</summary>
+    private static void Append(StringBuilder sb, string original, bool inJson)
+    {
+        if (!inJson || original.AsSpan().IndexOfAny(JsonSpecial) < 0)
+        {
+            sb.Append(original);
+            return;
+        }
+
+        foreach (var c in original)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)); break;
+                default: sb.Append(c); break;
+            }
+        }
+    }
+
+    private static readonly System.Buffers.SearchValues<char> JsonSpecial = System.Buffers.SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
 
     internal bool IsExpired() => _time.GetElapsedTime(LastUsedTicks) > _options.Ttl;
 

@@ -7,7 +7,7 @@ namespace Warden.Core.Pseudonymization;
 /// surrogate is held back (at most <see cref="Surrogates.MaxLength"/> characters), or a tail that could still be a
 /// realistic fake (at most the longest fake's length); everything before it is emitted.
 /// </summary>
-internal sealed class StreamingRestorer(PseudonymizationSession session) : IStreamingRestorer
+internal sealed class StreamingRestorer(PseudonymizationSession session, bool inJson) : IStreamingRestorer
 {
     private readonly StringBuilder _pending = new();
     private bool _flushed;
@@ -36,7 +36,7 @@ internal sealed class StreamingRestorer(PseudonymizationSession session) : IStre
         cut = session.SafeCut(buffer, cut);
         _pending.Clear();
         _pending.Append(buffer, cut, buffer.Length - cut);
-        return cut == 0 ? "" : session.Restore(buffer[..cut]);
+        return cut == 0 ? "" : session.Restore(buffer[..cut], inJson);
     }
 
     public string Flush()
@@ -49,6 +49,6 @@ internal sealed class StreamingRestorer(PseudonymizationSession session) : IStre
         _flushed = true;
         var rest = _pending.ToString();
         _pending.Clear();
-        return session.Restore(rest);
+        return session.Restore(rest, inJson);
     }
 }

@@ -87,7 +87,7 @@ internal sealed class AnthropicStreamRestorer(IPseudonymizationSession session)
     {
         if (!_blocks.TryGetValue(index, out var block))
         {
-            _blocks[index] = block = (session.CreateStreamingRestorer(), json);
+            _blocks[index] = block = (json ? session.CreateJsonStreamingRestorer() : session.CreateStreamingRestorer(), json); // partial_json is JSON text
         }
 
         return block.Restorer;

@@ -169,7 +169,7 @@ internal static class Scrubbing
             {
                 if (tc?["function"] is JsonObject f && f["arguments"] is JsonValue a && a.TryGetValue<string>(out var args))
                 {
-                    f["arguments"] = session.Restore(UnescapeAngles(args));
+                    f["arguments"] = session.RestoreInJson(UnescapeAngles(args)); // originals escaped: arguments stay valid JSON
                 }
             }
         }

@@ -83,7 +83,7 @@ internal sealed class StreamRestorer(IPseudonymizationSession session)
                     var index = (int?)tc["index"] ?? 0;
                     if (!_tools.TryGetValue(index, out var r))
                     {
-                        _tools[index] = r = session.CreateStreamingRestorer();
+                        _tools[index] = r = session.CreateJsonStreamingRestorer(); // arguments are JSON text
                     }
 
                     f["arguments"] = r.Push(args);

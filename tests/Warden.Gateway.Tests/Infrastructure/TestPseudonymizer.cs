@@ -47,6 +47,11 @@ public sealed class TestPseudonymizer(params string[] names) : IPseudonymizer
 
         public IStreamingRestorer CreateStreamingRestorer() => new Restorer(this);
 
+        // The test names hold no JSON-special characters, so JSON text needs no escaping here.
+        public string RestoreInJson(string jsonText) => Restore(jsonText);
+
+        public IStreamingRestorer CreateJsonStreamingRestorer() => new Restorer(this);
+
         private sealed class Restorer(Session session) : IStreamingRestorer
         {
             private string _pending = "";
