@@ -285,32 +285,9 @@ internal sealed class PseudonymizationSession : IPseudonymizationSession
 
     public IStreamingRestorer CreateJsonStreamingRestorer() => new StreamingRestorer(this, inJson: true);
 
-    /// <summary>An original as it goes back: as is, or as JSON string content (escaped like any JSON serialiser does).</summary>
-    private static void Append(StringBuilder sb, string original, bool inJson)
-    {
-        if (!inJson || original.AsSpan().IndexOfAny(JsonSpecial) < 0)
-        {
-            sb.Append(original);
-            return;
-        }
-
-        foreach (var c in original)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case < ' ': sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-    }
-
-    private static readonly System.Buffers.SearchValues<char> JsonSpecial = System.Buffers.SearchValues.Create(
-        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F");
+    /// <summary>An original as it goes back: as is, or as JSON string content (the same escaping as the gateway's writers).</summary>
+    private static void Append(StringBuilder sb, string original, bool inJson) =>
+        sb.Append(inJson ? System.Text.Json.JsonEncodedText.Encode(original, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value : original);
 
     internal bool IsExpired() => _time.GetElapsedTime(LastUsedTicks) > _options.Ttl;
 

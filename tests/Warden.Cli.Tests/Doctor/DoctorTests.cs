@@ -169,6 +169,16 @@ public sealed class DoctorTests : IDisposable
         Assert.DoesNotContain("sk-canary-doctor-0001", string.Join(" ", results.Values.Select(r => r.Message + r.Fix)), StringComparison.Ordinal);
     }
 
+    /// <summary>Creates the data directory with <paramref name="mode"/> (no Unix modes on Windows).</summary>
+    private void DataDirWithMode(UnixFileMode mode)
+    {
+        Directory.CreateDirectory(DataDir);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(DataDir, mode);
+        }
+    }
+
     [Fact]
     public async Task WorldReadableDataDirectory_FailsPermissions()
     {
@@ -177,16 +187,8 @@ public sealed class DoctorTests : IDisposable
             return;
         }
 
-        var results = await RunAsync(GoodConfig, prepare: () =>
-        {
-            Directory.CreateDirectory(DataDir);
-            if (OperatingSystem.IsWindows())
-            {
-                return;
-            }
-
-            File.SetUnixFileMode(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        });
+        var results = await RunAsync(GoodConfig, prepare: () => DataDirWithMode(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute));
         Assert.Equal(DoctorStatus.Fail, results["data-dir-permissions"].Status);
         Assert.Contains("0755", results["data-dir-permissions"].Message, StringComparison.Ordinal);
         Assert.Contains("chmod", results["data-dir-permissions"].Fix, StringComparison.Ordinal);
@@ -202,13 +204,12 @@ public sealed class DoctorTests : IDisposable
 
         var results = await RunAsync(GoodConfig, prepare: () =>
         {
-            Directory.CreateDirectory(DataDir);
+            DataDirWithMode(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             if (OperatingSystem.IsWindows())
             {
                 return;
             }
 
-            File.SetUnixFileMode(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             File.CreateSymbolicLink(Path.Combine(DataDir, "dangling"), Path.Combine(DataDir, "no-such-target"));
             var loose = Path.Combine(DataDir, "loose.txt");
             File.WriteAllText(loose, "x");
