@@ -9,7 +9,10 @@ namespace Warden.Storage.Sqlite.Audit;
 /// <c>warden.audit.sqlite.transaction.duration</c> tagged with what it carried besides records (<c>block_filter</c>:
 /// a completed block's Bloom filter; <c>checkpoint</c>: a signed checkpoint row; <c>records</c>: false for a
 /// transaction of deferred work only) and whether a WAL checkpoint ran at the same time (<c>wal_checkpoint</c>);
-/// and <c>warden.audit.sqlite.wal_checkpoint.duration</c>, each background WAL checkpoint.
+/// <c>warden.audit.sqlite.wal_checkpoint.duration</c>, each background WAL checkpoint; and
+/// <c>warden.audit.sqlite.wal_hold.duration</c>, checkpoint work that held commits (<c>kind</c>: <c>gate</c> /
+/// <c>gate_short</c>, the checkpointer's gated last pass that did / did not copy every frame; <c>restart</c>, the
+/// writer's RESTART backstop).
 /// </summary>
 internal sealed class SqliteAuditMetrics : IDisposable
 {
@@ -17,6 +20,7 @@ internal sealed class SqliteAuditMetrics : IDisposable
 
     private readonly Histogram<double> _transaction;
     private readonly Histogram<double> _walCheckpoint;
+    private readonly Histogram<double> _walHold;
     private readonly Meter? _owned;
 
     public SqliteAuditMetrics(IMeterFactory? meterFactory)
@@ -25,6 +29,7 @@ internal sealed class SqliteAuditMetrics : IDisposable
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = AuditTrailMetrics.Buckets };
         _transaction = meter.CreateHistogram("warden.audit.sqlite.transaction.duration", "s", "Audit writer transactions (BEGIN to COMMIT), by what they carried.", advice: advice);
         _walCheckpoint = meter.CreateHistogram("warden.audit.sqlite.wal_checkpoint.duration", "s", "Background passive WAL checkpoints of the audit database.", advice: advice);
+        _walHold = meter.CreateHistogram("warden.audit.sqlite.wal_hold.duration", "s", "WAL checkpoint work that held the audit writer's commits, by kind (gated last pass, RESTART backstop).", advice: advice);
     }
 
     public void Transaction(long start, bool records, bool blockFilter, bool checkpoint, bool walCheckpointRunning)
@@ -44,6 +49,14 @@ internal sealed class SqliteAuditMetrics : IDisposable
     }
 
     public void WalCheckpoint(long start) => _walCheckpoint.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+
+    /// <summary>The checkpointer's gated last pass (commits held), and whether it copied every frame.</summary>
+    public void WalGate(long start, bool caughtUp) =>
+        _walHold.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("kind", caughtUp ? "gate" : "gate_short"));
+
+    /// <summary>The writer's <c>RESTART</c> backstop (its commit's callers wait for it).</summary>
+    public void WalRestart(long start) =>
+        _walHold.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("kind", "restart"));
 
     public void Dispose() => _owned?.Dispose();
 }

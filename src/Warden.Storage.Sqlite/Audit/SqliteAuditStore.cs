@@ -55,6 +55,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     /// <summary>WAL size at which the writer runs a <c>RESTART</c> checkpoint (tests lower it).</summary>
     internal long WalRestartBytes { get; init; } = SqliteWalCheckpointer.DefaultRestartBytes;
 
+    /// <summary>WAL size from which the checkpointer runs a gated last pass (tests lower it).</summary>
+    internal long WalGateBytes { get; init; } = SqliteWalCheckpointer.DefaultGateBytes;
+
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         _database.EnsureSchema(SqliteAuditSchema.Ddl);
@@ -133,7 +136,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                 _metrics.Transaction(start, records.Count > 0, blockFilter, checkpoint is not null, walCheckpoint || _checkpointer?.IsRunning == true);
                 if (_checkpointer?.TakeRestartRequest() == true)
                 {
+                    var restart = Stopwatch.GetTimestamp();
                     RestartWal(connection);
+                    _metrics.WalRestart(restart);
                 }
             }
             catch (SqliteException ex) when (ex.SqliteExtendedErrorCode is 1555 or 2067)
@@ -316,7 +321,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                     _pageSize = Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics, WalRestartBytes);
+                _checkpointer ??= new SqliteWalCheckpointer(_database, _time, TimeSpan.FromSeconds(1), _metrics, WalRestartBytes, _writeLock, WalGateBytes);
 
                 var statements = new WriterStatements(connection);
                 try

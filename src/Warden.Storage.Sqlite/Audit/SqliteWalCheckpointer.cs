@@ -19,10 +19,14 @@ namespace Warden.Storage.Sqlite.Audit;
 /// SQLite reuses the WAL from its start only after a checkpoint copied every frame in it, and a passive checkpoint
 /// never copies the frames committed while it runs: at a steady commit rate the file would grow for ever (≈ 1 MB/s at
 /// 200 requests/s). So a checkpoint runs up to <see cref="CatchUpPasses"/> short catch-up passes over what arrived
-/// meanwhile; once one finds nothing new, the writer's next commit reuses the file. When the passes never catch up
-/// (a dense commit stream) and the WAL holds <see cref="RestartBytes"/> or more, the checkpointer asks the writer for a
-/// <c>RESTART</c> checkpoint on its own connection between two commits (<see cref="TakeRestartRequest"/>). That one
-/// holds commits while it copies what is left, so it is the backstop, not the rule.
+/// meanwhile; once one finds nothing new, the writer's next commit reuses the file. Under a dense commit stream none
+/// ever does: once the WAL holds <see cref="DefaultGateBytes"/>, the checkpointer flushes what its passes copied and runs one
+/// last pass while it holds the store's write lock (<see cref="CatchUpGated"/>: commits wait for two small fsyncs,
+/// not for the whole backlog). Only if that cannot catch up either (a long reader's snapshot pins old frames) and the
+/// WAL reaches <see cref="RestartBytes"/> does it ask the writer for a <c>RESTART</c> checkpoint on its own connection
+/// between two commits (<see cref="TakeRestartRequest"/>), which holds commits while it copies and syncs everything
+/// left: the backstop. Until 2026-11-26 that backstop was the only way a saturated trail's WAL started over, and it
+/// stalled commits for tens of milliseconds every few seconds (docs/bench/audit.md, "auditp99b").
 /// </para>
 /// </summary>
 internal sealed class SqliteWalCheckpointer : IDisposable
@@ -39,8 +43,18 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>Default WAL size at which the writer is asked for a <c>RESTART</c> checkpoint.</summary>
     internal const long DefaultRestartBytes = 64L * 1024 * 1024;
 
+    /// <summary>Default WAL size from which a checkpoint whose passes did not catch up runs a gated last pass.</summary>
+    internal const long DefaultGateBytes = SqliteAuditStore.WalSizeLimit;
+
+    /// <summary>How long the gated pass waits for the writer to finish a commit before it gives up for this tick.</summary>
+    internal static readonly TimeSpan GateWait = TimeSpan.FromSeconds(1);
+
     private readonly SqliteDatabase _database;
+    private readonly SemaphoreSlim? _writeGate;
     private readonly long _restartBytes;
+    private readonly long _gateBytes;
+    private long _gated;
+    private long _gatedCaughtUp;
     private int _restartRequested;
     private long _restartRequests;
     private readonly TimeProvider _time;
@@ -56,9 +70,11 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     private long _pendingBytes;
     private DateTimeOffset _last;
 
-    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null, long restartBytes = DefaultRestartBytes)
+    public SqliteWalCheckpointer(SqliteDatabase database, TimeProvider time, TimeSpan period, SqliteAuditMetrics? metrics = null, long restartBytes = DefaultRestartBytes, SemaphoreSlim? writeGate = null, long gateBytes = DefaultGateBytes)
     {
+        _gateBytes = gateBytes;
         _database = database;
+        _writeGate = writeGate;
         _restartBytes = restartBytes;
         _time = time;
         _last = time.GetUtcNow();
@@ -86,6 +102,12 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>Restart requests made so far (tests and diagnostics).</summary>
     public long RestartRequests => Interlocked.Read(ref _restartRequests);
 
+    /// <summary>Gated last passes run so far (<see cref="CatchUpGated"/>).</summary>
+    public long GatedPasses => Interlocked.Read(ref _gated);
+
+    /// <summary>Gated last passes that copied every frame (the WAL was then reusable).</summary>
+    public long GatedCaughtUp => Interlocked.Read(ref _gatedCaughtUp);
+
     /// <summary>Test seam: runs after each passive pass, on the checkpointing thread.</summary>
     internal Action? AfterPass { get; set; }
 
@@ -97,7 +119,8 @@ internal sealed class SqliteWalCheckpointer : IDisposable
 
     /// <summary>
     /// One passive checkpoint plus its catch-up passes (skipped if one is still running); a failure is retried on the
-    /// next tick.
+    /// next tick. When the passes cannot catch up a dense commit stream and the WAL holds <see cref="DefaultGateBytes"/> or
+    /// more, a gated last pass (<see cref="CatchUpGated"/>) lets the writer's next commit start the WAL over.
     /// </summary>
     public void Run()
     {
@@ -119,15 +142,9 @@ internal sealed class SqliteWalCheckpointer : IDisposable
             var caughtUp = false;
             for (var pass = 0; pass <= CatchUpPasses && !caughtUp; pass++)
             {
-                long copied;
-                using (var reader = cmd.ExecuteReader())
+                if (!Pass(cmd, out logFrames, out var copied))
                 {
-                    if (!reader.Read())
-                    {
-                        break;
-                    }
-
-                    (logFrames, copied) = (reader.GetInt64(1), reader.GetInt64(2));
+                    break;
                 }
 
                 caughtUp = logFrames <= 0 || (copied >= logFrames && logFrames == previous);
@@ -135,7 +152,13 @@ internal sealed class SqliteWalCheckpointer : IDisposable
                 AfterPass?.Invoke();
             }
 
-            if (!caughtUp && logFrames * (PageSize(connection) + 24L) >= _restartBytes)
+            var frameBytes = PageSize(connection) + 24L;
+            if (!caughtUp && _writeGate is not null && logFrames * frameBytes >= _gateBytes)
+            {
+                caughtUp = CatchUpGated(connection, cmd, out logFrames);
+            }
+
+            if (!caughtUp && logFrames * frameBytes >= _restartBytes)
             {
                 Interlocked.Increment(ref _restartRequests);
                 Volatile.Write(ref _restartRequested, 1);
@@ -151,6 +174,64 @@ internal sealed class SqliteWalCheckpointer : IDisposable
             Interlocked.Increment(ref _completed);
             _metrics?.WalCheckpoint(start);
         }
+    }
+
+    /// <summary>
+    /// Under a dense commit stream no passive pass ever finds the log unchanged, so the WAL is never reused from its
+    /// start. This one makes it so while holding commits for as short a time as it can: (1) fsync the database file
+    /// (the pages the passes copied: a pass that does not catch up leaves them unsynced) and run one more pass, which
+    /// fsyncs the WAL and copies what arrived meanwhile, both while commits go on; (2) fsync the database file again
+    /// (a few pages); (3) take the store's write lock (between two commits), run a last pass, which now copies the
+    /// few frames committed since (2) and syncs what little is dirty, and let commits go. Having copied every frame,
+    /// the pass leaves the WAL reusable: the writer's next commit starts it over. Every commit is durable in the WAL
+    /// throughout, and both fsyncs SQLite requires before the WAL is reused still happen (inside the last pass).
+    /// </summary>
+    private bool CatchUpGated(SqliteConnection connection, SqliteCommand cmd, out long logFrames)
+    {
+        SqliteFileSync.SyncMainFile(connection);
+        if (!Pass(cmd, out logFrames, out var copied))
+        {
+            return false;
+        }
+
+        SqliteFileSync.SyncMainFile(connection);
+        if (!_writeGate!.Wait(GateWait))
+        {
+            return false; // a commit held up by another process's lock: try again on a later tick
+        }
+
+        var held = Stopwatch.GetTimestamp();
+        bool caughtUp;
+        try
+        {
+            caughtUp = Pass(cmd, out logFrames, out copied) && copied >= logFrames;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        Interlocked.Increment(ref _gated);
+        if (caughtUp)
+        {
+            Interlocked.Increment(ref _gatedCaughtUp);
+        }
+
+        _metrics?.WalGate(held, caughtUp);
+        return caughtUp;
+    }
+
+    private static bool Pass(SqliteCommand cmd, out long logFrames, out long copied)
+    {
+        using var reader = cmd.ExecuteReader();
+        if (!reader.Read())
+        {
+            (logFrames, copied) = (0, 0);
+            return false;
+        }
+
+        (logFrames, copied) = (reader.GetInt64(1), reader.GetInt64(2));
+        return true;
     }
 
     private static long PageSize(SqliteConnection connection)

@@ -154,6 +154,57 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         Assert.Equal(seq, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
     }
 
+    [Fact]
+    public async Task Checkpoint_DenseCommitStream_GatedLastPassCatchesUp_WalReusedWithoutRestart()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var store = new SqliteAuditStore(db, AuditDurability.Process, _time) { WalGateBytes = 64 * 1024, WalRestartBytes = long.MaxValue };
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        var seq = 0L;
+        for (var i = 0; i < 200; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        // A writer that commits back to back on another thread for the whole checkpoint: no passive pass ever finds
+        // the log unchanged, as under a saturated gateway.
+        var stop = 0;
+        var appender = new Thread(() =>
+        {
+            while (Volatile.Read(ref stop) == 0)
+            {
+                store.AppendAsync([Record(Interlocked.Increment(ref seq))], null, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        });
+        var checkpointer = store.WalCheckpointer!;
+        var framesBefore = WalFrames(db);
+        appender.Start();
+        while (Interlocked.Read(ref seq) < 260)
+        {
+            Thread.Yield();
+        }
+
+        checkpointer.Run();
+        Volatile.Write(ref stop, 1);
+        appender.Join();
+
+        // The gated pass copied every frame while commits waited, so a later commit started the WAL over: it holds only
+        // what was committed after that pass, far less than before the checkpoint (without the gate it only grows).
+        Assert.Equal(1, checkpointer.GatedPasses);
+        Assert.Equal(1, checkpointer.GatedCaughtUp);
+        Assert.Equal(0, checkpointer.RestartRequests);
+        Assert.True(WalFrames(db) < framesBefore, $"the WAL started over ({WalFrames(db)} frames now, {framesBefore} before)");
+        Assert.Equal(Interlocked.Read(ref seq), (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+    }
+
+    [Fact]
+    public void SyncMainFile_OpenConnection_SyncsThroughSqlitesOwnFile()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var connection = db.Open();
+        Assert.True(SqliteFileSync.SyncMainFile(connection), "sqlite3_file_control and the VFS's xSync are reachable");
+    }
+
     /// <summary>
     /// Frames in the WAL now, read without touching it: <c>mxFrame</c> of the wal-index header (the <c>-shm</c> file,
     /// offset 16, native byte order), so no checkpoint runs as a side effect.
