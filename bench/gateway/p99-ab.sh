@@ -14,6 +14,10 @@
 #   NAME=@DIR[,ENV=VALUE...] uses another publish (e.g. old=@/tmp/base-pub): ratios are always against "off".
 # Env: ROUNDS=6 DURATION=15 CONNS=10 PACE_MS=50 WARMUP=15 MODE=alternate|parallel METRICS=1
 #      MOCK=/tmp/gwperf/mock (gcc -O2 -o mock ../shared/bench/peer-proxy/mock-upstream/mock.c) UPSTREAM_PORT=19300 BASE_PORT=18300
+#      UPSTREAM_DELAY_MS=0: above 0 the upstream is bench/gateway/mock-delay.c (built into the run's directory), which answers
+#      every completion that many milliseconds (fractions allowed) after the request arrived, as a provider would
+#      (the shared mock answers in ≈ 0.1 ms, so any fixed per-request cost of the gateway looks large next to it).
+#      A delay lowers the paced rate to ≈ CONNS*1000/(PACE_MS+delay): raise CONNS to keep it.
 # On a shared machine a round of one target swings 2-5x: read the per-round ratios and the load column, not one number.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -36,7 +40,13 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-"$MOCK" "$UPSTREAM_PORT" >/dev/null 2>&1 &
+UPSTREAM_DELAY_MS=${UPSTREAM_DELAY_MS:-0}
+if [ "$UPSTREAM_DELAY_MS" != 0 ]; then
+  gcc -O2 -o "$WORK/mock-delay" "$ROOT/bench/gateway/mock-delay.c"
+  "$WORK/mock-delay" "$UPSTREAM_PORT" "$(awk -v d="$UPSTREAM_DELAY_MS" 'BEGIN { printf "%d", d * 1000 }')" >/dev/null 2>&1 &
+else
+  "$MOCK" "$UPSTREAM_PORT" >/dev/null 2>&1 &
+fi
 pids+=($!)
 
 names=(); ports=(); wpids=(); keys=(); admins=()
@@ -112,7 +122,7 @@ run_one() { # index round -> one row
         v["p99_us"] / 1000, v["max_us"] / 1000, (a - b) / t * 1e6 / q, cs / q, load, (non2xx == "" ? 0 : non2xx) }'
 }
 
-echo "p99-ab: $(date -u +%FT%TZ) build $PUB, mode $MODE, $ROUNDS x ${DURATION}s, $CONNS conns, pace $PACE_MS ms (≈ $((CONNS * 1000 / PACE_MS)) rps), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "p99-ab: $(date -u +%FT%TZ) build $PUB, upstream delay ${UPSTREAM_DELAY_MS} ms, mode $MODE, $ROUNDS x ${DURATION}s, $CONNS conns, pace $PACE_MS ms (≈ $((CONNS * 1000 / PACE_MS)) rps), load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %5s %6s %6s %8s %8s %8s %8s %9s %7s %6s %s\n' target round req rps p50_ms p90_ms p99_ms max_ms cpu_us/req cs/req load1 non2xx | tee "$WORK/rows"
 for r in $(seq "$ROUNDS"); do
   order=("${!names[@]}")
