@@ -32,7 +32,12 @@ internal static class AuditTailProbe
         try
         {
             using var key = AuditSigningKey.Generate();
-            using var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, "audit.db")), durability);
+            // WARDEN_PROBE_WAL_GATE_BYTES=off: no gated last checkpoint pass (the RESTART backstop alone, as before auditp99b)
+            var gate = Environment.GetEnvironmentVariable("WARDEN_PROBE_WAL_GATE_BYTES");
+            using var store = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, "audit.db")), durability)
+            {
+                WalGateBytes = gate == "off" ? long.MaxValue : string.IsNullOrEmpty(gate) ? SqliteWalCheckpointer.DefaultGateBytes : long.Parse(gate, CultureInfo.InvariantCulture),
+            };
             await store.EnsureCreatedAsync(default);
             await using var trail = new HashChainAuditTrail(store, key, TimeProvider.System, Options());
             await RunPacedAsync(trail, 3, rps, workUs, null); // warm-up: JIT, tiering, page cache
@@ -46,6 +51,8 @@ internal static class AuditTailProbe
             metrics.Stop();
             Console.WriteLine($"audit-tail {durability}: {waits.Count} requests at {rps:F0}/s, {workUs:F0} µs work per half, cpu {cpu.TotalMilliseconds / waits.Count * 1000:F1} µs/request (process), {trail.BatchesCommitted} batches");
             Print("caller wait for its durable append (ms)", waits);
+            var ck = store.WalCheckpointer;
+            Console.WriteLine($"wal: checkpoints {ck?.Completed}, gated passes {ck?.GatedPasses} (caught up {ck?.GatedCaughtUp}), restart requests {ck?.RestartRequests}, wal file now {new FileInfo(Path.Combine(dir, "audit.db-wal")).Length / 1048576.0:F1} MB");
             metrics.Print();
         }
         finally
