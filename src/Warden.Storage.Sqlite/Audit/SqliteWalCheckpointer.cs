@@ -111,6 +111,9 @@ internal sealed class SqliteWalCheckpointer : IDisposable
     /// <summary>Test seam: runs after each passive pass, on the checkpointing thread.</summary>
     internal Action? AfterPass { get; set; }
 
+    /// <summary>Test seam: runs on the checkpointing thread while the gated last pass holds commits, before it copies.</summary>
+    internal Action? InsideGate { get; set; }
+
     /// <summary>
     /// True once per request: the last checkpoint never caught up and left at least <see cref="RestartBytes"/> in the
     /// WAL. The writer then runs a <c>RESTART</c> checkpoint between two commits.
@@ -204,6 +207,7 @@ internal sealed class SqliteWalCheckpointer : IDisposable
         bool caughtUp;
         try
         {
+            InsideGate?.Invoke();
             caughtUp = Pass(cmd, out logFrames, out copied) && copied >= logFrames;
         }
         finally

@@ -166,35 +166,98 @@ public sealed class SqliteWalCheckpointTests : IDisposable
             await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
         }
 
-        // A writer that commits back to back on another thread for the whole checkpoint: no passive pass ever finds
-        // the log unchanged, as under a saturated gateway.
-        var stop = 0;
-        var appender = new Thread(() =>
-        {
-            while (Volatile.Read(ref stop) == 0)
-            {
-                store.AppendAsync([Record(Interlocked.Increment(ref seq))], null, CancellationToken.None).GetAwaiter().GetResult();
-            }
-        });
+        // As under a saturated gateway, every passive pass finds frames it cannot copy: commits that land while it
+        // runs. Deterministically: before each pass a reader's snapshot is taken and then a commit lands, so
+        // the pass copies up to the snapshot only (the docs' "a reader's snapshot makes frames uncopyable as
+        // concurrent commits do"). After the last pass the reader is gone and one more commit lands; the passes alone
+        // never made the WAL reusable. The gated pass runs no seam.
         var checkpointer = store.WalCheckpointer!;
-        var framesBefore = WalFrames(db);
-        appender.Start();
-        while (Interlocked.Read(ref seq) < 260)
+        SqliteConnection? reader = db.Open();
+        SqliteTransaction? snapshot = reader.BeginTransaction(deferred: true);
+        Count(reader, snapshot);
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        var passes = 0;
+        checkpointer.AfterPass = () =>
         {
-            Thread.Yield();
-        }
+            snapshot?.Dispose();
+            reader?.Dispose();
+            (reader, snapshot) = (null, null);
+            if (++passes <= SqliteWalCheckpointer.CatchUpPasses)
+            {
+                reader = db.Open();
+                snapshot = reader.BeginTransaction(deferred: true);
+                Count(reader, snapshot);
+            }
 
+            store.AppendAsync([Record(Interlocked.Increment(ref seq))], null, CancellationToken.None).GetAwaiter().GetResult();
+        };
+        // A commit that arrives while the gated pass runs waits for it (without the store's write lock it would land
+        // in the middle of the pass and leave frames uncopied, as under a real commit stream).
+        Task? waiting = null;
+        var landedInside = false;
+        checkpointer.InsideGate = () =>
+        {
+            waiting = store.AppendAsync([Record(Interlocked.Increment(ref seq))], null, CancellationToken.None);
+            landedInside = waiting.IsCompleted;
+        };
+        var framesBefore = WalFrames(db);
         checkpointer.Run();
-        Volatile.Write(ref stop, 1);
-        appender.Join();
-
-        // The gated pass copied every frame while commits waited, so a later commit started the WAL over: it holds only
-        // what was committed after that pass, far less than before the checkpoint (without the gate it only grows).
+        checkpointer.AfterPass = null;
+        checkpointer.InsideGate = null;
+        Assert.Equal(SqliteWalCheckpointer.CatchUpPasses + 1, passes);
+        Assert.Null(reader);
         Assert.Equal(1, checkpointer.GatedPasses);
+        Assert.False(landedInside, "the commit waited for the gated pass");
         Assert.Equal(1, checkpointer.GatedCaughtUp);
         Assert.Equal(0, checkpointer.RestartRequests);
-        Assert.True(WalFrames(db) < framesBefore, $"the WAL started over ({WalFrames(db)} frames now, {framesBefore} before)");
-        Assert.Equal(Interlocked.Read(ref seq), (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+        Assert.True(framesBefore > 100, $"the WAL had grown ({framesBefore} frames)");
+
+        // The gated pass copied every frame while commits waited, so the commit that waited starts the WAL over
+        // (without the gate the WAL only grows here: no restart is ever asked for).
+        await waiting!;
+        Assert.InRange(WalFrames(db), 1, 8);
+
+        // Nothing acknowledged was lost: a fresh connection reads every record, in order.
+        using var fresh = db.Open();
+        using var read = fresh.BeginTransaction(deferred: true);
+        Assert.Equal(seq, Count(fresh, read));
+        Assert.Equal(seq, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
+    }
+
+    [Fact]
+    public async Task Checkpoint_GatedPassPinnedByAReader_FallsBackToTheRestartRequest()
+    {
+        var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
+        using var store = new SqliteAuditStore(db, AuditDurability.Process, _time) { WalGateBytes = 64 * 1024, WalRestartBytes = 64 * 1024 };
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        var seq = 0L;
+        for (var i = 0; i < 100; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        // A reader's snapshot pins the frames committed after it: even the gated pass (no commit landing) cannot copy
+        // them, so the checkpointer asks the writer for the RESTART backstop instead of claiming a reusable WAL.
+        var checkpointer = store.WalCheckpointer!;
+        using (var reader = db.Open())
+        {
+            using var read = reader.BeginTransaction(deferred: true);
+            Assert.Equal(100L, Count(reader, read));
+            for (var i = 0; i < 50; i++)
+            {
+                await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+            }
+
+            checkpointer.Run();
+        }
+
+        Assert.Equal(1, checkpointer.GatedPasses);
+        Assert.Equal(0, checkpointer.GatedCaughtUp);
+        Assert.Equal(1, checkpointer.RestartRequests);
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None); // runs the RESTART
+        await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        Assert.InRange(WalFrames(db), 1, 8);
+        Assert.Equal(seq, (await store.ReadHeadAsync(CancellationToken.None)).Sequence);
     }
 
     [Fact]
