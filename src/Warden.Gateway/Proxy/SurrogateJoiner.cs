@@ -76,7 +76,8 @@ internal sealed class SurrogateJoiner
 
     private ReadOnlySpan<byte> Join(ReadOnlySpan<byte> data)
     {
-        // Pass 1: the `index` member of each object (by the object's start), so pass 2 names elements by it.
+        // Pass 1: the `index` member of each object (by the object's start), so pass 2 names elements by it; whether the
+        // event ends the answer.
         _indexes.Clear();
         Span<int> starts = stackalloc int[MaxDepth + 1];
         var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = MaxDepth });
@@ -109,7 +110,11 @@ internal sealed class SurrogateJoiner
                     break;
                 case JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("type"u8):
                     reader.Read();
-                    isStop = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("message_stop"u8);
+                    isStop |= reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("message_stop"u8) || reader.ValueTextEquals("message_delta"u8));
+                    break;
+                case JsonTokenType.PropertyName when reader.ValueTextEquals("finish_reason"u8):
+                    reader.Read();
+                    isStop |= reader.TokenType == JsonTokenType.String;
                     break;
             }
         }
