@@ -10,22 +10,25 @@ namespace Warden.Gateway.Proxy;
 /// <c>\ud83d</c>, the next one of the same field starting with <c>\ude00</c>): the trailing high-surrogate escape is taken
 /// off its event's string and put in front of the next string at the same place (same JSON path, array elements named by
 /// their <c>index</c> member: the choice, the tool call, the Anthropic content block), so every later step (restorers,
-/// translators, the text collector) sees whole characters. What is held is bounded (one 6-byte escape per place, at most
-/// <see cref="MaxHeld"/> places). A surrogate that stays unpaired (the next string at its place does not start with the
-/// low half, or the stream ends first) is an invalid answer: the stream ends with an error event, as for a lone surrogate
-/// anywhere else (docs/gateway.md "Characters split across deltas"). An event with no high-surrogate escape while
-/// nothing is held is returned as it is, without a parse.
+/// translators, the text collector) sees whole characters. What is held is bounded: one 6-byte escape and its place's
+/// path for the whole stream (<see cref="MaxHeld"/>); a second split while one is held ends the stream. A surrogate that
+/// stays unpaired (the next string at its place does not start with the low half, or its choice/block or the answer ends
+/// first) is an invalid answer: <see cref="UpstreamStreamException"/>, so the stream ends with an error event, as for a
+/// lone surrogate anywhere else (docs/gateway.md "Characters split across deltas"). An event with no high-surrogate escape
+/// while nothing is held is returned as it is, without a parse.
 /// </summary>
 internal sealed class SurrogateJoiner
 {
-    /// <summary>The most places holding a split character at once.</summary>
-    public const int MaxHeld = 64;
+    /// <summary>The most split characters held at once, per stream.</summary>
+    public const int MaxHeld = 1;
 
     private const int MaxDepth = 64;
 
     private readonly Dictionary<string, byte[]> _held = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _output = new(256);
     private readonly Dictionary<int, int> _indexes = [];
+    private readonly List<int> _closing = []; // starts of the objects that end their choice or block in this event
+    private readonly List<string> _closed = []; // their paths
 
     /// <summary>True while the high half of a split character waits for its low half.</summary>
     public bool Holding => _held.Count > 0;
@@ -33,7 +36,9 @@ internal sealed class SurrogateJoiner
     /// <summary>
     /// The event's data with split pairs joined (valid until the next call); <paramref name="data"/> itself when nothing
     /// changes. Invalid JSON comes back unchanged (the next step reports it). Throws <see cref="UpstreamStreamException"/>
-    /// when the stream's end marker (<c>[DONE]</c>, <c>message_stop</c>) comes while a half character is still held.
+    /// when a held half is followed at its place by anything but the low half, when the half's choice (<c>finish_reason</c>),
+    /// content block (<c>content_block_stop</c>) or the answer (<c>[DONE]</c>, <c>message_delta</c>, <c>message_stop</c>)
+    /// ends while it is still held, and when a second character is split while one is held.
     /// </summary>
     public ReadOnlySpan<byte> Process(ReadOnlySpan<byte> data)
     {
@@ -79,6 +84,8 @@ internal sealed class SurrogateJoiner
         // Pass 1: the `index` member of each object (by the object's start), so pass 2 names elements by it; whether the
         // event ends the answer.
         _indexes.Clear();
+        _closing.Clear();
+        _closed.Clear();
         Span<int> starts = stackalloc int[MaxDepth + 1];
         var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = MaxDepth });
         var depth = 0;
@@ -110,18 +117,25 @@ internal sealed class SurrogateJoiner
                     break;
                 case JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("type"u8):
                     reader.Read();
-                    isStop |= reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("message_stop"u8) || reader.ValueTextEquals("message_delta"u8));
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        isStop |= reader.ValueTextEquals("message_stop"u8) || reader.ValueTextEquals("message_delta"u8);
+                        if (reader.ValueTextEquals("content_block_stop"u8))
+                        {
+                            _closing.Add(starts[0]); // the event names its block by its index
+                        }
+                    }
+
                     break;
                 case JsonTokenType.PropertyName when reader.ValueTextEquals("finish_reason"u8):
                     reader.Read();
-                    isStop |= reader.TokenType == JsonTokenType.String;
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        _closing.Add(starts[depth - 1]); // this choice is finished (another may go on)
+                    }
+
                     break;
             }
-        }
-
-        if (isStop && _held.Count > 0)
-        {
-            throw Unpaired();
         }
 
         // Pass 2: each string value's place; edits where a held half goes in front or a trailing half is taken off.
@@ -174,6 +188,11 @@ internal sealed class SurrogateJoiner
                 path.Append('#').Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
+            if (token == JsonTokenType.StartObject && _closing.Contains((int)reader.TokenStartIndex))
+            {
+                _closed.Add(path.ToString() + "/");
+            }
+
             if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
                 lengths[depth] = parentLength;
@@ -188,6 +207,15 @@ internal sealed class SurrogateJoiner
             }
 
             path.Length = parentLength;
+        }
+
+        // After the joins: a stop chunk may itself carry the low half of the last character.
+        foreach (var held in _held.Keys)
+        {
+            if (isStop || _closed.Exists(prefix => held.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                throw Unpaired();
+            }
         }
 
         if (copied == 0)
@@ -209,6 +237,11 @@ internal sealed class SurrogateJoiner
             return;
         }
 
+        if (before is not null && !StartsWithLowEscape(raw))
+        {
+            throw Unpaired(); // the half is followed by something else: never forwarded as a lone surrogate
+        }
+
         var trailing = EndsWithHighEscape(raw);
         if (before is null && !trailing)
         {
@@ -228,7 +261,7 @@ internal sealed class SurrogateJoiner
         {
             if (_held.Count >= MaxHeld)
             {
-                throw new UpstreamStreamException("the provider's stream splits too many characters at once; the answer is incomplete");
+                throw new UpstreamStreamException("the provider's stream splits a second character while the first is still incomplete; the answer cannot be joined");
             }
 
             _held[place] = raw[^6..].ToArray();
@@ -291,6 +324,11 @@ internal sealed class SurrogateJoiner
             }
         }
     }
+
+    /// <summary>True when the raw (escaped) string starts with a <c>\uDC00</c>–<c>\uDFFF</c> escape.</summary>
+    internal static bool StartsWithLowEscape(ReadOnlySpan<byte> raw) =>
+        raw.Length >= 6 && raw[0] == (byte)'\\' && raw[1] == (byte)'u' && (raw[2] | 0x20) == 'd' &&
+        raw[3] is (byte)'c' or (byte)'d' or (byte)'e' or (byte)'f' or (byte)'C' or (byte)'D' or (byte)'E' or (byte)'F';
 
     private static bool IsHigh(ReadOnlySpan<byte> hex) =>
         (hex[0] | 0x20) == 'd' && hex[1] is (byte)'8' or (byte)'9' or (byte)'a' or (byte)'b' or (byte)'A' or (byte)'B';

@@ -187,6 +187,54 @@ public sealed class SplitSurrogateStreamTests
     }
 
     [Fact]
+    public async Task RequireScrub_OpenAIStream_LowHalfInTheFinishChunk_ArrivesWhole_ViaSdk()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        openai.Respond = (ctx, r) =>
+        {
+            var s = AnthropicNativeScrubTests.Surrogate().Match(r.Body).Value;
+            return Write(ctx, string.Concat(
+                Chunk("{\"role\":\"assistant\",\"content\":\"Mail " + s + " " + High + "\"}"),
+                Chunk(Content(Low), "\"stop\""),
+                "data: [DONE]\n\n"));
+        };
+        await using var gw = await ScrubbingGateway(openai);
+        var text = new StringBuilder();
+        ChatFinishReason? finish = null;
+        await foreach (var update in Sdk.OpenAIChat(gw, await gw.CreateAgentKeyAsync("a"), "gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("Mail " + Email)]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                text.Append(part.Text);
+            }
+
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal("Mail " + Email + " " + Emoji, text.ToString());
+        Assert.Equal(ChatFinishReason.Stop, finish);
+    }
+
+    [Fact]
+    public async Task RequireScrub_OpenAIStream_HighSurrogateFollowedByOtherText_ErrorEventNoLoneSurrogateForwarded()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        openai.Respond = (ctx, _) => Write(ctx, string.Concat(
+            Chunk(Content("Mail " + High)), Chunk(Content("plain")), Chunk(Content(" more")), Chunk("{}", "\"stop\""), "data: [DONE]\n\n"));
+        await using var gw = await ScrubbingGateway(openai);
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        var body = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("ud83d", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("plain", raw, StringComparison.Ordinal);
+        var events = Sse.Parse(raw, dispatchUnterminated: false);
+        Assert.DoesNotContain(events, e => e.Data == "[DONE]");
+        Assert.Equal("warden_upstream_stream_failed", (string?)JsonNode.Parse(events[^1].Data)!["error"]!["code"]);
+        Assert.Equal("Mail ", Sse.Text(events.Take(events.Count - 1).ToList(), "openai"));
+    }
+
+    [Fact]
     public async Task RequireScrub_AnthropicStream_HighSurrogateFollowedByOtherText_EndsWithErrorEventAndNoMessageStop()
     {
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
@@ -245,7 +293,7 @@ public sealed class SplitSurrogateStreamTests
     }
 
     [Fact]
-    public void Joiner_TooManyPlacesHolding_Throws()
+    public void Joiner_TwoSplitsInOneEvent_Throws()
     {
         var joiner = new SurrogateJoiner();
         var sb = new StringBuilder("{");
@@ -259,6 +307,72 @@ public sealed class SplitSurrogateStreamTests
         {
             joiner.Process(data);
         });
+    }
+
+    private static string Choice(int index, string content, string finish = "null") =>
+        "{\"choices\":[{\"index\":" + index + ",\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":" + finish + "}]}";
+
+    private static string Run(SurrogateJoiner joiner, string data) => Encoding.UTF8.GetString(joiner.Process(Encoding.UTF8.GetBytes(data)));
+
+    [Fact]
+    public void Joiner_AtMostOneHalfPerStream_SecondSplitElsewhereWhileHolding_Throws()
+    {
+        Assert.Equal(1, SurrogateJoiner.MaxHeld);
+        var joiner = new SurrogateJoiner();
+        Run(joiner, Choice(0, "a" + High));
+        Assert.Throws<Translation.UpstreamStreamException>(() => Run(joiner, Choice(1, "b" + High)));
+    }
+
+    [Fact]
+    public void Joiner_SamePlaceSplitsAgainAfterJoining_StillOneHalfHeld()
+    {
+        var joiner = new SurrogateJoiner();
+        Run(joiner, Choice(0, "a" + High));
+        Assert.Equal(Choice(0, High + Low + "b"), Run(joiner, Choice(0, Low + "b" + High)));
+        Assert.True(joiner.Holding);
+        Assert.Equal(Choice(0, High + Low), Run(joiner, Choice(0, Low)));
+        joiner.Finish();
+    }
+
+    [Fact]
+    public void Joiner_LowHalfInTheFinishChunk_Joined()
+    {
+        var joiner = new SurrogateJoiner();
+        Assert.Equal(Choice(0, "a"), Run(joiner, Choice(0, "a" + High)));
+        Assert.Equal(Choice(0, High + Low, "\"stop\""), Run(joiner, Choice(0, Low, "\"stop\"")));
+        Assert.False(joiner.Holding);
+        joiner.Finish();
+    }
+
+    [Fact]
+    public void Joiner_AnotherChoiceFinishes_HalfKeepsWaiting_ItsOwnChoiceFinishing_Throws()
+    {
+        var joiner = new SurrogateJoiner();
+        Run(joiner, Choice(0, "a" + High));
+        Assert.Equal(Choice(1, "done", "\"stop\""), Run(joiner, Choice(1, "done", "\"stop\"")));
+        Assert.True(joiner.Holding);
+        Assert.Throws<Translation.UpstreamStreamException>(() => Run(joiner, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}"));
+    }
+
+    [Fact]
+    public void Joiner_AnotherBlockStops_HalfKeepsWaiting_ItsOwnBlockStopping_Throws()
+    {
+        var joiner = new SurrogateJoiner();
+        Run(joiner, "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"text_delta\",\"text\":\"x" + High + "\"}}");
+        Run(joiner, "{\"type\":\"content_block_stop\",\"index\":1}");
+        Assert.True(joiner.Holding);
+        Assert.Throws<Translation.UpstreamStreamException>(() => Run(joiner, "{\"type\":\"content_block_stop\",\"index\":2}"));
+    }
+
+    [Theory]
+    [InlineData(" and then")]
+    [InlineData("\\ud83d\\ude00")] // another whole character: the held half would stay lone
+    [InlineData("\\u00e9")]
+    public void Joiner_HalfFollowedByAnythingButTheLowHalf_Throws(string next)
+    {
+        var joiner = new SurrogateJoiner();
+        Run(joiner, Choice(0, "a" + High));
+        Assert.Throws<Translation.UpstreamStreamException>(() => Run(joiner, Choice(0, next)));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
 using System.ClientModel;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Anthropic.Models.Messages;
 using OpenAI.Chat;
 using Warden.Gateway.Tests.Infrastructure;
 
@@ -10,11 +12,13 @@ namespace Warden.Gateway.Tests.Proxy;
 /// <summary>
 /// Function/tool names are identifiers the provider must echo back exactly: never scrubbed. Under scrubbing, a name that
 /// holds data scrubbing protects is refused with a 400 in the caller's dialect (the name is not echoed) and nothing is
-/// forwarded; a clean name goes out verbatim while the rest of the tool (its description) is scrubbed.
+/// forwarded; a clean name goes out verbatim while the rest of the tool (its description) is scrubbed. The error is the
+/// OpenAI shape on /v1/chat/completions, the Anthropic shape on /v1/messages, problem+json on /api/proxy, streamed or not,
+/// and the canary e-mail is in no answer, log line or stored file.
 /// </summary>
 public sealed class ToolNamePiiTests
 {
-    private const string Email = "jane.doe@example.com";
+    private const string Email = "canary.7f3a9c@example.com";
     private const string PiiName = "notify_" + Email;
 
     private static async Task<GatewayFixture> StartAsync(FakeProvider openai, FakeProvider anthropic, bool scrub = true)
@@ -43,9 +47,19 @@ public sealed class ToolNamePiiTests
         { "v1/chat/completions", $$$$$$"""{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"{{{{{{PiiName}}}}}}"}}]}""" },
     };
 
+    public static TheoryData<string, string> PiiNamesStreamedAndProxy => new()
+    {
+        { "v1/chat/completions", $$$$$$"""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"{{{{{{PiiName}}}}}}"}}]}""" },
+        { "v1/messages", $$$$$$"""{"model":"claude-sonnet-4-5","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"{{{{{{PiiName}}}}}}","input_schema":{"type":"object"}}]}""" },
+        { "api/proxy", $$$$$$"""{"provider":"openai","model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"{{{{{{PiiName}}}}}}"}}]}""" },
+        { "api/proxy", $$$$$$"""{"provider":"openai","model":"gpt-4o-mini","scrub":true,"stream":true,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"{{{{{{PiiName}}}}}}","arguments":"{}"}}]}]}""" },
+        { "api/proxy", $$$$$$"""{"provider":"anthropic","model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"function","function":{"name":"{{{{{{PiiName}}}}}}"}}}""" },
+    };
+
     [Theory]
     [MemberData(nameof(PiiNames))]
-    public async Task RequireScrub_ToolNameHoldsPii_Refused400_NotEchoed_NothingForwarded(string path, string body)
+    [MemberData(nameof(PiiNamesStreamedAndProxy))]
+    public async Task RequireScrub_ToolNameHoldsPii_Refused400InTheCallersShape_NotEchoed_NothingForwarded(string path, string body)
     {
         await using var openai = await FakeProvider.StartAsync("openai");
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
@@ -53,17 +67,54 @@ public sealed class ToolNamePiiTests
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("warden", response.Headers.GetValues("warden-error-source").Single());
         var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("tool name", text, StringComparison.Ordinal);
-        Assert.DoesNotContain(Email, text, StringComparison.Ordinal);
-        var error = JsonNode.Parse(text)!["error"]!;
-        Assert.NotNull(path == "v1/messages" ? error["type"] : error["message"]);
+        var json = JsonNode.Parse(text)!.AsObject();
+        var media = response.Content.Headers.ContentType!.MediaType;
+        string? message;
+        switch (path)
+        {
+            case "v1/chat/completions": // OpenAI: {"error":{"message","type","param","code"}}
+                Assert.Equal("application/json", media);
+                Assert.Equal(new[] { "error" }, json.Select(p => p.Key));
+                var error = json["error"]!.AsObject();
+                Assert.Equal(new[] { "message", "type", "param", "code" }, error.Select(p => p.Key));
+                Assert.Equal("invalid_request_error", (string?)error["type"]);
+                Assert.Null(error["param"]);
+                Assert.Equal("warden_invalid_request", (string?)error["code"]);
+                message = (string?)error["message"];
+                break;
+            case "v1/messages": // Anthropic: {"type":"error","error":{"type","message"}}
+                Assert.Equal("application/json", media);
+                Assert.Equal("error", (string?)json["type"]);
+                Assert.Equal("invalid_request_error", (string?)json["error"]!["type"]);
+                message = (string?)json["error"]!["message"];
+                break;
+            default: // problem+json
+                Assert.Equal("application/problem+json", media);
+                Assert.Equal(400, (int?)json["status"]);
+                Assert.Equal("warden_invalid_request", (string?)json["code"]);
+                Assert.Equal("warden", (string?)json["source"]);
+                message = (string?)json["detail"];
+                break;
+        }
+
+        Assert.Contains("tool name holds data that scrubbing protects", message, StringComparison.Ordinal);
+        AssertNoCanary(gw, text);
         Assert.Empty(openai.Requests);
         Assert.Empty(anthropic.Requests);
     }
 
+    private static void AssertNoCanary(GatewayFixture gw, string answer)
+    {
+        foreach (var where in new[] { answer, gw.Logs.AllText, gw.ReadAllDataFiles() })
+        {
+            Assert.DoesNotContain("canary.7f3a9c", where, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
-    public async Task RequireScrub_ToolNameHoldsPii_OpenAISdkGets400()
+    public async Task RequireScrub_ToolNameHoldsPii_OpenAISdkGets400_StreamedAndNot()
     {
         await using var openai = await FakeProvider.StartAsync("openai");
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
@@ -72,7 +123,53 @@ public sealed class ToolNamePiiTests
         var options = new ChatCompletionOptions { Tools = { ChatTool.CreateFunctionTool(PiiName, "notifies") } };
         var ex = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("hi")], options));
         Assert.Equal(400, ex.Status);
+        Assert.Contains("tool name", ex.Message, StringComparison.Ordinal);
+        var streamed = await Assert.ThrowsAsync<ClientResultException>(async () =>
+        {
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("hi")], options))
+            {
+                Assert.Fail("no update expected, got " + update.CompletionId);
+            }
+        });
+        Assert.Equal(400, streamed.Status);
+        AssertNoCanary(gw, ex.Message + streamed.Message);
         Assert.Empty(openai.Requests);
+    }
+
+    [Fact]
+    public async Task RequireScrub_ToolNameHoldsPii_AnthropicSdkGets400_StreamedAndNot()
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var anthropic = await FakeProvider.StartAsync("anthropic");
+        await using var gw = await StartAsync(openai, anthropic);
+        var sdk = Sdk.Anthropic(gw, await gw.CreateAgentKeyAsync("a"));
+        var request = new MessageCreateParams
+        {
+            Model = "claude-sonnet-4-5",
+            MaxTokens = 10,
+            Messages = [new UserMessageParam("hi")],
+            Tools =
+            [
+                new Tool
+                {
+                    Name = PiiName,
+                    Description = "notifies",
+                    InputSchema = new InputSchema { Properties = new Dictionary<string, JsonElement>() },
+                },
+            ],
+        };
+        var ex = await Assert.ThrowsAnyAsync<Anthropic.Exceptions.AnthropicApiException>(() => sdk.Messages.Create(request));
+        Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
+        var streamed = await Assert.ThrowsAnyAsync<Anthropic.Exceptions.AnthropicApiException>(async () =>
+        {
+            await foreach (var evt in sdk.Messages.CreateStreaming(request))
+            {
+                Assert.Fail("no event expected, got " + evt);
+            }
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, streamed.StatusCode);
+        AssertNoCanary(gw, ex.Message + streamed.Message);
+        Assert.Empty(anthropic.Requests);
     }
 
     [Fact]
