@@ -115,6 +115,13 @@ internal sealed partial class ProxyHandler
             throw new WardenHttpException(400, "invalid_request", kind == ApiKind.Embeddings ? "'input' must be a string or an array" : "'messages' must be an array");
         }
 
+        if (kind == ApiKind.Embeddings && scan.InputNotText)
+        {
+            // Token ids are text in an encoding classification and scrubbing cannot read: forwarding them would let any
+            // caller send personal data past both by tokenizing it first.
+            throw new WardenHttpException(400, "invalid_request", "'input' must be a string or an array of strings: token ids cannot be classified or scrubbed, so Warden does not forward them");
+        }
+
         if (kind == ApiKind.UnifiedProxy && scan.ProviderNotString)
         {
             throw new WardenHttpException(400, "invalid_request", "'provider' must be a string (a configured provider's name)");

@@ -24,6 +24,12 @@ internal struct RequestScan
     public JsonTokenType Messages;
     public JsonTokenType Input;
 
+    /// <summary>
+    /// <c>input</c> is an array with an element that is not a string (token ids, or arrays of them): text Warden cannot
+    /// classify or scrub, refused on <c>/v1/embeddings</c>.
+    /// </summary>
+    public bool InputNotText;
+
     /// <summary>The end-user id members (offsets in the caller's body): top-level <c>user</c>, <c>safety_identifier</c>, <c>metadata.user_id</c>; null when none.</summary>
     public List<EndUserSpan>? EndUser;
 
@@ -55,6 +61,7 @@ internal struct RequestScan
             var field = Field.None;
             var memberStart = 0;
             var inMetadata = false;
+            var inInput = false;
             while (reader.Read())
             {
                 var token = reader.TokenType;
@@ -75,8 +82,15 @@ internal struct RequestScan
                 if (field != Field.None)
                 {
                     inMetadata |= field == Field.Metadata && token == JsonTokenType.StartObject;
+                    inInput = field == Field.Input && token == JsonTokenType.StartArray;
                     scan.Take(field, ref reader, memberStart);
                     field = Field.None;
+                }
+                else if (inInput && reader.CurrentDepth <= 2)
+                {
+                    // An element of the top-level input array (depth 2), or that array's end (depth 1).
+                    inInput = token != JsonTokenType.EndArray || reader.CurrentDepth != 1;
+                    scan.InputNotText |= inInput && token != JsonTokenType.String;
                 }
 
                 if (token == JsonTokenType.StartObject)
