@@ -133,7 +133,7 @@ internal sealed partial class ProxyHandler
                 : $"the provider '{scan.Provider}' is not configured in Warden");
 
         var action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat";
-        var data = Classify(context, body.Memory);
+        var data = Classify(context, body.Memory, scan.HasBinary);
         var permitted = Authorize(principal, action, targets, data, out var firstDenial, out var decision);
         if (permitted.Count == 0)
         {

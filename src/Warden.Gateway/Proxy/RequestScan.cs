@@ -30,6 +30,13 @@ internal struct RequestScan
     /// </summary>
     public bool InputNotText;
 
+    /// <summary>
+    /// Some string value anywhere in the body is a base64 payload (<see cref="ScrubRules.IsBinary(ReadOnlySpan{char})"/>: a
+    /// <c>data:…;base64,</c> URL or ≥ 64 base64 characters): an image, audio or file that detection does not read. Tagged
+    /// <c>media</c> for the policy when classification is on.
+    /// </summary>
+    public bool HasBinary;
+
     /// <summary>The end-user id members (offsets in the caller's body): top-level <c>user</c>, <c>safety_identifier</c>, <c>metadata.user_id</c>; null when none.</summary>
     public List<EndUserSpan>? EndUser;
 
@@ -68,6 +75,11 @@ internal struct RequestScan
                 if (token is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan))
                 {
                     throw new WardenHttpException(400, "invalid_request", "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+                }
+
+                if (token == JsonTokenType.String && !scan.HasBinary && reader.ValueSpan.Length >= ScrubRules.MinBinaryLength)
+                {
+                    scan.HasBinary = IsBinary(ref reader);
                 }
 
                 if (token == JsonTokenType.PropertyName)
@@ -121,6 +133,10 @@ internal struct RequestScan
 
         return scan;
     }
+
+    /// <summary>The scrub rules' base64 test on the value as the provider will read it (escapes decoded: an escaped <c>\/</c> must not hide a payload).</summary>
+    private static bool IsBinary(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped ? ScrubRules.IsBinary(reader.GetString().AsSpan()) : ScrubRules.IsBinary(reader.ValueSpan);
 
     private static Field Top(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("model"u8) ? Field.Model
