@@ -122,7 +122,7 @@ run_one() { # index round -> one row
         v["p99_us"] / 1000, v["max_us"] / 1000, (a - b) / t * 1e6 / q, cs / q, load, (non2xx == "" ? 0 : non2xx) }'
 }
 
-echo "p99-ab: $(date -u +%FT%TZ) build $PUB, upstream delay ${UPSTREAM_DELAY_MS} ms, mode $MODE, $ROUNDS x ${DURATION}s, $CONNS conns, pace $PACE_MS ms ($([ "$PACE_MS" = 0 ] && echo "closed loop: saturation" || echo "≈ $((CONNS * 1000 / PACE_MS)) rps")), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "p99-ab: $(date -u +%FT%TZ) build $PUB, upstream delay ${UPSTREAM_DELAY_MS} ms, mode $MODE, $ROUNDS x ${DURATION}s, $CONNS conns, pace $PACE_MS ms ($([ "$PACE_MS" = 0 ] && echo "closed loop: saturation" || awk -v c="$CONNS" -v p="$PACE_MS" -v d="$UPSTREAM_DELAY_MS" 'BEGIN { printf "≈ %d rps", c * 1000 / (p + d) }')), load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-10s %5s %6s %6s %8s %8s %8s %8s %9s %7s %6s %s\n' target round req rps p50_ms p90_ms p99_ms max_ms cpu_us/req cs/req load1 non2xx | tee "$WORK/rows"
 for r in $(seq "$ROUNDS"); do
   order=("${!names[@]}")
