@@ -30,6 +30,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["benign-weight"] = "1.5",
     ["direct-in-documents"] = "1",
     ["audit"] = "",
+    ["extra-attacks"] = "",
+    ["extra-attack-weight"] = "1",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -47,10 +49,10 @@ if (opts["audit"].Length > 0)
     return Audit.Run(opts["audit"], opts["model-dir"]);
 }
 
-var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"]);
+var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"], opts["extra-attacks"]);
 Console.WriteLine($"deepset train={sets.DeepsetTrain.Count} holdout={sets.DeepsetHoldout.Count}; benign train={sets.BenignTrain.Count} holdout={sets.BenignHoldout.Count}; "
     + $"benign docs train={sets.BenignDocsTrain.Count} holdout={sets.BenignDocsHoldout.Count}; "
-    + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}");
+    + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}; my attacks (training only)={sets.ExtraAttacks.Count}");
 
 var l1 = float.Parse(opts["l1"], CultureInfo.InvariantCulture);
 var l2 = float.Parse(opts["l2"], CultureInfo.InvariantCulture);
@@ -60,6 +62,7 @@ var ml = new MLContext(seed: 7);
 HeadTraining.Indirect = (
     opts["indirect-l1"].Length > 0 ? float.Parse(opts["indirect-l1"], CultureInfo.InvariantCulture) : null,
     opts["indirect-l2"].Length > 0 ? float.Parse(opts["indirect-l2"], CultureInfo.InvariantCulture) : null);
+HeadTraining.MyAttackWeight = float.Parse(opts["extra-attack-weight"], CultureInfo.InvariantCulture);
 HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
 CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
 
@@ -79,7 +82,7 @@ if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_CV_ONLY") == "1")
 }
 
 // 2. The shipped heads are trained on the whole training split.
-var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain);
+var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain, sets.ExtraAttacks);
 var (directModel, indirectModel) = HeadTraining.Train(ml, all, l1, l2, targetFpr);
 var inSampleOffset = directModel.Offset;
 var (oofOffset, directFolds) = HeadTraining.OutOfFoldDirect(ml, all, l1, l2, targetFpr);

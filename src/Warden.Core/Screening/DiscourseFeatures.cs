@@ -14,8 +14,17 @@ namespace Warden.Core.Screening;
 /// </remarks>
 internal sealed class DiscourseFeatures : IDisposable
 {
-    /// <summary>Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, then two from <see cref="FillNeighbours"/>.</summary>
-    public const int Count = LocalCount + 2;
+    /// <summary>
+    /// Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, two from
+    /// <see cref="FillNeighbours"/>, then <see cref="VoiceCount"/> more from <see cref="Fill"/> (round 8, appended so
+    /// the earlier features keep their positions in a combiner file).
+    /// </summary>
+    public const int Count = LocalCount + 2 + VoiceCount;
+
+    /// <summary>Round 8's features, after the neighbour features: see <see cref="Fill"/>.</summary>
+    public const int VoiceCount = 4;
+
+    private const int VoiceAt = LocalCount + 2;
 
     /// <summary>Features that depend on the segment and the document only (see <see cref="Fill"/>).</summary>
     public const int LocalCount = 10;
@@ -56,6 +65,25 @@ internal sealed class DiscourseFeatures : IDisposable
         "entwirf", "analysiere", "definiere", "diskutiere",
     }.Select(Hash)];
 
+    // Verbs that tell the writer of an answer how to shape or fill it ("Respond only in …", "Include a link …",
+    // "Append …", "Replace every …"), English and German. Ordinary calls to action of mail (send, call, open, keep,
+    // make sure, use, forward …) are left out; the combiner weighs the feature against the rest (round 8).
+    private static readonly HashSet<uint> OutputVerbs = [.. new[]
+    {
+        "respond", "answer", "reply", "include", "insert", "append", "add", "mention", "format", "replace", "convert", "modify",
+        "augment", "enhance", "integrate", "incorporate", "output", "print", "repeat", "refuse", "pretend", "switch", "adopt",
+        "embed", "state", "claim", "ignore", "forget", "disregard", "begin", "start", "end", "sign", "recommend", "encourage",
+        "promote", "insist", "say", "talk", "speak", "act", "always", "never", "only", "avoid", "stop", "emphasize", "highlight", "urge",
+        "antworte", "füge", "ignoriere", "vergiss", "beginne", "ersetze", "behaupte", "erwähne", "sage", "sag", "hänge", "empfiehl",
+    }.Select(Hash)];
+
+    // Words that name an automated reader (an assistant, a bot, a model) as the addressee.
+    private static readonly HashSet<uint> AiWords = [.. new[]
+    {
+        "ai", "assistant", "assistants", "chatbot", "bot", "llm", "gpt", "chatgpt", "copilot", "claude", "gemini", "ki", "assistent",
+        "summarizer", "agent",
+    }.Select(Hash)];
+
     private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
 
     // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
@@ -64,6 +92,7 @@ internal sealed class DiscourseFeatures : IDisposable
 
     private readonly byte[] _table;
     private readonly int _mask;
+    private float _documentYou;
 
     private DiscourseFeatures(byte[] table, int size)
     {
@@ -84,8 +113,15 @@ internal sealed class DiscourseFeatures : IDisposable
         Array.Clear(table, 0, size);
         var f = new DiscourseFeatures(table, size);
         var words = new WordReader(text);
+        int all = 0, second = 0;
         while (words.Next(out var hash, out var len))
         {
+            all++;
+            if (IsSecondPerson(hash))
+            {
+                second++;
+            }
+
             if (IsContent(hash, len))
             {
                 ref var c = ref table[hash & f._mask];
@@ -96,6 +132,7 @@ internal sealed class DiscourseFeatures : IDisposable
             }
         }
 
+        f._documentYou = all == 0 ? 0 : MathF.Min(1, 5f * second / all);
         return f;
     }
 
@@ -106,13 +143,19 @@ internal sealed class DiscourseFeatures : IDisposable
     /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier),
     /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
     /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
-    /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>).
+    /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>); then (round 8)
+    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …"),
+    /// [13] names an automated reader ("assistant", "AI", "bot"), [14] the shift in address: the segment's
+    /// second-person density above the document's (an instruction to "you" inside third-person prose),
+    /// [15] carries a web address ("://", "www.").
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
         int content = 0, novel = 0, all = 0, second = 0;
         var task = 0f;
         var output = 0f;
+        var shaping = 0f;
+        var ai = 0f;
         var opening = true;
         var afterPossessive = false;
         var words = new WordReader(segment);
@@ -129,7 +172,13 @@ internal sealed class DiscourseFeatures : IDisposable
             if (opening && !Openers.Contains(hash))
             {
                 task = TaskVerbs.Contains(hash) ? 1 : 0;
+                shaping = OutputVerbs.Contains(hash) ? 1 : 0;
                 opening = false;
+            }
+
+            if (len <= 10 && ai == 0 && AiWords.Contains(hash))
+            {
+                ai = 1;
             }
 
             if (IsSecondPerson(hash))
@@ -161,7 +210,11 @@ internal sealed class DiscourseFeatures : IDisposable
         features[7] = 1 / MathF.Sqrt(all + 1);
         features[8] = task;
         features[9] = output;
-        features[LocalCount..].Clear();
+        features.Slice(LocalCount, 2).Clear();
+        features[VoiceAt] = shaping;
+        features[VoiceAt + 1] = ai;
+        features[VoiceAt + 2] = MathF.Max(0, you - _documentYou);
+        features[VoiceAt + 3] = segment.IndexOf("://", StringComparison.Ordinal) >= 0 || segment.IndexOf("www.", StringComparison.OrdinalIgnoreCase) >= 0 ? 1 : 0;
     }
 
     /// <summary>
