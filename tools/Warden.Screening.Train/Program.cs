@@ -6,7 +6,8 @@ using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
-// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0).
+// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0),
+// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -32,6 +33,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["audit"] = "",
     ["extra-attacks"] = "",
     ["extra-attack-weight"] = "1",
+    ["voice-features"] = "0",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -67,6 +69,13 @@ HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.Invar
 CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
 
 CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+
+// Round 8's voice features are the last combiner segment inputs; without `--voice-features 1` they are masked, so the combiner
+// gets no weight for them and is saved in the earlier format (the defaults still reproduce round 4's files byte for byte).
+if (opts["voice-features"] != "1")
+{
+    CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount, DiscourseFeatures.VoiceCount)];
+}
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the
 //    document combiner, and estimate how the detector does on unseen emails and unseen attack categories.

@@ -21,8 +21,11 @@ internal sealed class DiscourseFeatures : IDisposable
     /// </summary>
     public const int Count = LocalCount + 2 + VoiceCount;
 
-    /// <summary>Round 8's features, after the neighbour features: see <see cref="Fill"/>.</summary>
-    public const int VoiceCount = 4;
+    /// <summary>
+    /// Round 8's features, after the neighbour features: see <see cref="Fill"/>. One (the answer-shaping opener): three more
+    /// were tried (an AI addressee, a shift to the second person, a web address) and added nothing in cross-validation.
+    /// </summary>
+    public const int VoiceCount = 1;
 
     private const int VoiceAt = LocalCount + 2;
 
@@ -77,22 +80,13 @@ internal sealed class DiscourseFeatures : IDisposable
         "antworte", "füge", "ignoriere", "vergiss", "beginne", "ersetze", "behaupte", "erwähne", "sage", "sag", "hänge", "empfiehl",
     }.Select(Hash)];
 
-    // Words that name an automated reader (an assistant, a bot, a model) as the addressee.
-    private static readonly HashSet<uint> AiWords = [.. new[]
-    {
-        "ai", "assistant", "assistants", "chatbot", "bot", "llm", "gpt", "chatgpt", "copilot", "claude", "gemini", "ki", "assistent",
-        "summarizer", "agent",
-    }.Select(Hash)];
-
     private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
 
     // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
-
     private static readonly HashSet<uint> OutputNouns = [.. new[] { "answer", "answers", "response", "responses", "reply", "replies", "output", "antwort", "ausgabe" }.Select(Hash)];
 
     private readonly byte[] _table;
     private readonly int _mask;
-    private float _documentYou;
 
     private DiscourseFeatures(byte[] table, int size)
     {
@@ -113,15 +107,8 @@ internal sealed class DiscourseFeatures : IDisposable
         Array.Clear(table, 0, size);
         var f = new DiscourseFeatures(table, size);
         var words = new WordReader(text);
-        int all = 0, second = 0;
         while (words.Next(out var hash, out var len))
         {
-            all++;
-            if (IsSecondPerson(hash))
-            {
-                second++;
-            }
-
             if (IsContent(hash, len))
             {
                 ref var c = ref table[hash & f._mask];
@@ -132,7 +119,6 @@ internal sealed class DiscourseFeatures : IDisposable
             }
         }
 
-        f._documentYou = all == 0 ? 0 : MathF.Min(1, 5f * second / all);
         return f;
     }
 
@@ -144,10 +130,7 @@ internal sealed class DiscourseFeatures : IDisposable
     /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
     /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
     /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>); then (round 8)
-    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …"),
-    /// [13] names an automated reader ("assistant", "AI", "bot"), [14] the shift in address: the segment's
-    /// second-person density above the document's (an instruction to "you" inside third-person prose),
-    /// [15] carries a web address ("://", "www.").
+    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …").
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
@@ -155,7 +138,6 @@ internal sealed class DiscourseFeatures : IDisposable
         var task = 0f;
         var output = 0f;
         var shaping = 0f;
-        var ai = 0f;
         var opening = true;
         var afterPossessive = false;
         var words = new WordReader(segment);
@@ -176,10 +158,6 @@ internal sealed class DiscourseFeatures : IDisposable
                 opening = false;
             }
 
-            if (len <= 10 && ai == 0 && AiWords.Contains(hash))
-            {
-                ai = 1;
-            }
 
             if (IsSecondPerson(hash))
             {
@@ -212,9 +190,6 @@ internal sealed class DiscourseFeatures : IDisposable
         features[9] = output;
         features.Slice(LocalCount, 2).Clear();
         features[VoiceAt] = shaping;
-        features[VoiceAt + 1] = ai;
-        features[VoiceAt + 2] = MathF.Max(0, you - _documentYou);
-        features[VoiceAt + 3] = segment.IndexOf("://", StringComparison.Ordinal) >= 0 || segment.IndexOf("www.", StringComparison.OrdinalIgnoreCase) >= 0 ? 1 : 0;
     }
 
     /// <summary>
