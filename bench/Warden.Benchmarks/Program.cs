@@ -8,6 +8,12 @@ if (args is ["detection-cpu"])
     return;
 }
 
+if (args is ["detection-cpu", "ab"])
+{
+    DetectionCpuProbe.RunAb();
+    return;
+}
+
 if (args is ["detection-cpu", "prompt"])
 {
     DetectionCpuProbe.Run(promptOnly: true);

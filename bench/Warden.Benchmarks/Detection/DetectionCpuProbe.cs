@@ -14,14 +14,13 @@ namespace Warden.Benchmarks.Detection;
 /// </summary>
 internal static class DetectionCpuProbe
 {
-    /// <param name="promptOnly">Only the prompt-text sizes (<c>detection-cpu prompt</c>): the A/B rounds.</param>
+    /// <param name="promptOnly">Only the prompt-text sizes (<c>detection-cpu prompt</c>).</param>
     public static void Run(bool promptOnly = false)
     {
         var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
-        WarmUp(engine);
+        WarmUp(engine, promptOnly);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("| input | chars | CPU ms per call | MB per CPU-second | ns per char | allocated per call | bytes per char | findings | JIT ms during |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        PrintHeader();
         foreach (var size in new[] { 1_024, 65_536, 102_400, 1_048_576, 10_485_760 })
         {
             Measure(engine, $"prompt text {size / 1024} KB", PromptCorpus.Build(size));
@@ -31,6 +30,40 @@ internal static class DetectionCpuProbe
         {
             Measure(engine, $"adversarial {kind} 1 MB", PromptCorpus.Adversarial(kind, 1_048_576));
         }
+
+        PrintPeakMemory();
+    }
+
+    /// <summary>
+    /// The A/B round (<c>detection-cpu ab</c>): prompt text of 100 KB, 1 MB and 10 MB only, about one CPU-second each, after
+    /// a warm-up on prompt text; then the peak resident memory of the whole process. Short enough to alternate two builds
+    /// several times on the loaded machine.
+    /// </summary>
+    public static void RunAb()
+    {
+        var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        WarmUp(engine, promptOnly: true);
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+        PrintHeader();
+        foreach (var size in new[] { 102_400, 1_048_576, 10_485_760 })
+        {
+            Measure(engine, $"prompt text {size / 1024} KB", PromptCorpus.Build(size), budgetMs: 1000);
+        }
+
+        PrintPeakMemory();
+    }
+
+    private static void PrintHeader()
+    {
+        Console.WriteLine("| input | chars | CPU ms per call | MB per CPU-second | ns per char | allocated per call | bytes per char | findings | JIT ms during |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    }
+
+    /// <summary>Peak resident set of the whole process (VmHWM), the figure the 250 MB limit is about.</summary>
+    private static void PrintPeakMemory()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        Console.WriteLine($"peak resident memory (VmHWM): {line?["VmHWM:".Length..].Trim()}");
     }
 
     /// <summary>
@@ -40,7 +73,7 @@ internal static class DetectionCpuProbe
     public static void RunPerRecognizer(string[] inputs)
     {
         var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
-        WarmUp(engine);
+        WarmUp(engine, promptOnly: false);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         foreach (var input in inputs.Length == 0 ? ["prompt"] : inputs)
         {
@@ -73,30 +106,41 @@ internal static class DetectionCpuProbe
     /// Tier-1 code only after 30 calls each and a delay, so measuring earlier would time Tier-0 code and the JIT itself.
     /// With <c>DOTNET_TieredCompilation=0</c> this only costs a few seconds.
     /// </summary>
-    private static void WarmUp(DetectionEngine engine)
+    private static void WarmUp(DetectionEngine engine, bool promptOnly)
     {
-        var mode = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "TieredCompilation=0 (full JIT, no dynamic PGO)" : "default runtime settings (tiered compilation, dynamic PGO)";
+        var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0";
+        var mode = tiered ? "default runtime settings (tiered compilation, dynamic PGO)" : "TieredCompilation=0 (full JIT, no dynamic PGO)";
         var texts = new List<string> { PromptCorpus.Build(65_536), PromptCorpus.Build(1_024) };
-        texts.AddRange(new[] { "at", "digits", "dots", "brackets", "assign", "dashes", "colons", "pem" }.Select(k => PromptCorpus.Adversarial(k, 65_536)));
+        if (!promptOnly)
+        {
+            texts.AddRange(new[] { "at", "digits", "dots", "brackets", "assign", "dashes", "colons", "pem" }.Select(k => PromptCorpus.Adversarial(k, 65_536)));
+        }
+
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         var results = new List<Finding>();
         // Until a whole pass compiles (almost) nothing more: promotions come in waves (instrumented tier, then Tier-1, then
-        // methods inlined differently), each after 30 calls and a delay.
-        for (var pass = 0; pass < 12; pass++)
+        // methods inlined differently), each after 30 calls and a delay. Without tiering everything is compiled once: one
+        // short pass.
+        for (var pass = 0; pass < (tiered ? 12 : 1); pass++)
         {
             var passJit = System.Runtime.JitInfo.GetCompilationTime();
-            for (var i = 0; i < (pass == 0 ? 200 : 60); i++)
+            for (var i = 0; i < (!tiered ? 3 : pass == 0 ? 200 : 60); i++)
             {
                 foreach (var t in texts)
                 {
                     engine.Analyze(t);
                 }
 
-                foreach (var r in engine.Recognizers)
+                foreach (var r in promptOnly ? [] : engine.Recognizers)
                 {
                     results.Clear();
                     r.Analyze(texts[0], results);
                 }
+            }
+
+            if (!tiered)
+            {
+                break;
             }
 
             Thread.Sleep(1_000);
@@ -109,10 +153,42 @@ internal static class DetectionCpuProbe
         Console.WriteLine($"runtime: {mode}; warm-up JIT time {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F0} ms");
     }
 
+    /// <summary>
+    /// With tiered compilation on, a larger input still triggers promotions the warm-up did not (on-stack replacement of long
+    /// loops, methods that small inputs barely call), and the background JIT is CPU time of this process: repeat the call,
+    /// sleeping between rounds so the JIT thread gets a core on the loaded machine, until a round compiles nothing.
+    /// </summary>
+    private static void SteadyState(Action call)
+    {
+        if (Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0")
+        {
+            return;
+        }
+
+        var process = Process.GetCurrentProcess();
+        for (var round = 0; round < 20; round++)
+        {
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
+            var before = CpuMs(process);
+            do
+            {
+                call();
+            }
+            while (CpuMs(process) - before < 300);
+
+            Thread.Sleep(300);
+            if (round >= 1 && (System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds < 0.5)
+            {
+                return;
+            }
+        }
+    }
+
     private static double CpuMsPerCall(Action call)
     {
         var process = Process.GetCurrentProcess();
         call();
+        SteadyState(call);
         var probe = CpuMs(process);
         call();
         var one = Math.Max(0.01, CpuMs(process) - probe);
@@ -133,15 +209,16 @@ internal static class DetectionCpuProbe
         return best;
     }
 
-    private static void Measure(DetectionEngine engine, string label, string text)
+    private static void Measure(DetectionEngine engine, string label, string text, double budgetMs = 2000)
     {
         var count = engine.Analyze(text).Count;
-        // Enough calls for about 2 CPU-seconds in total, at least 1.
+        SteadyState(() => engine.Analyze(text));
+        // Enough calls for about budgetMs of CPU time in total, at least 1.
         var process = Process.GetCurrentProcess();
         var probe = CpuMs(process);
         engine.Analyze(text);
         var one = Math.Max(0.01, CpuMs(process) - probe);
-        var calls = (int)Math.Clamp(2000 / one, 1, 5000);
+        var calls = (int)Math.Clamp(budgetMs / one, 1, 5000);
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var jit = System.Runtime.JitInfo.GetCompilationTime();
         var before = CpuMs(process);
