@@ -8,6 +8,18 @@ if (args is ["detection-cpu"])
     return;
 }
 
+if (args is ["detection-cpu", "ab"])
+{
+    DetectionCpuProbe.RunAb();
+    return;
+}
+
+if (args is ["detection-cpu", "prompt"])
+{
+    DetectionCpuProbe.Run(promptOnly: true);
+    return;
+}
+
 if (args is ["detection-cpu", "loop", var seconds])
 {
     // For profilers (dotnet-trace): the engine on 1 MB of prompt text for the given CPU seconds.

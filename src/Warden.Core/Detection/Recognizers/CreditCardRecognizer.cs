@@ -23,6 +23,8 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
     /// A bounded match is a whole digit run of at least four digits, then whole runs of at least two joined by one space or
     /// dash, 13 to 19 digits in all.
     /// </summary>
+    protected override ulong FirstRunLengths { get; } = RunLengthsFrom(4);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
     {
         if (DigitShapes.Length(runs, k) < 4 || !DigitShapes.BoundedLeft(text, runs.Start(k)))

@@ -37,6 +37,8 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer
     /// The check digits start a run of two or more digits right after the country code: two ASCII letters at a word boundary
     /// (nothing from [A-Za-z0-9_] before them) that name a country with an IBAN length.
     /// </summary>
+    protected override ulong FirstRunLengths { get; } = RunLengthsFrom(2);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
     {
         var s = runs.Start(k);

@@ -27,6 +27,8 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
     /// A bounded match with six digits or more: one run of 6 to 14 digits (after one or two letters, or alone), or runs of
     /// 3, 3 and 3 joined by single spaces or dashes.
     /// </summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
         DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(text, runs, k, [3, 3, 3], " -");
 
@@ -59,6 +61,8 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
     protected override int MinLength => 9;
 
     protected override bool RequiresContext => true;
+
+    protected override ulong FirstRunLengths { get; } = RunLengths(8, 9);
 
     /// <summary>A bounded match is a run of nine digits, or of eight digits after one letter.</summary>
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
@@ -94,6 +98,8 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
     protected override int MinLength => 10;
 
     /// <summary>A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes.</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 10);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
         DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
         || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -"));
@@ -134,6 +140,8 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
     protected override int MinLength => 9;
 
     /// <summary>The six digits are whole runs of 6, 2+4, 4+2 or 2+2+2 joined by single spaces.</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(2, 4, 6);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
         DigitShapes.Length(runs, k) is 2 or 4 or 6 && (DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
         || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false));
@@ -174,6 +182,8 @@ internal sealed partial class EsNifRecognizer() : RegexRecognizer("EsNifRecogniz
     protected override int MinLength => 8;
 
     /// <summary>The digits are one whole run of seven or eight (a letter or the check letter around it).</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(7, 8);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Length(runs, k) is 7 or 8;
 
     protected override Regex Pattern => Nif();
@@ -219,6 +229,8 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
     protected override int MinLength => 16;
 
     /// <summary>The digits are whole runs of 2, 2 and 3, each pair joined by one letter.</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(2);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
         DigitShapes.Sequence(text, runs, k, [2, 2, 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", bounded: false);
 
@@ -250,6 +262,8 @@ internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselReco
     protected override bool RequiresContext => true;
 
     /// <summary>A bounded match is one run of eleven digits.</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(11);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Single(text, runs, k, 11);
 
     protected override Regex Pattern => Pesel();

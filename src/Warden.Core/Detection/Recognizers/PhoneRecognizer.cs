@@ -42,8 +42,30 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
     {
         // The verdicts of libphonenumber on the numbers of this text, by normalized number: a number written again in the
         // same text is not parsed again. Only within one call (a cache across calls would tell through timing which
-        // numbers other texts held) and bounded.
-        Dictionary<string, double>? verdicts = null;
+        // numbers other texts held) and bounded. The emptied dictionary is kept per thread for the next call (taken, not
+        // shared, while this call runs): a text with many numbers no longer allocates and grows a new one every time.
+        var verdicts = t_verdicts;
+        t_verdicts = null;
+        try
+        {
+            ScanCandidates(text, results, ref verdicts);
+        }
+        finally
+        {
+            if (verdicts is not null)
+            {
+                verdicts.Clear();
+                t_verdicts = verdicts;
+            }
+        }
+    }
+
+    /// <summary>The per-call verdict memo of this thread between calls (always empty here; see <see cref="IRecognizer.Analyze"/>).</summary>
+    [ThreadStatic]
+    private static Dictionary<string, double>? t_verdicts;
+
+    private void ScanCandidates(string text, List<Finding> results, ref Dictionary<string, double>? verdicts)
+    {
         var i = 0;
         while (i < text.Length)
         {

@@ -40,6 +40,13 @@ internal abstract class RegexRecognizer : IRecognizer
 
     protected abstract Regex Pattern { get; }
 
+    /// <summary>
+    /// <see cref="Pattern"/>, read once (every override returns one instance per recognizer): one field load per run instead
+    /// of a virtual call into the generated regex's static cache, which code compiled without tiering reaches through a
+    /// class-initialization helper on every call.
+    /// </summary>
+    private Regex? _pattern;
+
     /// <summary>Characters every match contains at least one of; null runs the pattern over the whole text.</summary>
     protected virtual SearchValues<char>? Anchors => null;
 
@@ -98,6 +105,30 @@ internal abstract class RegexRecognizer : IRecognizer
     protected virtual bool DigitsMayStartAt(string text, DigitRuns runs, int k) => true;
 
     /// <summary>
+    /// The lengths of a digit run for which <see cref="DigitsMayStartAt"/> can be true, one bit each (bit 63: 63 digits or
+    /// more); an exact pre-filter tested before that virtual call, so the many runs of the wrong length (years, ports, list
+    /// numbers) cost one shift each. Built with <see cref="RunLengths"/> and <see cref="RunLengthsFrom"/>.
+    /// </summary>
+    protected virtual ulong FirstRunLengths => ulong.MaxValue;
+
+    /// <summary>The bits of these run lengths (each 1 to 62).</summary>
+    protected static ulong RunLengths(params ReadOnlySpan<int> lengths)
+    {
+        var mask = 0UL;
+        foreach (var length in lengths)
+        {
+            mask |= 1UL << length;
+        }
+
+        return mask;
+    }
+
+    /// <summary>The bits of every run length from <paramref name="min"/> on (63 and more included).</summary>
+    protected static ulong RunLengthsFrom(int min) => ulong.MaxValue << min;
+
+    private static int CappedLength(DigitRuns runs, int k) => Math.Min(runs.End(k) - runs.Start(k), 63);
+
+    /// <summary>
     /// The digit-anchored form of <see cref="AnchorRuns"/>: the alphabet runs around the text's digit runs, from the list
     /// shared by every digit-anchored recognizer (<see cref="DigitRuns"/>). The same runs as <c>new AnchorRuns(text,
     /// DigitAnchors, alphabet)</c> (digits are in every such alphabet, so no run ends inside a digit run), with each run's
@@ -106,11 +137,12 @@ internal abstract class RegexRecognizer : IRecognizer
     private void ScanDigitAnchored(string text, CharClass alphabet, List<Finding> results)
     {
         var runs = DigitRuns.For(text);
+        var lengths = FirstRunLengths;
         var floor = 0;
         var k = 0;
         while (k < runs.Count)
         {
-            if (!DigitsMayStartAt(text, runs, k))
+            if (((lengths >> CappedLength(runs, k)) & 1) == 0 || !DigitsMayStartAt(text, runs, k))
             {
                 k++;
                 continue;
@@ -180,7 +212,7 @@ internal abstract class RegexRecognizer : IRecognizer
     /// <summary>Runs <see cref="Pattern"/> (or <paramref name="pattern"/>) over text[from..to) and considers every match.</summary>
     protected void MatchIn(string text, int from, int to, List<Finding> results, Regex? pattern = null)
     {
-        foreach (var m in (pattern ?? Pattern).EnumerateMatches(text.AsSpan(from, to - from)))
+        foreach (var m in (pattern ?? (_pattern ??= Pattern)).EnumerateMatches(text.AsSpan(from, to - from)))
         {
             Consider(text, from + m.Index, from + m.Index + m.Length, results);
         }

@@ -143,14 +143,18 @@ internal sealed partial class SecretRecognizer
         }
     }
 
-    /// <summary>The rules without literals (Discord): at each anchor followed by more of a key.</summary>
+    /// <summary>
+    /// The rules without literals (Discord): at each anchor followed by more of a key. The anchors are searched with
+    /// <see cref="FollowedAnchors"/>, which passes over anchors followed by a space, tab or line break (the dots that end
+    /// sentences) a block at a time; no rule's alphabet holds those, so exactly the anchors the loop below could use are found.
+    /// </summary>
     private void FindUnprefixedKeys(string text, Span<int> covered, List<(int Rule, Finding Finding)> found)
     {
         var span = text.AsSpan();
         var p = 0;
         while (p < span.Length)
         {
-            var rel = span[p..].IndexOfAny(AnchorChars);
+            var rel = UnprefixedAnchorString is { } anchors ? FollowedAnchors.IndexOf(span[p..], anchors) : span[p..].IndexOfAny(AnchorChars);
             if (rel < 0)
             {
                 break;

@@ -58,6 +58,21 @@ internal sealed partial class SecretRecognizer : IRecognizer
     /// <summary>Every anchor character of the rules without literals, for one vectorized search.</summary>
     private static readonly SearchValues<char> AnchorChars = SearchValues.Create(string.Concat(Rules.Where(r => r.Literals is null).Select(r => r.Anchors)));
 
+    /// <summary>
+    /// The anchors of the rules without literals as one to three characters, when no such rule's alphabet holds a blank (then
+    /// <see cref="FollowedAnchors"/> finds exactly the anchors followed by a character that can continue a key); else null.
+    /// </summary>
+    private static readonly string? UnprefixedAnchorString = UnprefixedAnchors();
+
+    private static string? UnprefixedAnchors()
+    {
+        var rules = Rules.Where(r => r.Literals is null).ToArray();
+        var anchors = string.Concat(rules.Select(r => r.Anchors).Distinct());
+        return anchors.Length is >= 1 and <= 3 && rules.All(r => !r.Alphabet.Contains(' ') && !r.Alphabet.Contains('\t') && !r.Alphabet.Contains('\r') && !r.Alphabet.Contains('\n'))
+            ? anchors
+            : null;
+    }
+
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 

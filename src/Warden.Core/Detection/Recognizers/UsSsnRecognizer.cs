@@ -23,6 +23,8 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
     protected override int MinLength => 9;
 
     /// <summary>A bounded match is one run of nine digits or runs of 3, 2 and 4 joined by single separators.</summary>
+    protected override ulong FirstRunLengths { get; } = RunLengths(9, 3);
+
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
         DigitShapes.Single(text, runs, k, 9) || DigitShapes.Sequence(text, runs, k, [3, 2, 4], "- .");
 

@@ -1,0 +1,79 @@
+using Warden.Core.Detection;
+
+namespace Warden.Core.Tests.Detection;
+
+/// <summary>
+/// Detection results must not move when only speed changes. The digests below were computed with main's detection code
+/// (d4c7881, before the detspeed round) over <see cref="DetectionGoldenCorpus"/>: the eval corpora and a seeded 1 MB mixed
+/// prompt. A change that alters any finding's type, bounds, score, recognizer or kind on any of these inputs fails here.
+/// If a change of behaviour is intended, recompute the digests and say so in the commit. Needs the eval corpora
+/// (<c>shared/eval</c> above the repository, or <c>WARDEN_EVAL_DIR</c>): fails, never skips, without them.
+/// </summary>
+public sealed class DetectionGoldenTests
+{
+    private static readonly DetectionEngine Structured = new(new DetectionOptions { NamedEntities = false });
+
+    [Fact]
+    public void PiiEvalTexts_StructuredAndSecrets_FindingsMatchMain()
+    {
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, DetectionGoldenCorpus.PiiTexts());
+        Assert.Equal(("57F1EE702F56ED3179F4F0F9EB705A5CD8BB1FE12B4AF7B30DE4470C0DFE422C", 634), (digest, count));
+    }
+
+    [Fact]
+    public void PiiEvalTexts_WithNames_FindingsMatchMain()
+    {
+        var (digest, count) = DetectionGoldenCorpus.Digest(new DetectionEngine(), DetectionGoldenCorpus.PiiTexts());
+        Assert.Equal(("96ED91ADF2DD2EDC8641A5960074F32049BC6231364D91E8DB2DEB52D7E8FA1C", 3454), (digest, count));
+    }
+
+    [Fact]
+    public void SecretEvalTexts_FindingsMatchMain()
+    {
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, DetectionGoldenCorpus.SecretTexts());
+        Assert.Equal(("24EA01A9013BC8FE76E1E5B597968FD0A7C559EB619A5D6ABFAF6003D212202F", 194), (digest, count));
+    }
+
+    [Fact]
+    public void MixedPrompt1Mb_OneText_FindingsMatchMain()
+    {
+        var text = DetectionGoldenCorpus.MixedPrompt(1_048_576, DetectionGoldenCorpus.PiiTexts(), DetectionGoldenCorpus.SecretTexts());
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, [text]);
+        Assert.Equal(("529D1195585A843D5BDDDFE16202EB3856FE0D00716A3D9B3639A190A8E8ADC4", 7637), (digest, count));
+    }
+
+    [Fact]
+    public void MixedPrompt_CutIntoTexts_FindingsMatchMain()
+    {
+        // The same kind of text as many short inputs: text starts and ends cut through values.
+        var text = DetectionGoldenCorpus.MixedPrompt(400_000, DetectionGoldenCorpus.PiiTexts(), DetectionGoldenCorpus.SecretTexts(), seed: 7);
+        var rng = new Random(11);
+        var pieces = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var n = Math.Min(text.Length - i, rng.Next(1, 600));
+            pieces.Add(text.Substring(i, n));
+            i += n;
+        }
+
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, pieces);
+        Assert.Equal(("1D8073DD20BF0D7E388DBCC68CF243F65C225D9D8FE8C717BCB12C696EDD4FD9", 2849), (digest, count));
+    }
+
+    [Fact]
+    public void MixedPrompt_ReachesEveryStructuredTypeAndManySecretKinds()
+    {
+        // The digests are only worth something when the corpus reaches the recognizers they guard.
+        var text = DetectionGoldenCorpus.MixedPrompt(1_048_576, DetectionGoldenCorpus.PiiTexts(), DetectionGoldenCorpus.SecretTexts());
+        var findings = Structured.Analyze(text);
+        var types = findings.Select(f => f.Type).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(
+            new HashSet<string>(StringComparer.Ordinal)
+            {
+                EntityTypes.EmailAddress, EntityTypes.PhoneNumber, EntityTypes.CreditCard, EntityTypes.IbanCode, EntityTypes.UsSsn, EntityTypes.IpAddress,
+                EntityTypes.MacAddress, EntityTypes.Url, EntityTypes.Crypto, EntityTypes.DateTime, EntityTypes.Secret,
+            },
+            types);
+        Assert.True(findings.Where(f => f.Kind is not null).Select(f => f.Kind).Distinct().Count() >= 8);
+    }
+}
