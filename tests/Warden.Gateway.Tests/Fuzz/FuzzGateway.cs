@@ -41,6 +41,7 @@ public sealed class FuzzGateway : IAsyncLifetime
         settings["Warden:MaxRequestBodyBytes"] = BodyCap.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Warden:Scanner:ProbeTimeoutSeconds"] = "2";
         settings["Warden:Scanner:ProbesPerSecond"] = "1000";
+        settings["Warden:Identity:TokenRequestsPerMinute"] = "100000"; // the token fuzz sends hundreds from one address
         Gateway = await GatewayFixture.StartAsync(settings);
         Agent = Gateway.CreateClient(await Gateway.CreateAgentKeyAsync("fuzz-agent"));
         Admin = Gateway.CreateClient(Gateway.Info.NewAdminKey);

@@ -46,6 +46,11 @@ public sealed record FuzzTarget(string Name, bool AsAdmin, bool SkipsUnknownName
             (HttpMethod.Post, "v1/messages", $$$$$$"""{"model":"gpt-4o-mini","max_tokens":64,"system":[{"type":"text","text":"be brief"}],"messages":[{"role":"user","content":"{{{{{{Pii}}}}}}"}],"scrub":true}"""),
             (HttpMethod.Post, "v1/messages", $$$$$$"""{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"{{{{{{Pii}}}}}}"}],"scrub":true,"stream":true}"""),
         ], (HttpMethod.Post, "v1/messages", """{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}""")),
+        "embeddings" => new(name, false, false,
+        [
+            (HttpMethod.Post, "v1/embeddings", $$$$$$"""{"model":"openai/text-embedding-3-small","input":"{{{{{{Pii}}}}}}"}"""),
+            (HttpMethod.Post, "v1/embeddings", $$$$$$"""{"model":"openai/text-embedding-3-small","input":["{{{{{{Pii}}}}}}","second"],"encoding_format":"float","dimensions":3,"user":"user-1"}"""),
+        ], (HttpMethod.Post, "v1/embeddings", """{"model":"openai/text-embedding-3-small","input":"hi"}""")),
         "proxy" => new(name, false, false,
         [
             (HttpMethod.Post, "api/proxy", $$$$$$"""{"provider":"openai","model":"gpt-4o-mini","scrub":true,"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"{{{{{{Pii}}}}}}"}],"max_tokens":20}"""),

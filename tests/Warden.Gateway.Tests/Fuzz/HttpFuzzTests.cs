@@ -20,6 +20,7 @@ public sealed class HttpFuzzTests(FuzzGateway fx) : IClassFixture<FuzzGateway>
     [InlineData("screen", 1201)]
     [InlineData("chat", 1301)]
     [InlineData("messages", 1401)]
+    [InlineData("embeddings", 1451)]
     [InlineData("proxy", 1501)]
     [InlineData("openclaw-scan", 1601)]
     [InlineData("admin", 1701)]
