@@ -144,7 +144,22 @@ public sealed class TokenExchangeService
     private async ValueTask<(UserRecord? User, string? Error)> ResolveUserAsync(string token, string tokenType, CancellationToken cancellationToken)
     {
         UserRecord? user;
-        if (UserKeys.LooksLikeKey(token))
+        if (tokenType is not (TokenExchangeRequest.ApiKeyType or TokenExchangeRequest.JwtType or TokenExchangeRequest.AccessTokenType))
+        {
+            return (null, "unsupported subject_token_type (use " + TokenExchangeRequest.ApiKeyType + " for a Warden user key, "
+                + TokenExchangeRequest.AccessTokenType + " or " + TokenExchangeRequest.JwtType + " for an SSO token)");
+        }
+
+        if (UserKeys.LooksLikeKey(token) != (tokenType == TokenExchangeRequest.ApiKeyType))
+        {
+            // The type names what the token is (RFC 8693 2.1): a key sent as a JWT, or anything else sent as a key, is refused
+            // with the reason instead of a misleading one (the token itself is never echoed).
+            return (null, tokenType == TokenExchangeRequest.ApiKeyType
+                ? "subject_token is not a Warden user key (wdn_user_...), which is what subject_token_type " + TokenExchangeRequest.ApiKeyType + " names"
+                : "subject_token is a Warden user key: send it with subject_token_type " + TokenExchangeRequest.ApiKeyType);
+        }
+
+        if (tokenType == TokenExchangeRequest.ApiKeyType)
         {
             user = await _users.FindByKeyHashAsync(UserKeys.Hash(token), cancellationToken).ConfigureAwait(false);
             if (user is null)
@@ -152,7 +167,7 @@ public sealed class TokenExchangeService
                 return (null, "unknown user key");
             }
         }
-        else if (tokenType is TokenExchangeRequest.JwtType or TokenExchangeRequest.AccessTokenType)
+        else
         {
             if (_oidc is null || !_oidc.IsConfigured)
             {
@@ -170,10 +185,6 @@ public sealed class TokenExchangeService
             {
                 return (null, "the SSO user is not registered in Warden");
             }
-        }
-        else
-        {
-            return (null, "unsupported subject_token_type");
         }
 
         return user.Disabled ? (null, "the user is disabled") : (user, null);

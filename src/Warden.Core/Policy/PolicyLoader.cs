@@ -58,7 +58,7 @@ public static class PolicyLoader
             }
             catch (YamlException ex)
             {
-                errors.Add($"{source}: line {ex.Start.Line}: {FirstLine(ex.InnerException?.Message ?? ex.Message)}");
+                errors.Add($"{source}: line {ex.Start.Line}: {PolicyYamlError.Describe(ex)}");
                 continue;
             }
 
@@ -205,11 +205,5 @@ public static class PolicyLoader
             AuditFailOpen = r.AuditFailure == "open",
             CaptureContent = r.CaptureContent == true,
         };
-    }
-
-    private static string FirstLine(string s)
-    {
-        var i = s.IndexOfAny(['\r', '\n']);
-        return i < 0 ? s : s[..i];
     }
 }

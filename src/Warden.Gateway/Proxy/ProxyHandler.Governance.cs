@@ -20,12 +20,16 @@ internal sealed partial class ProxyHandler
 
     private const int MaxDataTags = 16;
 
+    /// <summary>The tag of a request carrying images, audio or files as base64: content neither classification nor scrubbing reads.</summary>
+    public const string MediaTag = "media";
+
     /// <summary>
     /// The request's data classifications, for the policy (<c>resource.data</c>) and the task-scope check (<c>data:TAG</c>):
     /// the tags the caller declares in <see cref="DataClassificationHeader"/>, plus, with
-    /// <c>Warden:Policy:ClassifyWithDetection</c>, <c>pii</c> / <c>secret</c> when the detection engine finds such entities in the prompt.
+    /// <c>Warden:Policy:ClassifyWithDetection</c>, <c>pii</c> / <c>secret</c> when the detection engine finds such entities in the prompt
+    /// and <see cref="MediaTag"/> when the body carries a base64 payload (<see cref="RequestScan.HasBinary"/>) detection cannot read.
     /// </summary>
-    private List<string>? Classify(Microsoft.AspNetCore.Http.HttpContext context, ReadOnlyMemory<byte> body)
+    private List<string>? Classify(Microsoft.AspNetCore.Http.HttpContext context, ReadOnlyMemory<byte> body, bool hasBinary)
     {
         List<string>? tags = null;
         foreach (var value in context.Request.Headers[DataClassificationHeader])
@@ -48,6 +52,15 @@ internal sealed partial class ProxyHandler
         if (tags is { Count: > MaxDataTags })
         {
             throw new WardenHttpException(400, "invalid_request", $"{DataClassificationHeader}: at most {MaxDataTags} tags");
+        }
+
+        if (_classify && hasBinary)
+        {
+            tags ??= [];
+            if (!tags.Contains(MediaTag))
+            {
+                tags.Add(MediaTag);
+            }
         }
 
         if (_detector is not null && _classify)

@@ -115,6 +115,13 @@ internal sealed partial class ProxyHandler
             throw new WardenHttpException(400, "invalid_request", kind == ApiKind.Embeddings ? "'input' must be a string or an array" : "'messages' must be an array");
         }
 
+        if (kind == ApiKind.Embeddings && scan.InputNotText)
+        {
+            // Token ids are text in an encoding classification and scrubbing cannot read: forwarding them would let any
+            // caller send personal data past both by tokenizing it first.
+            throw new WardenHttpException(400, "invalid_request", "'input' must be a string or an array of strings: token ids cannot be classified or scrubbed, so Warden does not forward them");
+        }
+
         if (kind == ApiKind.UnifiedProxy && scan.ProviderNotString)
         {
             throw new WardenHttpException(400, "invalid_request", "'provider' must be a string (a configured provider's name)");
@@ -126,7 +133,7 @@ internal sealed partial class ProxyHandler
                 : $"the provider '{scan.Provider}' is not configured in Warden");
 
         var action = kind == ApiKind.Embeddings ? "llm.embeddings" : "llm.chat";
-        var data = Classify(context, body.Memory);
+        var data = Classify(context, body.Memory, scan.HasBinary);
         var permitted = Authorize(principal, action, targets, data, out var firstDenial, out var decision);
         if (permitted.Count == 0)
         {

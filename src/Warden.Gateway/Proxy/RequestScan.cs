@@ -24,6 +24,19 @@ internal struct RequestScan
     public JsonTokenType Messages;
     public JsonTokenType Input;
 
+    /// <summary>
+    /// <c>input</c> is an array with an element that is not a string (token ids, or arrays of them): text Warden cannot
+    /// classify or scrub, refused on <c>/v1/embeddings</c>.
+    /// </summary>
+    public bool InputNotText;
+
+    /// <summary>
+    /// Some string value anywhere in the body is a base64 payload (<see cref="ScrubRules.IsBinary(ReadOnlySpan{char})"/>: a
+    /// <c>data:…;base64,</c> URL or ≥ 64 base64 characters): an image, audio or file that detection does not read. Tagged
+    /// <c>media</c> for the policy when classification is on.
+    /// </summary>
+    public bool HasBinary;
+
     /// <summary>The end-user id members (offsets in the caller's body): top-level <c>user</c>, <c>safety_identifier</c>, <c>metadata.user_id</c>; null when none.</summary>
     public List<EndUserSpan>? EndUser;
 
@@ -55,12 +68,18 @@ internal struct RequestScan
             var field = Field.None;
             var memberStart = 0;
             var inMetadata = false;
+            var inInput = false;
             while (reader.Read())
             {
                 var token = reader.TokenType;
                 if (token is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped && JsonEscapes.HasLoneSurrogate(reader.ValueSpan))
                 {
                     throw new WardenHttpException(400, "invalid_request", "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+                }
+
+                if (token == JsonTokenType.String && !scan.HasBinary && reader.ValueSpan.Length >= ScrubRules.MinBinaryLength)
+                {
+                    scan.HasBinary = IsBinary(ref reader);
                 }
 
                 if (token == JsonTokenType.PropertyName)
@@ -75,8 +94,15 @@ internal struct RequestScan
                 if (field != Field.None)
                 {
                     inMetadata |= field == Field.Metadata && token == JsonTokenType.StartObject;
+                    inInput = field == Field.Input && token == JsonTokenType.StartArray;
                     scan.Take(field, ref reader, memberStart);
                     field = Field.None;
+                }
+                else if (inInput && reader.CurrentDepth <= 2)
+                {
+                    // An element of the top-level input array (depth 2), or that array's end (depth 1).
+                    inInput = token != JsonTokenType.EndArray || reader.CurrentDepth != 1;
+                    scan.InputNotText |= inInput && token != JsonTokenType.String;
                 }
 
                 if (token == JsonTokenType.StartObject)
@@ -107,6 +133,10 @@ internal struct RequestScan
 
         return scan;
     }
+
+    /// <summary>The scrub rules' base64 test on the value as the provider will read it (escapes decoded: an escaped <c>\/</c> must not hide a payload).</summary>
+    private static bool IsBinary(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped ? ScrubRules.IsBinary(reader.GetString().AsSpan()) : ScrubRules.IsBinary(reader.ValueSpan);
 
     private static Field Top(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("model"u8) ? Field.Model

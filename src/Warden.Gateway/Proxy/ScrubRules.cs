@@ -252,6 +252,26 @@ internal static class ScrubRules
         return value.Length >= MinBinaryLength && !value.ContainsAnyExcept(Base64Chars);
     }
 
+    /// <summary><see cref="IsBinary(ReadOnlySpan{char})"/> over UTF-8 (an unescaped JSON string's bytes).</summary>
+    public static bool IsBinary(ReadOnlySpan<byte> value)
+    {
+        if (value.StartsWith("data:"u8))
+        {
+            var comma = value.IndexOf((byte)',');
+            if (comma < 0 || !value[..comma].EndsWith(";base64"u8))
+            {
+                return false;
+            }
+
+            value = value[(comma + 1)..];
+        }
+
+        return value.Length >= MinBinaryLength && !value.ContainsAnyExcept(Base64Bytes);
+    }
+
+    private static readonly System.Buffers.SearchValues<byte> Base64Bytes =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_"u8);
+
     private static readonly System.Buffers.SearchValues<char> Base64Chars =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_");
 }

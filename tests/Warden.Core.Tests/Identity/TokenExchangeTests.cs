@@ -133,4 +133,22 @@ public sealed class TokenExchangeTests
         var result = await f.Exchange.ExchangeAsync(IdentityFixture.Request(key, agent, "llm:x/y"), default);
         Assert.Equal("invalid_grant", result.Error);
     }
+
+    [Theory]
+    [InlineData("KEY", TokenExchangeRequest.JwtType, "subject_token is a Warden user key")]
+    [InlineData("KEY", TokenExchangeRequest.AccessTokenType, "subject_token is a Warden user key")]
+    [InlineData("eyJhbGciOiJub25lIn0.e30.", TokenExchangeRequest.ApiKeyType, "subject_token is not a Warden user key")]
+    [InlineData("wda_test_a", TokenExchangeRequest.ApiKeyType, "subject_token is not a Warden user key")]
+    [InlineData("KEY", "urn:ietf:params:oauth:token-type:saml2", "unsupported subject_token_type")]
+    public async Task Exchange_SubjectTokenTypeDoesNotNameToken_RefusedWithReason(string subject, string type, string reason)
+    {
+        using var f = new IdentityFixture();
+        var (_, key) = await f.AddUserAsync("alice", "llm:*");
+        var agent = f.AddAgent("a", "llm:*");
+        var req = IdentityFixture.Request(subject == "KEY" ? key : subject, agent, "llm:openai/x") with { SubjectTokenType = type };
+        var result = await f.Exchange.ExchangeAsync(req, default);
+        Assert.Equal("invalid_grant", result.Error);
+        Assert.Contains(reason, result.ErrorDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, result.ErrorDescription!, StringComparison.Ordinal);
+    }
 }

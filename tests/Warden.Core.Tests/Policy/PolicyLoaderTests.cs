@@ -25,6 +25,25 @@ public sealed class PolicyLoaderTests
         Assert.Contains(ex.Errors, e => e.Contains(expected, StringComparison.Ordinal) && e.StartsWith("p.yaml", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("hello", "line 1: expected a policy document (a mapping with 'version' and 'rules'), found a single value")]
+    [InlineData("- a\n- b", "line 1: expected a policy document (a mapping with 'version' and 'rules')")]
+    [InlineData("rules: 5", "line 1: expected a list of rules, found a single value")]
+    [InlineData("version: x", "line 1: expected a whole number")]
+    [InlineData("version: 1\nunknown: 1", "line 2: unknown key 'unknown' (a policy file has 'version' and 'rules')")]
+    [InlineData("rules:\n  - {id: a, priority: 3}", "line 2: unknown key 'priority' in a rule")]
+    [InlineData("rules:\n  - id: a\n    effect: [1]", "line 3: expected a single value (a string)")]
+    [InlineData("rules:\n  - id: a\n    actions: x", "line 3: expected a list of strings, found a single value")]
+    [InlineData("rules:\n  - id: a\n    capture_content: maybe", "line 3:")]
+    public void Parse_WrongShape_NamesShapeNotDotNetType(string yaml, string expected)
+    {
+        var ex = Assert.Throws<PolicyValidationException>(() => PolicyLoader.Parse(yaml, "p.yaml"));
+        var error = Assert.Single(ex.Errors);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Warden.Core", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_SeveralErrors_AllReported()
     {

@@ -98,6 +98,33 @@ public sealed class GatewayOperationsTests
         Assert.Equal("/v1/embeddings", openai.Requests.Single().Path);
     }
 
+    [Theory]
+    [InlineData("""[1, 2, 3]""")]
+    [InlineData("""[[1, 2], [3]]""")]
+    [InlineData("""["text", 42]""")]
+    [InlineData("""["text", ["nested"]]""")]
+    [InlineData("""[{"text": "x"}]""")]
+    [InlineData("""["text", null]""")]
+    public async Task Embeddings_InputNotText_RefusedBeforeForwarding(string input)
+    {
+        await using var openai = await FakeProvider.StartAsync("openai");
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.For(openai));
+        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
+        using var response = await client.PostAsync("v1/embeddings", new StringContent(
+            $$"""{"model":"openai/text-embedding-3-small","input":{{input}}}""", Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("token ids cannot be classified or scrubbed", body, StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", (string?)JsonNode.Parse(body)!["error"]!["type"]);
+        Assert.Empty(openai.Requests);
+
+        // Text, a string or an array of strings, still goes through.
+        using var ok = await client.PostAsync("v1/embeddings", new StringContent(
+            """{"model":"openai/text-embedding-3-small","input":["a", "b"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Single(openai.Requests);
+    }
+
     [Fact]
     public async Task Demo_EchoProvider_AnswersAllEndpoints_StreamedAndNot()
     {
