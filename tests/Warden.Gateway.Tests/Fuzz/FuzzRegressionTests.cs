@@ -63,6 +63,27 @@ public sealed class FuzzRegressionTests(FuzzGateway fx) : IClassFixture<FuzzGate
         }
     }
 
+    // Found by seeds 2101/2102: /oauth/token refused a form over 64 KiB without reading it and without saying the
+    // connection would close; the client's next request on that pooled connection failed ("The response ended prematurely").
+    [Fact]
+    public async Task TokenForm_OverCap_400SaysConnectionClose_NextRequestOnTheSameClientSucceeds()
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
+        using var client = new HttpClient(handler) { BaseAddress = fx.Gateway.BaseAddress };
+        for (var round = 0; round < 3; round++)
+        {
+            using var tooLarge = await client.PostAsync("oauth/token", new StringContent("grant_type=x&subject_token=" + new string('a', (int)FuzzGateway.BodyCap + 100), Encoding.ASCII, "application/x-www-form-urlencoded"));
+            Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+            Assert.True(tooLarge.Headers.ConnectionClose, "a refused, unread form must close the connection");
+            Assert.Equal("invalid_request", (string?)JsonNode.Parse(await tooLarge.Content.ReadAsStringAsync())!["error"]);
+
+            using var validRequest = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new StringContent(ValidChat, Encoding.UTF8, "application/json") };
+            validRequest.Headers.Authorization = fx.Agent.DefaultRequestHeaders.Authorization;
+            using var valid = await client.SendAsync(validRequest);
+            Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+        }
+    }
+
     // Found by seed 1701: a typed admin body over the size limit got a bare 413 (minimal APIs set the status and return).
     [Theory]
     [InlineData("PUT", "admin/users/usr_x/rights")]

@@ -52,11 +52,13 @@ public sealed class TokenFormFuzzTests(FuzzGateway fx) : IClassFixture<FuzzGatew
         using var client = fx.Gateway.CreateClient();
         var rng = new Random(seed);
         var failures = new List<string>();
+        var previous = "nothing";
         for (var i = 0; i < Cases; i++)
         {
             var kind = Kinds[rng.Next(Kinds.Length)];
             var (body, contentType) = Mutate(kind, valid, rng);
-            var label = $"seed {seed} case {i} {kind}";
+            var label = $"seed {seed} case {i} {kind} (after {previous})";
+            previous = $"case {i} {kind}";
             var before = fx.Forwarded;
             try
             {
@@ -79,7 +81,7 @@ public sealed class TokenFormFuzzTests(FuzzGateway fx) : IClassFixture<FuzzGatew
 
             if (i % 25 == 24)
             {
-                await ProbeAsync(client, valid, failures, label);
+                await ProbeAsync(client, valid, failures, previous);
             }
         }
 
@@ -184,10 +186,17 @@ public sealed class TokenFormFuzzTests(FuzzGateway fx) : IClassFixture<FuzzGatew
 
     private static async Task ProbeAsync(HttpClient client, List<(string Name, string Value)> valid, List<string> failures, string after)
     {
-        using var response = await client.PostAsync("oauth/token", new FormUrlEncodedContent(valid.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))));
-        if (response.StatusCode != HttpStatusCode.OK)
+        try
         {
-            failures.Add($"valid exchange after {after}: {(int)response.StatusCode} {Cut(await response.Content.ReadAsStringAsync())}");
+            using var response = await client.PostAsync("oauth/token", new FormUrlEncodedContent(valid.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                failures.Add($"valid exchange after {after}: {(int)response.StatusCode} {Cut(await response.Content.ReadAsStringAsync())}");
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            failures.Add($"valid exchange after {after}: {ex.Message} {ex.InnerException?.Message}");
         }
     }
 
