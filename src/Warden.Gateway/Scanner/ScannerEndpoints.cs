@@ -183,15 +183,20 @@ public static partial class ScannerEndpoints
 
         using (doc)
         {
-            try
-            {
-                return Parse(doc.RootElement, options);
-            }
-            catch (InvalidOperationException)
-            {
-                // Valid JSON grammar, but a string escapes a lone UTF-16 surrogate: it has no text to scan.
-                throw new ScanRequestException(StatusCodes.Status400BadRequest, "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
-            }
+            return Parse(doc.RootElement, options);
+        }
+    }
+
+    /// <summary>A string value; one that escapes a lone UTF-16 surrogate (valid JSON grammar, no text) is a 400.</summary>
+    private static string Text(JsonElement e)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
         }
     }
 
@@ -210,10 +215,10 @@ public static partial class ScannerEndpoints
                 throw new ScanRequestException(StatusCodes.Status400BadRequest, "'targets' must be strings");
             }
 
-            inputs.Add(t.GetString()!);
+            inputs.Add(Text(t));
         }
 
-        var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()!.ToLowerInvariant() : "json";
+        var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? Text(f).ToLowerInvariant() : "json";
         if (format is not ("json" or "sarif"))
         {
             throw new ScanRequestException(StatusCodes.Status400BadRequest, "'format' must be json or sarif");
