@@ -40,7 +40,7 @@ internal static class CrossValidation
             var valAttacks = sets.AttacksTrain.Where((_, i) => valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
             var fold = f;
             var slice = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain,
-                sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks);
+                sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks, sets.ExtraAttacks);
             var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
             FoldHeads.Add((direct, indirect));
             var docs = sets.ContextsTrain.Where((_, i) => i % Folds == fold).Concat(sets.DocumentsTrain.Where((_, i) => i % Folds == fold)).ToList();
@@ -175,6 +175,19 @@ internal static class CrossValidation
                 var vfb = Metrics.RankingValues(full.Where(x => x.Bipia).Select(x => (x.Score, x.Label)).ToList());
                 fullFolds.Add((vf.Auc, vf.RecallAt5, vf.Fpr));
                 fullBipiaFolds.Add((vfb.Auc, vfb.RecallAt5, vfb.Fpr));
+                if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "2")
+                {
+                    foreach (var n in test.Where(r => !r.Label && r.Bipia).Select(r => (r, a: detector.Assess(r.Text!))).OrderByDescending(x => x.a.Score).Take(8))
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    full neg {n.a.Score:F2} [{string.Join(",", n.a.Signals.Select(x => $"{x.Id}={x.Score:F2}"))}] {n.r.Text![..Math.Min(90, n.r.Text!.Length)].ReplaceLineEndings(" ")}"));
+                    }
+
+                    var cut5 = full.Where(x => !x.Label && x.Bipia).Select(x => x.Score).OrderDescending().ElementAt(full.Count(x => !x.Label && x.Bipia) / 20);
+                    foreach (var g in test.Where(r => r.Label && r.Bipia).Select(r => (r, a: detector.Assess(r.Text!).Score - 0.5)).Where(x => x.Item2 <= cut5).GroupBy(x => x.r.AttackText).OrderByDescending(g => g.Count()).Take(8))
+                    {
+                        Console.WriteLine($"    full missed {g.Count()} {g.Key}");
+                    }
+                }
             }
 
             var scored = test.Select(r => ((double)Logit(combiner, r), r.Label)).ToList();

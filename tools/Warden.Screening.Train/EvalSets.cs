@@ -24,12 +24,27 @@ internal sealed class EvalSets
     public List<string> AttackCategoriesTrain { get; } = [];
     public List<string> AttacksHoldout { get; } = [];
 
+    /// <summary>
+    /// Attacks I wrote (`--extra-attacks`, round 8), in categories of my own: training only. They join every
+    /// cross-validation fold's training attacks and are never among a fold's unseen attacks, so the CV measures
+    /// whether they help on BIPIA categories the heads have not seen.
+    /// </summary>
+    public List<string> ExtraAttacks { get; } = [];
+
     /// <summary>Ids of the training-only benign lines (<c>benign_trigger_words_extra.jsonl</c>), reported apart in cross-validation.</summary>
     public HashSet<string> BenignExtraIds { get; } = [];
 
-    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath, string longDocumentsPath, string benignExtraPath, string extraDocumentsPath)
+    public static EvalSets Load(string dataDir, string benignPath, string benignDocsPath, string documentsPath, string longDocumentsPath, string benignExtraPath, string extraDocumentsPath, string extraAttacksPath = "")
     {
         var s = new EvalSets();
+        foreach (var path in extraAttacksPath.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var line in File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)))
+            {
+                s.ExtraAttacks.Add(JsonNode.Parse(line)!["text"]!.GetValue<string>());
+            }
+        }
+
         foreach (var r in ReadJsonl(Path.Combine(dataDir, "deepset_prompt_injections_train.jsonl")))
         {
             (Bucket(r.Id, 5) == 0 ? s.DeepsetHoldout : s.DeepsetTrain).Add(r);

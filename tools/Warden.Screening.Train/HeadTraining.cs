@@ -10,7 +10,8 @@ internal sealed record TrainingSlice(
     List<(string Id, string Text, int Label)> BenignDocs,
     List<string> Contexts,
     List<string> Documents,
-    List<string> Attacks);
+    List<string> Attacks,
+    List<string>? MyAttacks = null);
 
 /// <summary>Trains the two n-gram heads (direct and indirect) on one slice.</summary>
 internal static class HeadTraining
@@ -20,6 +21,9 @@ internal static class HeadTraining
 
     /// <summary>Weight of a benign trigger-word line or benign document sentence among the direct head's negatives (`--benign-weight`).</summary>
     public static float BenignWeight { get; set; } = 1.5f;
+
+    /// <summary>Weight of my own training attacks (`--extra-attacks`) relative to BIPIA's (`--extra-attack-weight`, round 8).</summary>
+    public static float MyAttackWeight { get; set; } = 1f;
 
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {
@@ -97,9 +101,10 @@ internal static class HeadTraining
     {
         // Indirect head: instructions planted in documents (segments around the inserted attack) vs the documents' own text.
         var indirect = new List<TrainingExample>();
-        foreach (var attack in d.Attacks)
+        var attacks = d.Attacks.Select(a => (Text: a, Weight: 1f)).Concat((d.MyAttacks ?? []).Select(a => (Text: a, Weight: MyAttackWeight))).ToList();
+        foreach (var (attack, weight) in attacks)
         {
-            indirect.Add(TrainingExample.From(attack, true, 1f));
+            indirect.Add(TrainingExample.From(attack, true, weight));
         }
 
         foreach (var (_, text, label) in d.Deepset.Where(r => r.Label == 1))
@@ -120,9 +125,9 @@ internal static class HeadTraining
         {
             var context = trainDocs[c];
             indirect.AddRange(EvalSets.Segments(context, 0, 0).Select(seg => TrainingExample.From(seg.Segment, false, 2f)));
-            for (var a = 0; a < d.Attacks.Count; a++)
+            for (var a = 0; a < attacks.Count; a++)
             {
-                var attack = d.Attacks[a];
+                var (attack, weight) = attacks[a];
                 foreach (var k in new[] { 0, -1, rng.Next(1, 1000), rng.Next(1, 1000) })
                 {
                     var (doc, start) = k < 0 ? EvalSets.Insert(context, attack, 2, (c + a) % 2 == 0) : EvalSets.InsertAtBoundary(context, attack, k, (c + a + k) % 2 == 0);
@@ -130,7 +135,7 @@ internal static class HeadTraining
                     {
                         if (overlaps)
                         {
-                            indirect.Add(TrainingExample.From(seg, true, 0.1f));
+                            indirect.Add(TrainingExample.From(seg, true, 0.1f * weight));
                         }
                     }
                 }

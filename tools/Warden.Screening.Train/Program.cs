@@ -6,7 +6,8 @@ using Warden.Screening.Train;
 
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
-// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0).
+// Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0),
+// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -30,6 +31,9 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["benign-weight"] = "1.5",
     ["direct-in-documents"] = "1",
     ["audit"] = "",
+    ["extra-attacks"] = "",
+    ["extra-attack-weight"] = "1",
+    ["voice-features"] = "0",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -47,10 +51,10 @@ if (opts["audit"].Length > 0)
     return Audit.Run(opts["audit"], opts["model-dir"]);
 }
 
-var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"]);
+var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"], opts["extra-attacks"]);
 Console.WriteLine($"deepset train={sets.DeepsetTrain.Count} holdout={sets.DeepsetHoldout.Count}; benign train={sets.BenignTrain.Count} holdout={sets.BenignHoldout.Count}; "
     + $"benign docs train={sets.BenignDocsTrain.Count} holdout={sets.BenignDocsHoldout.Count}; "
-    + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}");
+    + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}; my attacks (training only)={sets.ExtraAttacks.Count}");
 
 var l1 = float.Parse(opts["l1"], CultureInfo.InvariantCulture);
 var l2 = float.Parse(opts["l2"], CultureInfo.InvariantCulture);
@@ -60,10 +64,18 @@ var ml = new MLContext(seed: 7);
 HeadTraining.Indirect = (
     opts["indirect-l1"].Length > 0 ? float.Parse(opts["indirect-l1"], CultureInfo.InvariantCulture) : null,
     opts["indirect-l2"].Length > 0 ? float.Parse(opts["indirect-l2"], CultureInfo.InvariantCulture) : null);
+HeadTraining.MyAttackWeight = float.Parse(opts["extra-attack-weight"], CultureInfo.InvariantCulture);
 HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
 CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
 
 CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+
+// Round 8's voice features are the last combiner segment inputs; without `--voice-features 1` they are masked, so the combiner
+// gets no weight for them and is saved in the earlier format (the defaults still reproduce round 4's files byte for byte).
+if (opts["voice-features"] != "1")
+{
+    CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount, DiscourseFeatures.VoiceCount)];
+}
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the
 //    document combiner, and estimate how the detector does on unseen emails and unseen attack categories.
@@ -79,7 +91,7 @@ if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_CV_ONLY") == "1")
 }
 
 // 2. The shipped heads are trained on the whole training split.
-var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain);
+var all = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain, sets.ContextsTrain, sets.DocumentsTrain, sets.AttacksTrain, sets.ExtraAttacks);
 var (directModel, indirectModel) = HeadTraining.Train(ml, all, l1, l2, targetFpr);
 var inSampleOffset = directModel.Offset;
 var (oofOffset, directFolds) = HeadTraining.OutOfFoldDirect(ml, all, l1, l2, targetFpr);

@@ -14,8 +14,20 @@ namespace Warden.Core.Screening;
 /// </remarks>
 internal sealed class DiscourseFeatures : IDisposable
 {
-    /// <summary>Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, then two from <see cref="FillNeighbours"/>.</summary>
-    public const int Count = LocalCount + 2;
+    /// <summary>
+    /// Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, two from
+    /// <see cref="FillNeighbours"/>, then <see cref="VoiceCount"/> more from <see cref="Fill"/> (round 8, appended so
+    /// the earlier features keep their positions in a combiner file).
+    /// </summary>
+    public const int Count = LocalCount + 2 + VoiceCount;
+
+    /// <summary>
+    /// Round 8's features, after the neighbour features: see <see cref="Fill"/>. One (the answer-shaping opener): three more
+    /// were tried (an AI addressee, a shift to the second person, a web address) and added nothing in cross-validation.
+    /// </summary>
+    public const int VoiceCount = 1;
+
+    private const int VoiceAt = LocalCount + 2;
 
     /// <summary>Features that depend on the segment and the document only (see <see cref="Fill"/>).</summary>
     public const int LocalCount = 10;
@@ -56,10 +68,21 @@ internal sealed class DiscourseFeatures : IDisposable
         "entwirf", "analysiere", "definiere", "diskutiere",
     }.Select(Hash)];
 
+    // Verbs that tell the writer of an answer how to shape or fill it ("Respond only in …", "Include a link …",
+    // "Append …", "Replace every …"), English and German. Ordinary calls to action of mail (send, call, open, keep,
+    // make sure, use, forward …) are left out; the combiner weighs the feature against the rest (round 8).
+    private static readonly HashSet<uint> OutputVerbs = [.. new[]
+    {
+        "respond", "answer", "reply", "include", "insert", "append", "add", "mention", "format", "replace", "convert", "modify",
+        "augment", "enhance", "integrate", "incorporate", "output", "print", "repeat", "refuse", "pretend", "switch", "adopt",
+        "embed", "state", "claim", "ignore", "forget", "disregard", "begin", "start", "end", "sign", "recommend", "encourage",
+        "promote", "insist", "say", "talk", "speak", "act", "always", "never", "only", "avoid", "stop", "emphasize", "highlight", "urge",
+        "antworte", "füge", "ignoriere", "vergiss", "beginne", "ersetze", "behaupte", "erwähne", "sage", "sag", "hänge", "empfiehl",
+    }.Select(Hash)];
+
     private static readonly HashSet<uint> Openers = [.. new[] { "please", "now", "also", "kindly", "then", "and", "bitte", "nun", "jetzt", "auch", "und" }.Select(Hash)];
 
     // "your answer", "deiner Antwort": a sentence about the reader's *output* is addressed to whoever writes the answer.
-
     private static readonly HashSet<uint> OutputNouns = [.. new[] { "answer", "answers", "response", "responses", "reply", "replies", "output", "antwort", "ausgabe" }.Select(Hash)];
 
     private readonly byte[] _table;
@@ -106,13 +129,15 @@ internal sealed class DiscourseFeatures : IDisposable
     /// [5] novelty × question, [6] novelty × second person, [7] 1 / √words (short segments are noisier),
     /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
     /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
-    /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>).
+    /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>); then (round 8)
+    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …").
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
         int content = 0, novel = 0, all = 0, second = 0;
         var task = 0f;
         var output = 0f;
+        var shaping = 0f;
         var opening = true;
         var afterPossessive = false;
         var words = new WordReader(segment);
@@ -129,8 +154,10 @@ internal sealed class DiscourseFeatures : IDisposable
             if (opening && !Openers.Contains(hash))
             {
                 task = TaskVerbs.Contains(hash) ? 1 : 0;
+                shaping = OutputVerbs.Contains(hash) ? 1 : 0;
                 opening = false;
             }
+
 
             if (IsSecondPerson(hash))
             {
@@ -161,7 +188,8 @@ internal sealed class DiscourseFeatures : IDisposable
         features[7] = 1 / MathF.Sqrt(all + 1);
         features[8] = task;
         features[9] = output;
-        features[LocalCount..].Clear();
+        features.Slice(LocalCount, 2).Clear();
+        features[VoiceAt] = shaping;
     }
 
     /// <summary>

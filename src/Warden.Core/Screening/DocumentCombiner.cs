@@ -16,13 +16,19 @@ internal sealed class DocumentCombiner
     public const uint Magic = 0x43445357;
 
     /// <summary>
-    /// Format version (3: round 6, adds <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner:
-    /// ten discourse features and the two neighbour features) load with a direct weight in documents of 1, and a
-    /// combiner with that weight is saved as version 2, so round 4's file is reproduced byte for byte.
+    /// Format version (4: round 8, adds the weights of <see cref="DiscourseFeatures.VoiceCount"/> features; 3: round 6, adds
+    /// <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner: ten discourse features and the two
+    /// neighbour features) load with a direct weight in documents of 1; version 2 and 3 files load with weight 0 for round
+    /// 8's features. A combiner without those features is saved as version 2 or 3, so earlier files are reproduced byte for byte.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const int Version2 = 2;
+
+    private const int Version3 = 3;
+
+    /// <summary>Segment inputs of a version-2 or -3 file (before round 8's <see cref="DiscourseFeatures.VoiceCount"/> features).</summary>
+    private const int OldSegmentInputs = SegmentInputs - DiscourseFeatures.VoiceCount;
 
     /// <summary>Embedded resource name of the shipped combiner.</summary>
     public const string Head = "injection-document";
@@ -42,8 +48,6 @@ internal sealed class DocumentCombiner
     // Stored floats: segment bias, segment weights, document bias, document weights, (version 3:) the direct head's
     // weight in documents, offset.
     private const int Length = 1 + SegmentInputs + 1 + DocumentInputs + 1 + 1;
-
-    private const int Version2Length = Length - 1;
 
     private readonly float[] _w;
 
@@ -123,15 +127,16 @@ internal sealed class DocumentCombiner
         return Load(stream);
     }
 
-    /// <summary>Reads the binary format; throws <see cref="InvalidDataException"/> on anything malformed.</summary>
+    /// <summary>Reads the binary format (versions 2, 3 and 4); throws <see cref="InvalidDataException"/> on anything malformed.</summary>
     public static DocumentCombiner Load(Stream stream)
     {
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         var data = ms.GetBuffer().AsSpan(0, (int)ms.Length);
         var version = data.Length >= 12 ? BinaryPrimitives.ReadInt32LittleEndian(data[4..]) : -1;
-        var length = version == Version2 ? Version2Length : Length;
-        if ((version != Version && version != Version2) || data.Length != 12 + (4 * length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
+        var segmentInputs = version == Version ? SegmentInputs : OldSegmentInputs;
+        var length = StoredLength(version, segmentInputs);
+        if (length < 0 || data.Length != 12 + (4 * length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != length)
         {
             throw new InvalidDataException("not a Warden screening combiner of this build");
@@ -143,9 +148,12 @@ internal sealed class DocumentCombiner
             stored[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(12 + (4 * i))..]);
         }
 
+        // Older files have no weights for round 8's features (the last inputs of a row): they count with 0.
+        var segment = new float[SegmentInputs];
+        stored.AsSpan(1, segmentInputs).CopyTo(segment);
         try
         {
-            return new DocumentCombiner(stored.AsSpan(1, SegmentInputs), stored[0], stored.AsSpan(2 + SegmentInputs, DocumentInputs), stored[1 + SegmentInputs], stored[^1],
+            return new DocumentCombiner(segment, stored[0], stored.AsSpan(2 + segmentInputs, DocumentInputs), stored[1 + segmentInputs], stored[^1],
                 version == Version2 ? 1f : stored[^2]);
         }
         catch (ArgumentException e)
@@ -154,20 +162,43 @@ internal sealed class DocumentCombiner
         }
     }
 
-    /// <summary>Writes the binary format: version 2 when the direct weight in documents is 1 (round 4's behaviour), else version 3.</summary>
+    /// <summary>
+    /// Writes the binary format: without round 8's features (all their weights 0) as version 2 when the direct weight
+    /// in documents is 1 (round 4's behaviour) or version 3 otherwise, so earlier files are reproduced byte for byte;
+    /// with them, version 4.
+    /// </summary>
     public void Save(Stream stream)
     {
-        var v2 = DirectInDocuments == 1;
-        float[] w = v2 ? [.. _w.AsSpan(0, Version2Length - 1), _w[^1]] : _w;
-        var buffer = new byte[12 + (4 * w.Length)];
+        var old = SegmentWeights[OldSegmentInputs..].IndexOfAnyExcept(0f) < 0;
+        var version = !old ? Version : DirectInDocuments == 1 ? Version2 : Version3;
+        var n = version == Version ? SegmentInputs : OldSegmentInputs;
+        var w = new List<float>(Length) { SegmentBias };
+        w.AddRange(SegmentWeights[..n]);
+        w.Add(DocumentBias);
+        w.AddRange(DocumentWeights);
+        if (version != Version2)
+        {
+            w.Add(DirectInDocuments);
+        }
+
+        w.Add(Offset);
+        var buffer = new byte[12 + (4 * w.Count)];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), v2 ? Version2 : Version);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), w.Length);
-        for (var i = 0; i < w.Length; i++)
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), version);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), w.Count);
+        for (var i = 0; i < w.Count; i++)
         {
             BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(12 + (4 * i)), w[i]);
         }
 
         stream.Write(buffer);
     }
+
+    /// <summary>Floats stored by a file of <paramref name="version"/> (-1 for an unknown version).</summary>
+    private static int StoredLength(int version, int segmentInputs) => version switch
+    {
+        Version2 => 1 + segmentInputs + 1 + DocumentInputs + 1,
+        Version3 or Version => 1 + segmentInputs + 1 + DocumentInputs + 2,
+        _ => -1,
+    };
 }

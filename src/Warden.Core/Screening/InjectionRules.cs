@@ -47,7 +47,8 @@ internal static class InjectionRules
             + @"|\b(include|attach|append)\s+(the\s+|all\s+|any\s+)?(conversation|chat\s+history|previous\s+messages|user'?s\s+(data|emails?|password|files))\b"
             + @"|\b(sende|schicke|leite)\s+[^.!?\n]{0,60}\s+(an|weiter\s+an)\s+[\w.+-]+@[\w-]+\.[a-z]{2,}"),
         Rule("rule.call_tool", ["tool", "function", "plugin"], 0.5f,
-            @"\b(call|invoke|trigger|execute|run)\s+(the\s+)?" + NotThe + @"\s+(tool|function\s+call|plugin)\b|\buse\s+the\s+" + NotThe + @"\s+tool\s+to\b"),
+            @"\b(call|invoke|trigger)\s+(the\s+)?" + NotThe + @"\s+(tool|function\s+call|plugin)\b|\b(execute|run)\s+(the\s+)?" + ToolName + @"\s+(tool|function\s+call|plugin)\b"
+            + @"|\buse\s+the\s+" + NotThe + @"\s+tool\s+to\b"),
         Rule("rule.addressed_to_ai", ["note", "message", "instruction", "important", "if you", "reading", "processing", "summari", "parsing", "wenn"], 0.7f,
             @"\b(note\s+to(\s+the)?|message\s+(for|to)(\s+the)?|instructions?\s+for(\s+the)?|important\s+(message\s+)?(for|to)(\s+the)?)\s+(ai|a\.i\.|ai\s+assistant|ai\s+agent|chatgpt|gpt|llm|language\s+model|claude|copilot|gemini|chatbot|ki)" + Addressee
             + @"|\bif\s+you\s+are\s+an?\s+(ai|llm|language\s+model|ai\s+assistant|automated\s+(system|agent)|bot)" + Addressee + @"|\b(ai|llm|assistant|agent)s?\s+(reading|processing|summari[sz]ing|parsing)\s+this\b"
@@ -73,7 +74,14 @@ internal static class InjectionRules
     private const string Addressee = @"(\s*([,:;.!?)\-–—\n]|$)|\s+(reading|processing|summari[sz]ing|parsing|that|who|which|and|or|please|you|must|should|ignore|do|don't|model|assistant|agent|system|bot|tool|language|large|like|such|in|with|from|chatbot)\b)";
 
     /// <summary>What an urgent notice asks a model to do (not "renew your permit").</summary>
-    private const string ModelVerbs = @"ignore|forget|disregard|obey|comply|reveal|forward|print|output|summari[sz]e|translate|execute|stop\s+(summari[sz]ing|processing|reading)|vergiss|ignoriere|leite";
+    private const string ModelVerbs = @"ignore|forget|disregard|obey|comply|reveal|forward|print\s+(your|everything|the\s+(above|previous|system|hidden|original|initial))|output|summari[sz]e|translate|execute|stop\s+(summari[sz]ing|processing|reading)|vergiss|ignoriere|leite";
+
+    /// <summary>
+    /// What "run/execute the … tool" must name to be a call to an agent's tool (round 8): an identifier (an underscore, digit or
+    /// hyphen: "send_email", "web-search"), a name in backticks, or a short command name ("fs"), not an everyday noun ("Execute
+    /// the backup tool before the upgrade" is a runbook step for a person).
+    /// </summary>
+    private const string ToolName = @"([\w-]*[_\d-][\w-]*|`[^`\n]{1,40}`|[a-z]{1,2}|[a-su-z][a-z]{2}|t[a-gi-z][a-z]|th[a-df-z])";
 
     /// <summary>A name of 1–30 word characters other than "the" ("call the tool hire shop" names no tool; no look-arounds in NonBacktracking).</summary>
     private const string NotThe = @"([\w-]{4,30}|[\w-]{1,2}|[a-su-z0-9_-][\w-]{2}|t[a-gi-z0-9_-][\w-]|th[a-df-z0-9_-])";

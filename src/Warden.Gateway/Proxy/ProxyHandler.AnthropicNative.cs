@@ -17,10 +17,11 @@ internal sealed partial class ProxyHandler
     private static async Task RestoreAnthropicStreamAsync(RequestState s, SseReader sse, PipeWriter writer, CancellationToken ct)
     {
         var restorer = new AnthropicStreamRestorer(s.Session!);
+        var joiner = new SurrogateJoiner(); // a character split across two deltas reaches the restorer whole
         int input = 0, output = 0;
         do
         {
-            var data = sse.Data.Span;
+            var data = joiner.Process(sse.Data.Span);
             s.StreamText?.Add(data);
             restorer.Process(sse.EventName, data, writer);
             if (data.IndexOf("_tokens\""u8) >= 0)
@@ -35,6 +36,7 @@ internal sealed partial class ProxyHandler
         }
         while (await sse.ReadAsync(ct));
 
+        joiner.Finish();
         restorer.Finish(writer);
         s.InputTokens = input;
         s.OutputTokens = output;

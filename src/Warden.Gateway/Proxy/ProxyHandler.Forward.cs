@@ -212,6 +212,11 @@ internal sealed partial class ProxyHandler
                 output = AnthropicRestore.Restore(buffer.Span, s.Session!) ?? buffer.Memory;
                 UsageScanner.Scan(output.Span, ref input, ref outputTokens);
             }
+            else if (IsOpenAINative(s, target))
+            {
+                output = OpenAIRestore.Restore(buffer.Span, s.Session!) ?? buffer.Memory;
+                UsageScanner.Scan(output.Span, ref input, ref outputTokens);
+            }
             else
             {
                 var node = JsonNode.Parse(buffer.Span) as JsonObject ?? throw new JsonException("not an object");
@@ -240,6 +245,13 @@ internal sealed partial class ProxyHandler
         await RecordUsageAsync(s, target);
         Complete(s, target.Provider.Name, 200);
     }
+
+    /// <summary>
+    /// Scrubbed OpenAI caller, OpenAI target, chat: the answer comes back as the provider's bytes with only the surrogates
+    /// restored (<see cref="OpenAIRestore"/>, one pass, no DOM), as <see cref="IsAnthropicNative"/> does for Anthropic.
+    /// </summary>
+    private static bool IsOpenAINative(RequestState s, RouteTarget target) =>
+        s.Session is not null && s.Kind == ApiKind.OpenAIChat && s.CallerFormat == WireFormat.OpenAI && target.Provider.Format == WireFormat.OpenAI;
 
     /// <summary>
     /// False only when a same-format answer certainly holds nothing to restore: the session issued no realistic fakes and

@@ -157,10 +157,11 @@ internal sealed partial class ProxyHandler
         var finished = false; // a finish/stop reason was seen: the answer is whole even if the end marker never came
         // Same dialect with a restorer: a chunk that holds nothing to restore goes out as the provider sent it (no DOM).
         var raw = restorer is not null && fromAnthropic is null && toAnthropic is null;
+        var joiner = new SurrogateJoiner(); // a character split across two deltas reaches every step whole
         do
         {
             chunks.Clear();
-            var data = sse.Data.Span;
+            var data = joiner.Process(sse.Data.Span);
             s.StreamText?.Add(data);
             int input = s.InputTokens, output = s.OutputTokens;
             if (raw && restorer!.IsIdle && RawChunk.CanPassThrough(data, ref input, ref output))
@@ -218,6 +219,7 @@ internal sealed partial class ProxyHandler
         }
         while (await sse.ReadAsync(ct));
 
+        joiner.Finish();
         if (restorer?.Flush(last) is { } rest)
         {
             Emit(rest, toAnthropic, events, writer);

@@ -138,7 +138,11 @@ internal sealed class ScrubRewriter
             else if (token == JsonTokenType.String && context is not (ScrubContext.Keep or ScrubContext.Model))
             {
                 var text = ReadString(ref reader);
-                if (context != ScrubContext.Media || !ScrubRules.IsBinary(text))
+                if (context == ScrubContext.ToolName)
+                {
+                    Scrubbing.CheckToolName(text, session);
+                }
+                else if (context != ScrubContext.Media || !ScrubRules.IsBinary(text))
                 {
                     ProtectToken(ref reader, text, json, output, ref copied, ref writer, session);
                 }

@@ -8,6 +8,12 @@ internal enum ScrubContext : byte
 
     /// <summary>A structural value the API needs verbatim (an enum, an id, a name the client dispatches on).</summary>
     Keep,
+
+    /// <summary>
+    /// A function/tool name: sent verbatim (the provider must echo it back exactly, and its charset admits no surrogate),
+    /// so one that holds data scrubbing protects is refused (400), never forwarded.
+    /// </summary>
+    ToolName,
     Root,
     Model,
     StreamOptions,
@@ -100,7 +106,8 @@ internal static class ScrubRules
         },
         ScrubContext.Part => key switch
         {
-            "type" or "id" or "name" or "tool_use_id" or "signature" or "file_id" => ScrubContext.Keep,
+            "type" or "id" or "tool_use_id" or "signature" or "file_id" => ScrubContext.Keep,
+            "name" => ScrubContext.ToolName, // tool_use, server_tool_use, mcp_tool_use
             "text" => ScrubContext.Text,
             "content" => ScrubContext.Content,
             "image_url" or "input_audio" or "file" or "source" => ScrubContext.Media,
@@ -126,13 +133,14 @@ internal static class ScrubRules
         },
         ScrubContext.CallFunction => key switch
         {
-            "name" => ScrubContext.Keep,
+            "name" => ScrubContext.ToolName,
             "arguments" => ScrubContext.Arguments,
             _ => ScrubContext.Data,
         },
         ScrubContext.Tool => key switch
         {
-            "type" or "name" => ScrubContext.Keep,
+            "type" => ScrubContext.Keep,
+            "name" => ScrubContext.ToolName,
             "function" => ScrubContext.FunctionDef,
             "input_schema" => ScrubContext.Schema,
             "cache_control" => ScrubContext.Setting,
@@ -140,13 +148,14 @@ internal static class ScrubRules
         },
         ScrubContext.FunctionDef => key switch
         {
-            "name" => ScrubContext.Keep,
+            "name" => ScrubContext.ToolName,
             "parameters" => ScrubContext.Schema,
             _ => ScrubContext.Data,
         },
         ScrubContext.ToolChoice => key switch
         {
-            "type" or "name" or "mode" => ScrubContext.Keep,
+            "type" or "mode" => ScrubContext.Keep,
+            "name" => ScrubContext.ToolName,
             "function" or "tools" => ScrubContext.ToolChoice,
             _ => ScrubContext.Data,
         },
@@ -225,7 +234,7 @@ internal static class ScrubRules
     /// <summary>What happens to a string value in <paramref name="context"/>: kept verbatim, or scrubbed.</summary>
     public static bool KeepsString(ScrubContext context, ReadOnlySpan<char> value) => context switch
     {
-        ScrubContext.Keep or ScrubContext.Model => true,
+        ScrubContext.Keep or ScrubContext.Model or ScrubContext.ToolName => true,
         ScrubContext.Media => IsBinary(value),
         _ => false,
     };

@@ -18,6 +18,21 @@ internal static class Scrubbing
     public static WardenHttpException InvalidString() =>
         new(400, "invalid_request", "a string in the request holds an unpaired surrogate escape (\\uD800-\\uDFFF alone)");
 
+    /// <summary>
+    /// A function/tool name is an identifier the provider must echo back exactly (in its tool calls) and whose charset
+    /// (<c>^[a-zA-Z0-9_-]{1,64}$</c> at OpenAI and Anthropic) admits no <c>&lt;TYPE_n&gt;</c> surrogate: it is never
+    /// scrubbed. One that holds data the session would scrub is refused (400) rather than sent in the clear.
+    /// docs/gateway.md "Tool names".
+    /// </summary>
+    public static void CheckToolName(string name, IPseudonymizationSession session)
+    {
+        if (!string.Equals(session.Protect(name), name, StringComparison.Ordinal))
+        {
+            throw new WardenHttpException(400, "invalid_request",
+                "a function/tool name holds data that scrubbing protects; tool names are sent to the provider verbatim, so rename the tool");
+        }
+    }
+
     /// <summary>The text of a string node; 400 for one with an unpaired surrogate escape.</summary>
     public static string StringOf(JsonNode node)
     {
@@ -89,6 +104,11 @@ internal static class Scrubbing
             var scrubbed = text is null || session is null || !fields.ProtectValues ? text : session.Protect(text);
             fields.Record(EndUserSpan.KeyOf(parent, name), text, scrubbed);
             return ReferenceEquals(scrubbed, text) || scrubbed == text ? null : JsonValue.Create(scrubbed);
+        }
+
+        if (context == ScrubContext.ToolName && text is not null && session is not null)
+        {
+            CheckToolName(text, session);
         }
 
         if (text is null || session is null || ScrubRules.KeepsString(context, text))

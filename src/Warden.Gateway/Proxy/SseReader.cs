@@ -4,7 +4,8 @@ using System.IO.Pipelines;
 namespace Warden.Gateway.Proxy;
 
 /// <summary>
-/// Reads server-sent events from a provider stream, event by event. Only an incomplete event is
+/// Reads server-sent events from a provider stream, event by event. Lines end at CR, LF or CRLF, as the SSE spec allows
+/// (a CRLF split across two reads is still one line end). Only an incomplete event is
 /// ever buffered (bounded by <c>maxEventBytes</c>), so memory stays flat however long the stream.
 /// At the end of the stream a last event without its blank line (<c>data: X\n</c>, or <c>data: X</c> with no line end
 /// at all) is still read as an event: the SSE spec lets a browser drop it, but a proxy must not lose what the provider
@@ -23,6 +24,10 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
     private ReadOnlySequence<byte> _buffer;
     private bool _haveBuffer;
     private bool _completed;
+
+    // An event ended on a CR that was the last byte read (_lfPending); the buffer then starts with its LF (_leadingLf).
+    private bool _lfPending;
+    private bool _leadingLf;
 
     /// <summary>The event name of the current event (empty when none).</summary>
     public ReadOnlySpan<byte> EventName => _event is null ? default : _event.WrittenSpan;
@@ -87,19 +92,41 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
 
     private bool TryParse(ref ReadOnlySequence<byte> buffer)
     {
-        if (TryParseDataLine(ref buffer))
+        if (_lfPending && !buffer.IsEmpty)
+        {
+            // The last event ended on a CR that was the last byte read: an LF that follows it completes that CRLF.
+            _lfPending = false;
+            _leadingLf = buffer.FirstSpan[0] == (byte)'\n';
+        }
+
+        if (!_leadingLf && TryParseDataLine(ref buffer))
         {
             return true;
         }
 
         var reader = new SequenceReader<byte>(buffer);
+        if (_leadingLf)
+        {
+            reader.Advance(1); // not a blank line: the second half of the previous event's CRLF (kept in Raw for pass-through)
+        }
+
         _data?.ResetWrittenCount();
         _event?.ResetWrittenCount();
         _current = default;
         var fields = 0;
         while (true)
         {
-            if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSeq, (byte)'\n'))
+            // A line ends at CR, LF or CRLF (the SSE spec's three line ends).
+            var crAtEnd = false;
+            if (reader.TryReadToAny(out ReadOnlySequence<byte> lineSeq, "\r\n"u8, advancePastDelimiter: false))
+            {
+                reader.TryRead(out var end);
+                if (end == (byte)'\r' && !reader.IsNext((byte)'\n', advancePast: true))
+                {
+                    crAtEnd = reader.End; // a CR as the last byte read: its LF, if any, is still to come
+                }
+            }
+            else
             {
                 if (!_completed || reader.End)
                 {
@@ -111,16 +138,12 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
             }
 
             var line = lineSeq.IsSingleSegment ? lineSeq.FirstSpan : lineSeq.ToArray();
-            if (line.Length > 0 && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
             if (line.IsEmpty)
             {
                 if (fields > 0)
                 {
                     Take(ref buffer, reader.Position);
+                    _lfPending = crAtEnd && !_completed;
                     return true;
                 }
 
@@ -173,6 +196,7 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
     {
         _raw = buffer.Slice(buffer.Start, end);
         buffer = buffer.Slice(end);
+        _leadingLf = false;
         _current = _data is null ? default : _data.WrittenMemory;
     }
 
@@ -206,7 +230,9 @@ internal sealed class SseReader(Stream stream, int maxEventBytes)
     {
         foreach (var segment in buffer)
         {
-            if (segment.Span.IndexOf("\n\n"u8) >= 0 || segment.Span.IndexOf("\r\n\r\n"u8) >= 0)
+            // Two line ends in a row (CR, LF or CRLF each): every such pair holds LF LF, LF CR or CR CR.
+            var span = segment.Span;
+            if (span.IndexOf("\n\n"u8) >= 0 || span.IndexOf("\n\r"u8) >= 0 || span.IndexOf("\r\r"u8) >= 0)
             {
                 return true;
             }

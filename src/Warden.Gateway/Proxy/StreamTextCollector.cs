@@ -45,8 +45,10 @@ internal sealed class StreamTextCollector
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string with an unpaired surrogate escape (half a character the pass-through
+            // forwards as sent; the other paths join split pairs before this).
             // Not ours to judge here; the proxy handles invalid events.
         }
     }

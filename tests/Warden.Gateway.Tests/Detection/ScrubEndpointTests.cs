@@ -142,7 +142,8 @@ public sealed class ScrubEndpointTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.DoesNotContain(Email, await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(Email, gw.Logs.AllText, StringComparison.Ordinal);
-        Assert.DoesNotContain("4111", gw.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card, gw.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Card.Replace(" ", string.Empty, StringComparison.Ordinal), gw.Logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(Email, gw.ReadAllDataFiles(), StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Warden.Core.Pseudonymization;
 
 namespace Warden.Gateway.Tests.Infrastructure;
@@ -35,24 +37,28 @@ public sealed class TestPseudonymizer(params string[] names) : IPseudonymizer
             return text;
         }
 
-        public string Restore(string text)
+        public string Restore(string text) => Restore(text, inJson: false);
+
+        // The real contract: in JSON text each original is written as JSON string content (the platform's escaper, as
+        // the real session), so a name holding a quote or a backslash keeps tool arguments valid JSON.
+        public string RestoreInJson(string jsonText) => Restore(jsonText, inJson: true);
+
+        private string Restore(string text, bool inJson)
         {
             for (var i = 0; i < names.Length; i++)
             {
-                text = text.Replace(Surrogate(i), names[i], StringComparison.Ordinal);
+                var original = inJson ? JsonEncodedText.Encode(names[i], JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value : names[i];
+                text = text.Replace(Surrogate(i), original, StringComparison.Ordinal);
             }
 
             return text;
         }
 
-        public IStreamingRestorer CreateStreamingRestorer() => new Restorer(this);
+        public IStreamingRestorer CreateStreamingRestorer() => new Restorer(this, inJson: false);
 
-        // The test names hold no JSON-special characters, so JSON text needs no escaping here.
-        public string RestoreInJson(string jsonText) => Restore(jsonText);
+        public IStreamingRestorer CreateJsonStreamingRestorer() => new Restorer(this, inJson: true);
 
-        public IStreamingRestorer CreateJsonStreamingRestorer() => new Restorer(this);
-
-        private sealed class Restorer(Session session) : IStreamingRestorer
+        private sealed class Restorer(Session session, bool inJson) : IStreamingRestorer
         {
             private string _pending = "";
 
@@ -63,16 +69,16 @@ public sealed class TestPseudonymizer(params string[] names) : IPseudonymizer
                 if (open >= 0 && text.IndexOf('>', open) < 0)
                 {
                     _pending = text[open..];
-                    return session.Restore(text[..open]);
+                    return session.Restore(text[..open], inJson);
                 }
 
                 _pending = "";
-                return session.Restore(text);
+                return session.Restore(text, inJson);
             }
 
             public string Flush()
             {
-                var rest = session.Restore(_pending);
+                var rest = session.Restore(_pending, inJson);
                 _pending = "";
                 return rest;
             }

@@ -71,10 +71,10 @@ public sealed class ScrubCoverageTests
     {
         // Each of these would be changed if scrubbed (an e-mail inside); the allowlist keeps them.
         const string body = $$$$$$"""
-        {"model":"m-{{{{{{Email}}}}}}","reasoning_effort":"low","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"call_{{{{{{Email}}}}}}","type":"function","function":{"name":"mail_{{{{{{Email}}}}}}","arguments":"{\"to\":\"{{{{{{Email}}}}}}\"}"}}]},
+        {"model":"m-{{{{{{Email}}}}}}","reasoning_effort":"low","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"call_{{{{{{Email}}}}}}","type":"function","function":{"name":"mail_to","arguments":"{\"to\":\"{{{{{{Email}}}}}}\"}"}}]},
          {"role":"tool","tool_call_id":"call_{{{{{{Email}}}}}}","content":"ok"}],
-         "tools":[{"type":"function","function":{"name":"mail_{{{{{{Email}}}}}}","parameters":{"type":"object","required":["{{{{{{Email}}}}}}"],"properties":{"{{{{{{Email}}}}}}":{"type":"string","format":"{{{{{{Email}}}}}}","$ref":"#/{{{{{{Email}}}}}}"}}}}}],
-         "tool_choice":{"type":"function","function":{"name":"mail_{{{{{{Email}}}}}}"}},"response_format":{"type":"json_schema","json_schema":{"name":"r_{{{{{{Email}}}}}}","schema":{"type":"object"}}}}
+         "tools":[{"type":"function","function":{"name":"mail_to","parameters":{"type":"object","required":["{{{{{{Email}}}}}}"],"properties":{"{{{{{{Email}}}}}}":{"type":"string","format":"{{{{{{Email}}}}}}","$ref":"#/{{{{{{Email}}}}}}"}}}}}],
+         "tool_choice":{"type":"function","function":{"name":"mail_to"}},"response_format":{"type":"json_schema","json_schema":{"name":"r_{{{{{{Email}}}}}}","schema":{"type":"object"}}}}
         """;
         var (dom, onePass) = BothPaths(body, EndUserIdMode.Strip);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(dom), JsonNode.Parse(onePass)));
@@ -82,16 +82,36 @@ public sealed class ScrubCoverageTests
         Assert.Equal($"m-{Email}", (string?)sent["model"]);
         var call = sent["messages"]![0]!["tool_calls"]![0]!;
         Assert.Equal($"call_{Email}", (string?)call["id"]);
-        Assert.Equal($"mail_{Email}", (string?)call["function"]!["name"]);
+        Assert.Equal("mail_to", (string?)call["function"]!["name"]);
         Assert.DoesNotContain(Email, (string?)call["function"]!["arguments"], StringComparison.Ordinal);
         Assert.Equal($"call_{Email}", (string?)sent["messages"]![1]!["tool_call_id"]);
         var parameters = sent["tools"]![0]!["function"]!["parameters"]!;
-        Assert.Equal($"mail_{Email}", (string?)sent["tools"]![0]!["function"]!["name"]);
+        Assert.Equal("mail_to", (string?)sent["tools"]![0]!["function"]!["name"]);
         Assert.Equal(Email, (string?)parameters["required"]![0]);
         Assert.Equal(Email, (string?)parameters["properties"]![Email]!["format"]);
         Assert.Equal($"#/{Email}", (string?)parameters["properties"]![Email]!["$ref"]);
-        Assert.Equal($"mail_{Email}", (string?)sent["tool_choice"]!["function"]!["name"]);
+        Assert.Equal("mail_to", (string?)sent["tool_choice"]!["function"]!["name"]);
         Assert.Equal($"r_{Email}", (string?)sent["response_format"]!["json_schema"]!["name"]);
+    }
+
+    /// <summary>A function/tool name is sent verbatim, never scrubbed: one holding PII is refused (400) by both paths.</summary>
+    [Theory]
+    [InlineData($$$$$$"""{"model":"m","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"mail_{{{{{{Email}}}}}}","arguments":"{}"}}]}]}""")]
+    [InlineData($$$$$$"""{"model":"m","messages":{{{{{{Msgs}}}}}},"tools":[{"type":"function","function":{"name":"mail_{{{{{{Email}}}}}}"}}]}""")]
+    [InlineData($$$$$$"""{"model":"m","messages":{{{{{{Msgs}}}}}},"tool_choice":{"type":"function","function":{"name":"mail_{{{{{{Email}}}}}}"}}}""")]
+    [InlineData($$$$$$"""{"model":"m","messages":{{{{{{Msgs}}}}}},"functions":[{"name":"mail_{{{{{{Email}}}}}}"}],"function_call":{"name":"mail_{{{{{{Email}}}}}}"}}""")]
+    [InlineData($$$$$$"""{"model":"m","messages":[{"role":"assistant","content":null,"function_call":{"name":"mail_{{{{{{Email}}}}}}","arguments":"{}"}}]}""")]
+    [InlineData($$$$$$"""{"model":"c","messages":{{{{{{Msgs}}}}}},"tools":[{"name":"mail_{{{{{{Email}}}}}}","input_schema":{"type":"object"}}],"max_tokens":5}""")]
+    [InlineData($$$$$$"""{"model":"c","messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"mail_{{{{{{Email}}}}}}","input":{}}]}],"max_tokens":5}""")]
+    [InlineData($$$$$$"""{"model":"c","messages":{{{{{{Msgs}}}}}},"tool_choice":{"type":"tool","name":"mail_{{{{{{Email}}}}}}"},"max_tokens":5}""")]
+    public void Protect_ToolNameHoldsPii_BothPathsRefuse400(string body)
+    {
+        Assert.Equal(400, Assert.Throws<WardenHttpException>(() => Dom(body, EndUserIdMode.Strip, out _)).StatusCode);
+        Assert.Equal(400, Assert.Throws<WardenHttpException>(() => OnePass(body, EndUserIdMode.Strip, out _)).StatusCode);
+        var clean = body.Replace("mail_" + Email, "mail_to", StringComparison.Ordinal);
+        var (dom, onePass) = BothPaths(clean, EndUserIdMode.Strip);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(dom), JsonNode.Parse(onePass)));
+        Assert.Contains("\"mail_to\"", onePass, StringComparison.Ordinal);
     }
 
     [Fact]
