@@ -83,6 +83,10 @@ internal sealed class ScreenCommand : ICliCommand
         {
             content = await context.In.ReadToEndAsync(context.Cancellation);
         }
+        else if (Directory.Exists(path))
+        {
+            throw new CliUsageException($"is a directory, not a file: {path}");
+        }
         else if (!File.Exists(path))
         {
             throw new CliUsageException($"no such file: {path}");

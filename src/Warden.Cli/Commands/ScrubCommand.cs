@@ -93,6 +93,11 @@ internal sealed class ScrubCommand : ICliCommand
         StreamReader? file = null;
         if (a.Positionals.Count == 1)
         {
+            if (Directory.Exists(a.Positionals[0]))
+            {
+                throw new CliUsageException($"is a directory, not a file: {a.Positionals[0]}");
+            }
+
             if (!File.Exists(a.Positionals[0]))
             {
                 throw new CliUsageException($"no such file: {a.Positionals[0]}");

@@ -149,6 +149,12 @@ public static class ScrubEndpoints
             buffer.Write(chunk, 0, read);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)))
+        {
+            // Checked whole: the reader validates UTF-8 only in the strings it decodes, so a bad name would be skipped.
+            throw new WardenHttpException(StatusCodes.Status400BadRequest, "invalid_json", "request body is not valid UTF-8");
+        }
+
         try
         {
             using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });

@@ -16,6 +16,13 @@ internal sealed partial class WardenErrorMiddleware(RequestDelegate next, ILogge
         try
         {
             await next(context);
+            if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentType is null && context.Response.ContentLength is null)
+            {
+                // A framework component answered with a bare status (minimal APIs set 413 when a typed body is over the
+                // size limit, 415 for a body that is not JSON): the caller still gets Warden's error shape.
+                var status = context.Response.StatusCode;
+                await WardenErrors.WriteAsync(context, status, BareCode(status), BareMessage(status));
+            }
         }
         catch (WardenHttpException ex)
         {
@@ -45,6 +52,28 @@ internal sealed partial class WardenErrorMiddleware(RequestDelegate next, ILogge
             await WardenErrors.WriteAsync(context, 500, "internal_error", "Warden failed to handle the request; the request was not forwarded");
         }
     }
+
+    private static string BareCode(int status) => status switch
+    {
+        413 => "request_too_large",
+        415 => "unsupported_media_type",
+        405 => "method_not_allowed",
+        404 => "not_found",
+        400 => "bad_request",
+        >= 500 => "internal_error",
+        _ => "request_refused",
+    };
+
+    private static string BareMessage(int status) => status switch
+    {
+        413 => "the request body is larger than Warden:MaxRequestBodyBytes",
+        415 => "the request body must be application/json",
+        405 => "the endpoint does not take this HTTP method",
+        404 => "not found",
+        400 => "the request is malformed or incomplete",
+        >= 500 => "Warden failed to handle the request; the request was not forwarded",
+        _ => "the request was refused",
+    };
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Path}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, PathString path);

@@ -41,6 +41,13 @@ public static class WardenErrors
         }
 
         response.StatusCode = status;
+        if (status == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The rest of an oversized body is never read: Kestrel cannot drain it past the size limit and drops the
+            // connection after the answer, so tell the client not to send its next request on this one.
+            response.Headers.Connection = "close";
+        }
+
         response.Headers[SourceHeader] = fromUpstream ? "upstream" : "warden";
         response.ContentType = shape == ErrorShape.Problem ? "application/problem+json" : "application/json";
         using (var w = new Utf8JsonWriter(response.BodyWriter, WriterOptions))

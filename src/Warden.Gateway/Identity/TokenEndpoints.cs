@@ -29,6 +29,7 @@ internal static class TokenEndpoints
         context.Response.Headers.Pragma = "no-cache";
         if (!context.Request.HasFormContentType || context.Request.ContentLength is null or > MaxFormBytes)
         {
+            CloseIfBodyUnread(context);
             return Error("invalid_request", "send application/x-www-form-urlencoded with a Content-Length of at most 64 KiB");
         }
 
@@ -37,8 +38,10 @@ internal static class TokenEndpoints
         {
             form = await context.Request.ReadFormAsync(context.RequestAborted);
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException && !context.RequestAborted.IsCancellationRequested)
         {
+            // Over the form reader's limits, or a multipart body that ends early.
+            CloseIfBodyUnread(context);
             return Error("invalid_request", "the form could not be read");
         }
 
@@ -116,6 +119,18 @@ internal static class TokenEndpoints
         context.Response.Headers.CacheControl = "public, max-age=300";
         var jwks = await keys.GetJwksAsync(context.RequestAborted);
         return Results.Bytes(jwks, "application/jwk-set+json");
+    }
+
+    /// <summary>
+    /// A refused request whose body is left (partly) unread: Kestrel cannot drain a body past its size limit and drops the
+    /// connection after the answer, so the client is told not to send its next request on this one.
+    /// </summary>
+    private static void CloseIfBodyUnread(HttpContext context)
+    {
+        if (context.Request.ContentLength is not 0)
+        {
+            context.Response.Headers.Connection = "close";
+        }
     }
 
     private static IResult Error(string error, string? description) =>

@@ -166,6 +166,11 @@ public static partial class ScannerEndpoints
             body.Write(buffer, 0, read);
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body.GetBuffer().AsSpan(0, (int)body.Length)))
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, "the request body is not valid UTF-8");
+        }
+
         JsonDocument doc;
         try
         {
@@ -178,56 +183,73 @@ public static partial class ScannerEndpoints
 
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("targets", out var targetsEl) || targetsEl.ValueKind != JsonValueKind.Array || targetsEl.GetArrayLength() == 0)
+            return Parse(doc.RootElement, options);
+        }
+    }
+
+    /// <summary>A string value; one that escapes a lone UTF-16 surrogate (valid JSON grammar, no text) is a 400.</summary>
+    private static string Text(JsonElement e)
+    {
+        try
+        {
+            return e.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)");
+        }
+    }
+
+    private static ScanRequest Parse(JsonElement root, ScannerEndpointOptions options)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("targets", out var targetsEl) || targetsEl.ValueKind != JsonValueKind.Array || targetsEl.GetArrayLength() == 0)
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, "'targets' must be a non-empty array of strings");
+        }
+
+        var inputs = new List<string>();
+        foreach (var t in targetsEl.EnumerateArray())
+        {
+            if (t.ValueKind != JsonValueKind.String)
             {
-                throw new ScanRequestException(StatusCodes.Status400BadRequest, "'targets' must be a non-empty array of strings");
+                throw new ScanRequestException(StatusCodes.Status400BadRequest, "'targets' must be strings");
             }
 
-            var inputs = new List<string>();
-            foreach (var t in targetsEl.EnumerateArray())
-            {
-                if (t.ValueKind != JsonValueKind.String)
-                {
-                    throw new ScanRequestException(StatusCodes.Status400BadRequest, "'targets' must be strings");
-                }
+            inputs.Add(Text(t));
+        }
 
-                inputs.Add(t.GetString()!);
-            }
+        var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? Text(f).ToLowerInvariant() : "json";
+        if (format is not ("json" or "sarif"))
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, "'format' must be json or sarif");
+        }
 
-            var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()!.ToLowerInvariant() : "json";
-            if (format is not ("json" or "sarif"))
-            {
-                throw new ScanRequestException(StatusCodes.Status400BadRequest, "'format' must be json or sarif");
-            }
+        var server = options.Limits;
+        var limits = server with
+        {
+            ProbeTimeout = Tighten(root, "timeoutSeconds", server.ProbeTimeout),
+            Deadline = Tighten(root, "deadlineSeconds", server.Deadline),
+            Concurrency = (int)Math.Min(server.Concurrency, Number(root, "concurrency") ?? server.Concurrency),
+            MaxHosts = (int)Math.Min(server.MaxHosts, Number(root, "maxHosts") ?? server.MaxHosts),
+        };
+        if (limits.FirstFrameWait > limits.ProbeTimeout)
+        {
+            limits = limits with { FirstFrameWait = limits.ProbeTimeout / 2 };
+        }
 
-            var server = options.Limits;
-            var limits = server with
-            {
-                ProbeTimeout = Tighten(root, "timeoutSeconds", server.ProbeTimeout),
-                Deadline = Tighten(root, "deadlineSeconds", server.Deadline),
-                Concurrency = (int)Math.Min(server.Concurrency, Number(root, "concurrency") ?? server.Concurrency),
-                MaxHosts = (int)Math.Min(server.MaxHosts, Number(root, "maxHosts") ?? server.MaxHosts),
-            };
-            if (limits.FirstFrameWait > limits.ProbeTimeout)
-            {
-                limits = limits with { FirstFrameWait = limits.ProbeTimeout / 2 };
-            }
+        var errors = limits.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, errors[0]);
+        }
 
-            var errors = limits.Validate();
-            if (errors.Count > 0)
-            {
-                throw new ScanRequestException(StatusCodes.Status400BadRequest, errors[0]);
-            }
-
-            try
-            {
-                return new ScanRequest(inputs, TargetParser.ParseAll(inputs, limits), limits, format);
-            }
-            catch (FormatException ex)
-            {
-                throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
-            }
+        try
+        {
+            return new ScanRequest(inputs, TargetParser.ParseAll(inputs, limits), limits, format);
+        }
+        catch (FormatException ex)
+        {
+            throw new ScanRequestException(StatusCodes.Status400BadRequest, ex.Message);
         }
     }
 

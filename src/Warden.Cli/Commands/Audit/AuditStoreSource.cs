@@ -38,6 +38,11 @@ internal sealed class AuditStoreSource : IAsyncDisposable
             return new AuditStoreSource(new PostgresAuditStore(db), dir, db, null);
         }
 
+        if (File.Exists(dir))
+        {
+            throw new CliUsageException($"the data directory is not a directory: {dir}");
+        }
+
         var file = Path.Combine(dir, DatabaseFileName);
         if (!File.Exists(file))
         {

@@ -193,7 +193,11 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
             return false;
         }
 
-        // Trailing sentence punctuation is not part of the URL; a closing bracket only when unbalanced.
+        // Trailing sentence punctuation is not part of the URL; a closing bracket only when unbalanced. The brackets are
+        // counted once, then kept up to date as closing ones are trimmed (counting again per trimmed bracket was quadratic
+        // in a run of ')').
+        Span<int> unbalanced = stackalloc int[3]; // closing minus opening: ( ), [ ], { }
+        var counted = false;
         while (end > start)
         {
             var c = text[end - 1];
@@ -205,10 +209,16 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
             if (c is ')' or ']' or '}')
             {
-                var open = c == ')' ? '(' : c == ']' ? '[' : '{';
-                var s = text.AsSpan(start, end - start);
-                if (s.Count(open) < s.Count(c))
+                if (!counted)
                 {
+                    CountBrackets(text.AsSpan(start, end - start), unbalanced);
+                    counted = true;
+                }
+
+                var k = c == ')' ? 0 : c == ']' ? 1 : 2;
+                if (unbalanced[k] > 0)
+                {
+                    unbalanced[k]--;
                     end--;
                     continue;
                 }
@@ -219,13 +229,47 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
         var span = text.AsSpan(start, end - start);
         var hasScheme = span.Contains("://", StringComparison.Ordinal);
-        if (!hasScheme && end < text.Length && text[end] == '@')
+        if (!hasScheme && InEmailLocalPart(text, end))
         {
-            return false; // the domain of an e-mail address
+            return false; // the local part of an e-mail address ("jane.cole@example.com" holds "jane.co")
         }
 
         score = hasScheme || span.StartsWith("www.", StringComparison.OrdinalIgnoreCase) ? 0.85 : 0.55;
         return span.Length > 4;
+    }
+
+    private static void CountBrackets(ReadOnlySpan<char> s, Span<int> unbalanced)
+    {
+        foreach (var ch in s)
+        {
+            switch (ch)
+            {
+                case '(': unbalanced[0]--; break;
+                case ')': unbalanced[0]++; break;
+                case '[': unbalanced[1]--; break;
+                case ']': unbalanced[1]++; break;
+                case '{': unbalanced[2]--; break;
+                case '}': unbalanced[2]++; break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the characters from <paramref name="end"/> on are e-mail local-part characters (<c>[A-Za-z0-9._%+-]</c>,
+    /// possibly none) up to an '@': a bare domain ending there sits in an e-mail address. (One starting after the '@' or
+    /// after a '.' or '-' of the address is refused by the start check.) At most 64 characters are looked at, the longest
+    /// local part (RFC 5321): candidates glued by '+' would otherwise each scan the whole run (quadratic).
+    /// </summary>
+    private static bool InEmailLocalPart(string text, int end)
+    {
+        var i = end;
+        var stop = Math.Min(text.Length, end + 64);
+        while (i < stop && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '.' or '_' or '%' or '+' or '-'))
+        {
+            i++;
+        }
+
+        return i < stop && text[i] == '@';
     }
 
     [GeneratedRegex(@"(?:https?|ftp|wss?)://[^\s<>""'`]{2,}|(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9][A-Za-z0-9\-]*)*\.(?:com|org|net|edu|gov|mil|int|info|biz|io|ai|co|app|dev|me|tv|us|uk|de|fr|nl|be|ch|at|it|es|pt|se|no|dk|fi|pl|cz|sk|hu|ro|bg|gr|tr|ru|ua|cn|jp|kr|in|au|nz|ca|br|mx|ar|cl|za|ie|is|il|sg|hk|tw|eu|ly|gl|cc|xyz|online|site|tech|cloud|uy|tn|si|hr|lt|lv|ee)(?:\.[a-z]{2})?(?::\d{2,5})?(?:/[^\s<>""'`]*)?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
