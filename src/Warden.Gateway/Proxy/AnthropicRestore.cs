@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Warden.Core.Pseudonymization;
 
@@ -34,7 +32,6 @@ internal static class AnthropicRestore
 {
     private const int MaxDepth = 256;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     /// <summary>Gives the replacement of a string value, or null to keep it.</summary>
     internal delegate string? StringMap(AnthropicPlace place, ReadOnlySpan<char> key, string value);
@@ -57,9 +54,7 @@ internal static class AnthropicRestore
     /// </summary>
     public static ReadOnlyMemory<byte>? Rewrite(ReadOnlySpan<byte> json, StringMap map)
     {
-        ArrayBufferWriter<byte>? output = null;
-        Utf8JsonWriter? writer = null;
-        var copied = 0;
+        using var splice = new JsonStringSplice();
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         Span<AnthropicPlace> places = stackalloc AnthropicPlace[MaxDepth + 1];
         Span<bool> arrays = stackalloc bool[MaxDepth + 1];
@@ -97,39 +92,15 @@ internal static class AnthropicRestore
                     continue;
                 }
 
-                output ??= new ArrayBufferWriter<byte>(json.Length + 64);
-                var start = (int)reader.TokenStartIndex;
-                output.Write(json[copied..start]);
-                if (writer is null)
-                {
-                    writer = new Utf8JsonWriter(output, WriterOptions);
-                }
-                else
-                {
-                    writer.Reset(output);
-                }
-
-                writer.WriteStringValue(replacement);
-                writer.Flush();
-                copied = start + reader.ValueSpan.Length + 2;
+                splice.Replace(json, ref reader, replacement);
             }
         }
         catch (InvalidOperationException ex)
         {
             throw new JsonException("a string holds an unpaired surrogate escape", ex);
         }
-        finally
-        {
-            writer?.Dispose();
-        }
 
-        if (output is null)
-        {
-            return null;
-        }
-
-        output.Write(json[copied..]);
-        return output.WrittenMemory;
+        return splice.Finish(json);
     }
 
     private static AnthropicPlace Child(AnthropicPlace parent, bool parentIsArray, int depth, ReadOnlySpan<char> key) => parent switch

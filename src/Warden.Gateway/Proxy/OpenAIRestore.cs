@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Warden.Core.Pseudonymization;
 
@@ -18,7 +16,6 @@ internal static class OpenAIRestore
 {
     private const int MaxDepth = 256;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private enum Place : byte
     {
@@ -44,98 +41,75 @@ internal static class OpenAIRestore
     /// </summary>
     public static ReadOnlyMemory<byte>? Restore(ReadOnlySpan<byte> json, IPseudonymizationSession session)
     {
-        ArrayBufferWriter<byte>? output = null;
-        Utf8JsonWriter? writer = null;
-        var copied = 0;
+        using var splice = new JsonStringSplice();
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         Span<Place> places = stackalloc Place[MaxDepth + 1];
         Span<bool> arrays = stackalloc bool[MaxDepth + 1];
         var depth = 0;
         var member = Place.Other; // the place of the value of the last property name read
         var sawChoices = false;
-        try
+        while (reader.Read())
         {
-            while (reader.Read())
+            var token = reader.TokenType;
+            if (token == JsonTokenType.PropertyName)
             {
-                var token = reader.TokenType;
-                if (token == JsonTokenType.PropertyName)
-                {
-                    member = Member(places[depth - 1], ref reader);
-                    continue;
-                }
-
-                if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
-                {
-                    depth--;
-                    continue;
-                }
-
-                var place = depth == 0 ? Place.Root
-                    : !arrays[depth - 1] ? member
-                    : places[depth - 1] switch
-                    {
-                        Place.Choices => token == JsonTokenType.StartObject ? Place.Choice : throw new JsonException("a choice is not an object"),
-                        Place.ToolCalls => Place.ToolCall,
-                        _ => Place.Other,
-                    };
-                if (place == Place.Root && token != JsonTokenType.StartObject)
-                {
-                    throw new JsonException("not an object");
-                }
-
-                if (place == Place.Choices)
-                {
-                    sawChoices = token == JsonTokenType.StartArray ? true : throw new JsonException("choices is not an array");
-                }
-
-                if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                {
-                    // A container where another kind of value belongs is walked as Other (nothing in it is restored).
-                    var array = token == JsonTokenType.StartArray;
-                    places[depth] = place switch
-                    {
-                        Place.Root or Place.Choice or Place.Message or Place.ToolCall or Place.Function when !array => place,
-                        Place.Choices or Place.ToolCalls when array => place,
-                        _ => Place.Other,
-                    };
-                    arrays[depth++] = array;
-                    continue;
-                }
-
-                if (token != JsonTokenType.String || place is not (Place.Content or Place.Arguments))
-                {
-                    continue;
-                }
-
-                var text = reader.GetString()!;
-                var replacement = place == Place.Content
-                    ? session.Restore(text)
-                    : session.RestoreInJson(Scrubbing.UnescapeAngles(text)); // originals escaped: arguments stay valid JSON
-                if (string.Equals(replacement, text, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                output ??= new ArrayBufferWriter<byte>(json.Length + 64);
-                var start = (int)reader.TokenStartIndex;
-                output.Write(json[copied..start]);
-                if (writer is null)
-                {
-                    writer = new Utf8JsonWriter(output, WriterOptions);
-                }
-                else
-                {
-                    writer.Reset(output);
-                }
-
-                writer.WriteStringValue(replacement);
-                writer.Flush();
-                copied = start + reader.ValueSpan.Length + 2; // the token's quotes included
+                member = Member(places[depth - 1], ref reader);
+                continue;
             }
-        }
-        finally
-        {
-            writer?.Dispose();
+
+            if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                depth--;
+                continue;
+            }
+
+            var place = depth == 0 ? Place.Root
+                : !arrays[depth - 1] ? member
+                : places[depth - 1] switch
+                {
+                    Place.Choices => token == JsonTokenType.StartObject ? Place.Choice : throw new JsonException("a choice is not an object"),
+                    Place.ToolCalls => Place.ToolCall,
+                    _ => Place.Other,
+                };
+            if (place == Place.Root && token != JsonTokenType.StartObject)
+            {
+                throw new JsonException("not an object");
+            }
+
+            if (place == Place.Choices)
+            {
+                sawChoices = token == JsonTokenType.StartArray ? true : throw new JsonException("choices is not an array");
+            }
+
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                // A container where another kind of value belongs is walked as Other (nothing in it is restored).
+                var array = token == JsonTokenType.StartArray;
+                places[depth] = place switch
+                {
+                    Place.Root or Place.Choice or Place.Message or Place.ToolCall or Place.Function when !array => place,
+                    Place.Choices or Place.ToolCalls when array => place,
+                    _ => Place.Other,
+                };
+                arrays[depth++] = array;
+                continue;
+            }
+
+            if (token != JsonTokenType.String || place is not (Place.Content or Place.Arguments))
+            {
+                continue;
+            }
+
+            var text = reader.GetString()!;
+            var replacement = place == Place.Content
+                ? session.Restore(text)
+                : session.RestoreInJson(Scrubbing.UnescapeAngles(text)); // originals escaped: arguments stay valid JSON
+            if (string.Equals(replacement, text, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            splice.Replace(json, ref reader, replacement);
         }
 
         if (!sawChoices)
@@ -143,13 +117,7 @@ internal static class OpenAIRestore
             throw new JsonException("missing choices");
         }
 
-        if (output is null)
-        {
-            return null;
-        }
-
-        output.Write(json[copied..]);
-        return output.WrittenMemory;
+        return splice.Finish(json);
     }
 
     private static Place Member(Place parent, ref Utf8JsonReader reader) => parent switch

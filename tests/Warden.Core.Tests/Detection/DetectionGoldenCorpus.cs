@@ -98,6 +98,21 @@ internal static class DetectionGoldenCorpus
         return sb.ToString(0, chars);
     }
 
+    /// <summary><paramref name="text"/> cut into pieces of 1–599 characters (the same for a seed): starts and ends cut through values.</summary>
+    public static List<string> Cut(string text, int seed)
+    {
+        var rng = new Random(seed);
+        var pieces = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var n = Math.Min(text.Length - i, rng.Next(1, 600));
+            pieces.Add(text.Substring(i, n));
+            i += n;
+        }
+
+        return pieces;
+    }
+
     private static string Fill(string template, Random rng)
     {
         var sb = new StringBuilder();

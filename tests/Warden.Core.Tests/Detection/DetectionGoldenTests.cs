@@ -49,16 +49,7 @@ public sealed class DetectionGoldenTests
     {
         // The same kind of text as many short inputs: text starts and ends cut through values.
         var text = DetectionGoldenCorpus.MixedPrompt(400_000, DetectionGoldenCorpus.PiiTexts(), DetectionGoldenCorpus.SecretTexts(), seed: 7);
-        var rng = new Random(11);
-        var pieces = new List<string>();
-        for (var i = 0; i < text.Length;)
-        {
-            var n = Math.Min(text.Length - i, rng.Next(1, 600));
-            pieces.Add(text.Substring(i, n));
-            i += n;
-        }
-
-        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, pieces);
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, DetectionGoldenCorpus.Cut(text, seed: 11));
         Assert.Equal(("1D8073DD20BF0D7E388DBCC68CF243F65C225D9D8FE8C717BCB12C696EDD4FD9", 2849), (digest, count));
     }
 
@@ -81,16 +72,7 @@ public sealed class DetectionGoldenTests
     {
         // Many short inputs: text starts and ends cut through values.
         var text = DetectionGoldenCorpus.MixedPrompt(400_000, [], [], seed: 7);
-        var rng = new Random(11);
-        var pieces = new List<string>();
-        for (var i = 0; i < text.Length;)
-        {
-            var n = Math.Min(text.Length - i, rng.Next(1, 600));
-            pieces.Add(text.Substring(i, n));
-            i += n;
-        }
-
-        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, pieces);
+        var (digest, count) = DetectionGoldenCorpus.Digest(Structured, DetectionGoldenCorpus.Cut(text, seed: 11));
         Assert.Equal(("A663686BD36EEA44B5AE119C604CDF626A622449019F87E4E10735E2EBA8BE1A", 4105), (digest, count));
     }
 
