@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Warden.Core.Audit;
 using Warden.Core.Identity;
 using Warden.Gateway.Authentication;
+using Warden.Gateway.Errors;
 
 namespace Warden.Gateway.Audit;
 
@@ -67,6 +68,17 @@ internal sealed partial class WardenAuditMiddleware
 
             var requestId = Guid.NewGuid().ToString("N");
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+            var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["request_id"] = requestId,
+                ["route"] = route,
+                ["method"] = context.Request.Method,
+            };
+            if (context.Items.TryGetValue(WardenErrors.CodeItem, out var code) && code is string errorCode)
+            {
+                attributes["error_code"] = errorCode; // Warden's own stable identifier (warden_invalid_request …), never the message
+            }
+
             var auditEvent = new AuditEvent
             {
                 Type = status >= 400 ? "gateway.rejected" : "admin.request",
@@ -78,12 +90,7 @@ internal sealed partial class WardenAuditMiddleware
                 Decision = status is 401 or 403 ? "deny" : null,
                 Status = status,
                 LatencyMs = owner._time.GetElapsedTime(started).TotalMilliseconds,
-                Attributes = new Dictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["request_id"] = requestId,
-                    ["route"] = route,
-                    ["method"] = context.Request.Method,
-                },
+                Attributes = attributes,
             };
 
             try

@@ -13,6 +13,13 @@ public static class WardenErrors
     /// <summary>Header naming who produced an error: <c>warden</c> or <c>upstream</c>.</summary>
     public const string SourceHeader = "warden-error-source";
 
+    /// <summary>
+    /// <see cref="HttpContext.Items"/> key of the stable code of the Warden error written for this request (<c>warden_…</c>;
+    /// relayed provider errors are not named): the audit middleware puts it in the <c>gateway.rejected</c> record, so a
+    /// refusal says why without its message.
+    /// </summary>
+    internal const string CodeItem = "warden.error.code";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The shape for a request path.</summary>
@@ -41,6 +48,10 @@ public static class WardenErrors
         }
 
         response.StatusCode = status;
+        if (!fromUpstream)
+        {
+            context.Items[CodeItem] = code;
+        }
         if (status == StatusCodes.Status413PayloadTooLarge)
         {
             // The rest of an oversized body is never read: Kestrel cannot drain it past the size limit and drops the

@@ -54,6 +54,7 @@ public sealed class AuditGatewayTests
         Assert.Equal(401, record.Event.Status);
         Assert.Equal("deny", record.Event.Decision);
         Assert.Equal(requestId, record.Event.Attributes!["request_id"]);
+        Assert.Equal("warden_unauthorized", record.Event.Attributes["error_code"]);
     }
 
     [Fact]

@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Anthropic.Models.Messages;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
+using Warden.Core.Audit;
 using Warden.Gateway.Tests.Infrastructure;
 
 namespace Warden.Gateway.Tests.Proxy;
@@ -103,6 +105,12 @@ public sealed class ToolNamePiiTests
         AssertNoCanary(gw, text);
         Assert.Empty(openai.Requests);
         Assert.Empty(anthropic.Requests);
+
+        // The refusal is in the trail with its reason code (not its message).
+        var rows = await gw.App.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Type = "gateway.rejected" }, default);
+        var rejected = AuditCanonicalJson.Parse(Assert.Single(rows)).Event;
+        Assert.Equal(400, rejected.Status);
+        Assert.Equal("warden_invalid_request", rejected.Attributes!["error_code"]);
     }
 
     private static void AssertNoCanary(GatewayFixture gw, string answer)
