@@ -122,6 +122,22 @@ public sealed class OpenAIRestoreTests
     public async Task RequireScrub_NonStreamedAnswerWithNothingToRestore_ProviderBytesExactly()
     {
         const string upstream = "{ \"id\":\"c\", \"object\":\"chat.completion\", \"choices\":[ {\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"a \\u003c b, caf\\u00e9\"},\"finish_reason\":\"stop\"} ] }";
+        var (status, answer) = await ScrubbedCallAsync(upstream);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(upstream, answer);
+    }
+
+    [Fact]
+    public async Task RequireScrub_NonStreamedAnswerNotAChatCompletion_502()
+    {
+        var (status, answer) = await ScrubbedCallAsync("""{"id":"c","choices":"<EMAIL_ADDRESS_1>"}""");
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.DoesNotContain(Email, answer, StringComparison.Ordinal);
+    }
+
+    /// <summary>A scrubbed chat completion (an e-mail in the prompt) through the gateway, the provider answering <paramref name="upstream"/>.</summary>
+    private static async Task<(HttpStatusCode Status, string Answer)> ScrubbedCallAsync(string upstream)
+    {
         await using var openai = await FakeProvider.StartAsync("openai");
         openai.Respond = async (ctx, _) =>
         {
@@ -134,26 +150,6 @@ public sealed class OpenAIRestoreTests
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         var body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(upstream, await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
-    public async Task RequireScrub_NonStreamedAnswerNotAChatCompletion_502()
-    {
-        await using var openai = await FakeProvider.StartAsync("openai");
-        openai.Respond = async (ctx, _) =>
-        {
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.WriteAsync("""{"id":"c","choices":"<EMAIL_ADDRESS_1>"}""");
-        };
-        var settings = ProxySettings.For(openai);
-        settings["Warden:Providers:openai:RequireScrub"] = "true";
-        await using var gw = await GatewayFixture.StartAsync(settings);
-        using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
-        var body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
-        using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.DoesNotContain(Email, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

@@ -115,33 +115,42 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private async Task<long> AppendRecordsAsync(SqliteAuditStore store, long seq, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
+        }
+
+        return seq;
+    }
+
+    /// <summary>
+    /// Opens a reader's snapshot over the first 100 records, commits 50 more and runs the checkpointer while the snapshot
+    /// is open: the pass cannot copy the frames committed after it. Returns the last sequence number.
+    /// </summary>
+    private async Task<long> RunPinnedByAReaderAsync(SqliteDatabase db, SqliteAuditStore store, long seq)
+    {
+        using var reader = db.Open();
+        using var read = reader.BeginTransaction(deferred: true);
+        Assert.Equal(100L, Count(reader, read));
+        seq = await AppendRecordsAsync(store, seq, 50);
+        store.WalCheckpointer!.Run();
+        return seq;
+    }
+
     [Fact]
     public async Task Checkpoint_PassesCannotCatchUp_WriterRestartsTheWal()
     {
         var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
         using var store = new SqliteAuditStore(db, AuditDurability.Process, _time) { WalRestartBytes = 64 * 1024 };
         await store.EnsureCreatedAsync(CancellationToken.None);
-        var seq = 0L;
-        for (var i = 0; i < 100; i++)
-        {
-            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
-        }
+        var seq = await AppendRecordsAsync(store, 0, 100);
 
         // A reader's open snapshot (an export, a verify) keeps every pass from copying the frames committed after it,
         // as a dense commit stream does: the passes never catch up and the WAL only grows.
         var checkpointer = store.WalCheckpointer!;
-        using (var reader = db.Open())
-        {
-            using var read = reader.BeginTransaction(deferred: true);
-            Assert.Equal(100L, Count(reader, read));
-
-            for (var i = 0; i < 50; i++)
-            {
-                await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
-            }
-
-            checkpointer.Run();
-        }
+        seq = await RunPinnedByAReaderAsync(db, store, seq);
 
         Assert.Equal(1, checkpointer.RestartRequests);
         Assert.True(WalFrames(db) > 100, "nothing reset the WAL yet");
@@ -230,26 +239,12 @@ public sealed class SqliteWalCheckpointTests : IDisposable
         var db = new SqliteDatabase(Path.Combine(_dir, "audit.db"));
         using var store = new SqliteAuditStore(db, AuditDurability.Process, _time) { WalGateBytes = 64 * 1024, WalRestartBytes = 64 * 1024 };
         await store.EnsureCreatedAsync(CancellationToken.None);
-        var seq = 0L;
-        for (var i = 0; i < 100; i++)
-        {
-            await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
-        }
+        var seq = await AppendRecordsAsync(store, 0, 100);
 
         // A reader's snapshot pins the frames committed after it: even the gated pass (no commit landing) cannot copy
         // them, so the checkpointer asks the writer for the RESTART backstop instead of claiming a reusable WAL.
         var checkpointer = store.WalCheckpointer!;
-        using (var reader = db.Open())
-        {
-            using var read = reader.BeginTransaction(deferred: true);
-            Assert.Equal(100L, Count(reader, read));
-            for (var i = 0; i < 50; i++)
-            {
-                await store.AppendAsync([Record(++seq)], null, CancellationToken.None);
-            }
-
-            checkpointer.Run();
-        }
+        seq = await RunPinnedByAReaderAsync(db, store, seq);
 
         Assert.Equal(1, checkpointer.GatedPasses);
         Assert.Equal(0, checkpointer.GatedCaughtUp);
