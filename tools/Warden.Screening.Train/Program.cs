@@ -7,7 +7,8 @@ using Warden.Screening.Train;
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
 // Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0),
-// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them).
+// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
+// --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -34,6 +35,11 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["extra-attacks"] = "",
     ["extra-attack-weight"] = "1",
     ["voice-features"] = "0",
+    ["cv-repeats"] = "0",
+    ["cv-folds"] = "4",
+    ["cv-seed"] = "1",
+    ["cv-out"] = "",
+    ["cv-baseline"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -75,6 +81,14 @@ CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEnt
 if (opts["voice-features"] != "1")
 {
     CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount, DiscourseFeatures.VoiceCount)];
+}
+
+// 0. Round 9: repeated grouped cross-validation with seeded fold assignments (`--cv-repeats R`), for judging a change.
+var repeats = int.Parse(opts["cv-repeats"], CultureInfo.InvariantCulture);
+if (repeats > 0)
+{
+    RepeatedCrossValidation.Run(ml, sets, l1, l2, targetFpr, combinerL2, repeats, int.Parse(opts["cv-folds"], CultureInfo.InvariantCulture),
+        int.Parse(opts["cv-seed"], CultureInfo.InvariantCulture), opts["cv-out"], opts["cv-baseline"]);
 }
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the
