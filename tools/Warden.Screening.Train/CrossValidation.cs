@@ -30,22 +30,35 @@ internal static class CrossValidation
     /// <summary>The heads of each fold (for the full-detector line of <see cref="Report"/>).</summary>
     public static List<(LinearTextModel Direct, LinearTextModel Indirect)> FoldHeads { get; } = [];
 
-    public static List<DocRecord> OutOfFold(MLContext ml, EvalSets sets, float l1, float l2, double targetFpr)
+    /// <summary>The categories of <see cref="CategoryFolds"/> by kind (task, output manipulation, other): the rows of a seeded assignment.</summary>
+    public static string[][] CategoryKinds { get; } = [.. Enumerable.Range(0, 3).Select(k => CategoryFolds.Where(f => f.Length > k).Select(f => f[k]).ToArray())];
+
+    /// <summary>Round 4's fold assignment: email/document i in fold i mod 4, the fixed category folds.</summary>
+    public static FoldAssignment DefaultAssignment(EvalSets sets) =>
+        new(Folds, [.. sets.ContextsTrain.Select((_, i) => i % Folds)], [.. sets.DocumentsTrain.Select((_, i) => i % Folds)], CategoryFolds);
+
+    public static List<DocRecord> OutOfFold(MLContext ml, EvalSets sets, float l1, float l2, double targetFpr, FoldAssignment? assignment = null)
     {
+        var a = assignment ?? DefaultAssignment(sets);
+        FoldHeads.Clear();
         var records = new List<DocRecord>();
-        for (var f = 0; f < Folds; f++)
+        for (var f = 0; f < a.Folds; f++)
         {
-            var valCategories = CategoryFolds[f];
+            var valCategories = a.Categories[f];
             var trainAttacks = sets.AttacksTrain.Where((_, i) => !valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
             var valAttacks = sets.AttacksTrain.Where((_, i) => valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
             var fold = f;
             var slice = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain,
-                sets.ContextsTrain.Where((_, i) => i % Folds != fold).ToList(), sets.DocumentsTrain.Where((_, i) => i % Folds != fold).ToList(), trainAttacks, sets.ExtraAttacks);
+                sets.ContextsTrain.Where((_, i) => a.Contexts[i] != fold).ToList(), sets.DocumentsTrain.Where((_, i) => a.Documents[i] != fold).ToList(), trainAttacks, sets.ExtraAttacks);
             var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
             FoldHeads.Add((direct, indirect));
-            var docs = sets.ContextsTrain.Where((_, i) => i % Folds == fold).Concat(sets.DocumentsTrain.Where((_, i) => i % Folds == fold)).ToList();
-            records.AddRange(Documents(f, docs, valAttacks, direct, indirect, bipiaCount: sets.ContextsTrain.Where((_, i) => i % Folds == fold).Count()));
-            Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
+            var contexts = sets.ContextsTrain.Where((_, i) => a.Contexts[i] == fold).ToList();
+            var docs = contexts.Concat(sets.DocumentsTrain.Where((_, i) => a.Documents[i] == fold)).ToList();
+            records.AddRange(Documents(f, docs, valAttacks, direct, indirect, bipiaCount: contexts.Count));
+            if (assignment is null)
+            {
+                Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
+            }
         }
 
         return records;
@@ -160,19 +173,14 @@ internal static class CrossValidation
         var bipiaFolds = new List<(double Auc, double RecallAt5)>();
         var fullFolds = new List<(double Auc, double RecallAt5, double Fpr)>();
         var fullBipiaFolds = new List<(double Auc, double RecallAt5, double Fpr)>();
-        for (var f = 0; f < Folds; f++)
+        var foldCount = records.Max(r => r.Fold) + 1;
+        for (var f = 0; f < foldCount; f++)
         {
             var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
             var test = records.Where(r => r.Fold == f).ToList();
-
-            // The full detector (rules, direct head on the text and its segments, the combiner), as the held-out sets are
-            // scored: the fold's heads and a combiner fitted on the other folds.
-            if (FoldHeads.Count == Folds && test.All(r => r.Text is not null))
+            if (FoldHeads.Count == foldCount && test.All(r => r.Text is not null))
             {
-                var detector = new InjectionDetector(null, FoldHeads[f].Direct, FoldHeads[f].Indirect, combiner);
-                var full = test.Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
-                var vf = Metrics.RankingValues(full.Select(x => (x.Score, x.Label)).ToList());
-                var vfb = Metrics.RankingValues(full.Where(x => x.Bipia).Select(x => (x.Score, x.Label)).ToList());
+                var (detector, vf, vfb) = FullDetector(f, combiner, test);
                 fullFolds.Add((vf.Auc, vf.RecallAt5, vf.Fpr));
                 fullBipiaFolds.Add((vfb.Auc, vfb.RecallAt5, vfb.Fpr));
                 if (Environment.GetEnvironmentVariable("WARDEN_TRAIN_DEBUG") == "2")
@@ -182,6 +190,7 @@ internal static class CrossValidation
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    full neg {n.a.Score:F2} [{string.Join(",", n.a.Signals.Select(x => $"{x.Id}={x.Score:F2}"))}] {n.r.Text![..Math.Min(90, n.r.Text!.Length)].ReplaceLineEndings(" ")}"));
                     }
 
+                    var full = test.Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
                     var cut5 = full.Where(x => !x.Label && x.Bipia).Select(x => x.Score).OrderDescending().ElementAt(full.Count(x => !x.Label && x.Bipia) / 20);
                     foreach (var g in test.Where(r => r.Label && r.Bipia).Select(r => (r, a: detector.Assess(r.Text!).Score - 0.5)).Where(x => x.Item2 <= cut5).GroupBy(x => x.r.AttackText).OrderByDescending(g => g.Count()).Take(8))
                     {
@@ -222,12 +231,25 @@ internal static class CrossValidation
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds: combiner auc={folds.Average(x => x.Auc):F3} r@5={folds.Average(x => x.RecallAt5):F3}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv mean of folds, BIPIA emails only (the held-out shape): combiner auc={bipiaFolds.Average(x => x.Auc):F3} r@5={bipiaFolds.Average(x => x.RecallAt5):F3} (folds r@5 {string.Join(" / ", bipiaFolds.Select(x => x.RecallAt5.ToString("F3", CultureInfo.InvariantCulture)))})"));
-        if (fullFolds.Count == Folds)
+        if (fullFolds.Count == foldCount)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv full detector, mean of folds: auc={fullFolds.Average(x => x.Auc):F3} r@5={fullFolds.Average(x => x.RecallAt5):F3} fpr@0.5={fullFolds.Average(x => x.Fpr):F3}; BIPIA emails only: auc={fullBipiaFolds.Average(x => x.Auc):F3} r@5={fullBipiaFolds.Average(x => x.RecallAt5):F3} fpr@0.5={fullBipiaFolds.Average(x => x.Fpr):F3} (folds r@5 {string.Join(" / ", fullBipiaFolds.Select(x => x.RecallAt5.ToString("F3", CultureInfo.InvariantCulture)))})"));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cv pooled: combiner {Metrics.Ranking(all)} | max-pooled indirect head {Metrics.Ranking(old)}"));
+    }
+
+    /// <summary>
+    /// The full detector (rules, direct head on the text and its segments, the combiner) on fold <paramref name="f"/>, as the
+    /// held-out sets are scored: the fold's heads and a combiner fitted on the other folds. Ranking values on all of the
+    /// fold's documents and on its BIPIA emails only (the held-out shape); scores are shifted so the default threshold is 0.
+    /// </summary>
+    public static (InjectionDetector Detector, RankingValue All, RankingValue Bipia) FullDetector(int f, DocumentCombiner combiner, IReadOnlyList<DocRecord> test)
+    {
+        var detector = new InjectionDetector(null, FoldHeads[f].Direct, FoldHeads[f].Indirect, combiner);
+        var full = test.Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
+        return (detector, new(Metrics.RankingValues(full.Select(x => (x.Score, x.Label)).ToList())),
+            new(Metrics.RankingValues(full.Where(x => x.Bipia).Select(x => (x.Score, x.Label)).ToList())));
     }
 
     private static double Baseline(DocRecord r)

@@ -25,6 +25,15 @@ internal static class HeadTraining
     /// <summary>Weight of my own training attacks (`--extra-attacks`) relative to BIPIA's (`--extra-attack-weight`, round 8).</summary>
     public static float MyAttackWeight { get; set; } = 1f;
 
+    /// <summary>Weight of a deepset injection among the indirect head's positives (`--indirect-deepset-weight`, round 9; 0.5 = round 4).</summary>
+    public static float IndirectDeepsetWeight { get; set; } = 0.5f;
+
+    /// <summary>
+    /// Weight of a benign trigger-word line among the indirect head's negatives (`--indirect-benign-weight`, round 9; 0 = round 4:
+    /// they are only the direct head's negatives).
+    /// </summary>
+    public static float IndirectBenignWeight { get; set; }
+
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {
         var directModel = TrainDirect(ml, d, l1, l2, quiet);
@@ -109,7 +118,12 @@ internal static class HeadTraining
 
         foreach (var (_, text, label) in d.Deepset.Where(r => r.Label == 1))
         {
-            indirect.Add(TrainingExample.From(text, true, 0.5f));
+            indirect.Add(TrainingExample.From(text, true, IndirectDeepsetWeight));
+        }
+
+        if (IndirectBenignWeight > 0)
+        {
+            indirect.AddRange(d.Benign.Select(r => TrainingExample.From(r.Text, false, IndirectBenignWeight)));
         }
 
         foreach (var (_, text, _) in d.BenignDocs)

@@ -7,7 +7,9 @@ using Warden.Screening.Train;
 // Retrains the injection classifier shipped in Warden.Core. See docs/screening.md.
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
 // Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0),
-// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them).
+// --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
+// --indirect-deepset-weight W (0.5) and --indirect-benign-weight W (0 = off; round 9: the indirect head's deepset positives and benign trigger-word negatives),
+// --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
 var opts = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -34,6 +36,13 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["extra-attacks"] = "",
     ["extra-attack-weight"] = "1",
     ["voice-features"] = "0",
+    ["indirect-deepset-weight"] = "0.5",
+    ["indirect-benign-weight"] = "0",
+    ["cv-repeats"] = "0",
+    ["cv-folds"] = "4",
+    ["cv-seed"] = "1",
+    ["cv-out"] = "",
+    ["cv-baseline"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -65,6 +74,8 @@ HeadTraining.Indirect = (
     opts["indirect-l1"].Length > 0 ? float.Parse(opts["indirect-l1"], CultureInfo.InvariantCulture) : null,
     opts["indirect-l2"].Length > 0 ? float.Parse(opts["indirect-l2"], CultureInfo.InvariantCulture) : null);
 HeadTraining.MyAttackWeight = float.Parse(opts["extra-attack-weight"], CultureInfo.InvariantCulture);
+HeadTraining.IndirectDeepsetWeight = float.Parse(opts["indirect-deepset-weight"], CultureInfo.InvariantCulture);
+HeadTraining.IndirectBenignWeight = float.Parse(opts["indirect-benign-weight"], CultureInfo.InvariantCulture);
 HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
 CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
 
@@ -75,6 +86,14 @@ CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEnt
 if (opts["voice-features"] != "1")
 {
     CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount, DiscourseFeatures.VoiceCount)];
+}
+
+// 0. Round 9: repeated grouped cross-validation with seeded fold assignments (`--cv-repeats R`), for judging a change.
+var repeats = int.Parse(opts["cv-repeats"], CultureInfo.InvariantCulture);
+if (repeats > 0)
+{
+    RepeatedCrossValidation.Run(ml, sets, l1, l2, targetFpr, combinerL2, repeats, int.Parse(opts["cv-folds"], CultureInfo.InvariantCulture),
+        int.Parse(opts["cv-seed"], CultureInfo.InvariantCulture), opts["cv-out"], opts["cv-baseline"]);
 }
 
 // 1. Out-of-fold segment inputs (grouped cross-validation inside the training split) train and calibrate the
