@@ -159,12 +159,25 @@ internal static class AuditStepsProbe
         }
     }
 
+    // WARDEN_PROBE_SPIN_US: after the sleep, that many µs of work that touches nothing the commit uses (a running core,
+    // cold caches for the commit), to tell a core's wake-up from the commit's own cache misses.
+    private static readonly long SpinTicks = long.TryParse(Environment.GetEnvironmentVariable("WARDEN_PROBE_SPIN_US"), out var us) ? us * Stopwatch.Frequency / 1_000_000 : 0;
+
     private static void Pause(int sleepUs)
     {
         if (sleepUs > 0)
         {
             Thread.Sleep(TimeSpan.FromTicks(sleepUs * 10L));
         }
+
+        var until = Stopwatch.GetTimestamp() + SpinTicks;
+        var x = 1UL;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            x = (x * 6364136223846793005UL) + 1442695040888963407UL;
+        }
+
+        GC.KeepAlive(x);
     }
 
     // The gateway's gateway.request record (ProxyHandler.HandleAsync) and gateway.response record (CompletionEvent).
