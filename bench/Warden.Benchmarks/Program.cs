@@ -77,6 +77,12 @@ if (args is ["audit-commit", ..])
     return;
 }
 
+if (args is ["audit-steps", ..])
+{
+    await AuditStepsProbe.RunAsync(args[1..]);
+    return;
+}
+
 if (args is ["audit-tail", ..])
 {
     await AuditTailProbe.RunAsync(args[1..]);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Difference of two Prometheus scrapes of a Warden gateway: for every latency histogram (audit trail, SQLite store,
-gateway requests) how many observations fell in between, and how many of them were above 1, 2, 5, 10 and 25 ms.
+gateway requests) how many observations fell in between, their mean (from _sum and _count), and how many of them were
+above 1, 2, 5, 10 and 25 ms.
 Used by bench/gateway/p99-ab.sh to attribute the audit-on requests' tail.
 
 Usage: metrics-delta.py BEFORE.prom AFTER.prom [LABEL]
@@ -9,6 +10,7 @@ import re
 import sys
 
 LINE = re.compile(r'^(\w+)_bucket\{(.*)\} (\S+)$')
+SUM = re.compile(r'^(\w+)_(sum|count)\{(.*)\} (\S+)$')
 LE = re.compile(r'(?:^|,)le="([^"]+)"')
 KEEP = ('warden_audit', 'warden_gateway_request_duration')
 DROP_LABELS = re.compile(r'(?:^|,)(?:le|otel_scope_name|otel_scope_version|agent|provider)="[^"]*"')
@@ -19,6 +21,13 @@ def read(path):
     series = {}
     with open(path, encoding='utf-8') as f:
         for line in f:
+            s = SUM.match(line.strip())
+            if s and s.group(1).startswith(KEEP):
+                name, kind, labels, value = s.groups()
+                key = name + '{' + DROP_LABELS.sub('', labels).strip(',') + '}'
+                series.setdefault(key, {})
+                series[key][kind] = series[key].get(kind, 0) + float(value)
+                continue
             m = LINE.match(line.strip())
             if not m or not m.group(1).startswith(KEEP):
                 continue
@@ -39,13 +48,17 @@ def main():
         b = before.get(key, {})
         delta = {le: a[le] - b.get(le, 0) for le in a}
         total = delta.get(float('inf'), 0)
+        count = delta.pop('count', 0)
+        mean = delta.pop('sum', 0) / count if count else 0
         if total <= 0:
             continue
         above = []
         for t in THRESHOLDS:
             if t in delta:  # only exact bucket bounds (Prometheus buckets are cumulative)
                 above.append(f'>{t * 1000:g}ms {int(total - delta[t])}')
-        print(f'  {label:<10} {key:<78} n {int(total):>7}  ' + '  '.join(above))
+        unit = 'mean' if key.endswith('_size{}') else 'mean_us'
+        shown = f'{mean:8.2f}' if unit == 'mean' else f'{mean * 1e6:8.1f}'
+        print(f'  {label:<10} {key:<78} n {int(total):>7}  {unit} {shown}  ' + '  '.join(above))
 
 
 if __name__ == '__main__':

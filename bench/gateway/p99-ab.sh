@@ -6,7 +6,7 @@
 # same machine load), and prints each round's p50/p90/p99/max, CPU µs and context switches per request and the 1-minute
 # load average, then each round's on/off ratios and their medians. With METRICS=1 it also scrapes every audited target's
 # /metrics before and after the measured rounds and prints how many appends, commits and requests went above 1/2/5/10/25
-# ms (bench/gateway/metrics-delta.py): what the audit-on requests' extra tail is made of.
+# ms, and their means (bench/gateway/metrics-delta.py): what the audit-on requests' extra time and tail are made of.
 #
 # Usage: bench/gateway/p99-ab.sh PUBLISH_DIR [NAME=ENV=VALUE[,ENV=VALUE...]] ...
 #   default targets: on (audit on, as configured) and off (Warden__Audit__UnsafeDisableForBenchmark=true);
