@@ -4,8 +4,11 @@
 # Each round runs `detection-cpu ab` (prompt text of 100 KB, 1 MB, 10 MB after a warm-up) for base then new (the order
 # alternates between rounds), once with DOTNET_TieredCompilation=0 and once with the default runtime settings (tiered
 # compilation + dynamic PGO, after the probe's warm-up). Prints every row, then medians and ranges of MB per CPU-second.
+# PROBE_MODE=prompt runs `detection-cpu prompt` instead: every prompt-text size, 1 KB and 64 KB included (the sizes of
+# most real prompts, where the per-call cost weighs most).
+# BASE_DLL may equal NEW_DLL: the same build measured twice, alternated (the spread of one build on this machine).
 set -euo pipefail
-base=$1; new=$2; rounds=${3:-3}
+base=$1; new=$2; rounds=${3:-3}; probe=${PROBE_MODE:-ab}
 out=$(mktemp -d)
 for r in $(seq 1 "$rounds"); do
   if (( r % 2 )); then order="base new"; else order="new base"; fi
@@ -13,8 +16,8 @@ for r in $(seq 1 "$rounds"); do
     for which in $order; do
       dll=$base; [[ $which == new ]] && dll=$new
       echo "== round $r, $mode, $which ($(date -u +%H:%M:%S))"
-      if [[ $mode == tc0 ]]; then DOTNET_TieredCompilation=0 dotnet "$dll" detection-cpu ab | tee "$out/$r-$mode-$which"
-      else dotnet "$dll" detection-cpu ab | tee "$out/$r-$mode-$which"; fi
+      if [[ $mode == tc0 ]]; then DOTNET_TieredCompilation=0 dotnet "$dll" detection-cpu "$probe" | tee "$out/$r-$mode-$which"
+      else dotnet "$dll" detection-cpu "$probe" | tee "$out/$r-$mode-$which"; fi
     done
   done
 done
@@ -33,7 +36,7 @@ for f in sorted(os.listdir(d)):
 print("| runtime | input | base: median (range) MB per CPU-second | new: median (range) | new / base (medians) |")
 print("|---|---|---:|---:|---:|")
 for mode in ('tc0', 'default'):
-    for size in (100, 1024, 10240, 'rss'):
+    for size in (1, 64, 100, 1024, 10240, 'rss'):
         b = rows.get((mode, size, 'base'), []); n = rows.get((mode, size, 'new'), [])
         if not b or not n: continue
         label = 'peak RSS MB' if size == 'rss' else f'{size} KB' if size < 1024 else f'{size // 1024} MB'
