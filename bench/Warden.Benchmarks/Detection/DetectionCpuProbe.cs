@@ -184,7 +184,8 @@ internal static class DetectionCpuProbe
         }
     }
 
-    private static double CpuMsPerCall(Action call)
+    /// <summary>CPU ms per call: minimum of five rounds of about 500 ms each (after <see cref="SteadyState"/>).</summary>
+    internal static double CpuMsPerCall(Action call)
     {
         var process = Process.GetCurrentProcess();
         call();
@@ -233,7 +234,7 @@ internal static class DetectionCpuProbe
         Console.WriteLine($"| {label} | {text.Length:N0} | {ms:F3} | {mb / (ms / 1000):F1} | {ms * 1e6 / text.Length:F1} | {bytes:N0} B | {(double)bytes / text.Length:F2} | {count} | {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} |");
     }
 
-    private static double CpuMs(Process process)
+    internal static double CpuMs(Process process)
     {
         process.Refresh();
         return process.TotalProcessorTime.TotalMilliseconds;
