@@ -27,7 +27,7 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
     {
-        if (DigitShapes.Length(runs, k) < 4 || !DigitShapes.BoundedBefore(runs, k))
+        if (DigitShapes.Length(runs, k) < 4 || !DigitShapes.BoundedLeft(text, runs.Start(k)))
         {
             return false;
         }
@@ -41,12 +41,12 @@ internal sealed partial class CreditCardRecognizer() : RegexRecognizer("CreditCa
                 return false;
             }
 
-            if (sum >= 13 && DigitShapes.BoundedAfter(runs, j))
+            if (sum >= 13 && DigitShapes.BoundedRight(text, runs.End(j)))
             {
                 return true;
             }
 
-            if (j + 1 >= runs.Count || runs.Start(j + 1) - runs.End(j) != 1 || runs.After(j) is not (' ' or '-') || DigitShapes.Length(runs, j + 1) < 2)
+            if (j + 1 >= runs.Count || runs.Start(j + 1) - runs.End(j) != 1 || text[runs.End(j)] is not (' ' or '-') || DigitShapes.Length(runs, j + 1) < 2)
             {
                 return false;
             }

@@ -40,7 +40,7 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
             floor = end;
             var first = k;
             k = runs.Stats(k, end, out var digits, out _);
-            if (end - start >= 6 && digits >= 4 && HasNumericDateShape(runs, first, k))
+            if (end - start >= 6 && digits >= 4 && HasNumericDateShape(text, runs, first, k))
             {
                 if (text.AsSpan(start, end - start).Contains('-'))
                 {
@@ -63,13 +63,13 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
     /// or two digits long, the last at least two digits long. Runs without it (phone numbers, card groups, ports) skip the
     /// pattern.
     /// </summary>
-    internal static bool HasNumericDateShape(DigitRuns runs, int first, int end)
+    internal static bool HasNumericDateShape(string text, DigitRuns runs, int first, int end)
     {
         for (var j = first; j + 2 < end; j++)
         {
             if (runs.End(j + 1) - runs.Start(j + 1) is 1 or 2 && runs.End(j + 2) - runs.Start(j + 2) >= 2
-                && runs.Start(j + 1) - runs.End(j) == 1 && runs.After(j) is '/' or '.' or '-'
-                && runs.Start(j + 2) - runs.End(j + 1) == 1 && runs.After(j + 1) is '/' or '.' or '-')
+                && runs.Start(j + 1) - runs.End(j) == 1 && text[runs.End(j)] is '/' or '.' or '-'
+                && runs.Start(j + 2) - runs.End(j + 1) == 1 && text[runs.End(j + 1)] is '/' or '.' or '-')
             {
                 return true;
             }
@@ -150,7 +150,7 @@ internal sealed partial class DateTimeRecognizer() : RegexRecognizer("DateTimeRe
         for (var k = 0; k < runs.Count; k++)
         {
             var p = runs.Start(k);
-            if (runs.End(k) - p < 4 || p == 0 || !char.IsWhiteSpace(runs.Before(k)))
+            if (runs.End(k) - p < 4 || p == 0 || !char.IsWhiteSpace(span[p - 1]))
             {
                 continue;
             }

@@ -6,10 +6,7 @@ namespace Warden.Core.Detection.Recognizers;
 /// The maximal runs of ASCII digits of one text, found once per <see cref="DetectionEngine.Analyze"/> call by one
 /// vectorized pass and shared by every digit-anchored recognizer (card, IBAN, SSN, national ids, numeric dates): each of
 /// them walks this list instead of searching the text for digits again, and learns how many digits a candidate run holds
-/// and how long its longest digit run is without looking at its characters. Each run also keeps the character just before
-/// it and the one just after it, read by that pass while the text is in the cache: the recognizers' shape and boundary
-/// checks (<see cref="DigitShapes"/>) read them from this list instead of going back to the text, which on a text larger
-/// than the per-core cache cost a cache miss per run and recognizer.
+/// and how long its longest digit run is without looking at its characters.
 /// </summary>
 internal sealed class DigitRuns
 {
@@ -19,16 +16,8 @@ internal sealed class DigitRuns
     [ThreadStatic]
     private static DigitRuns? t_spare;
 
-    /// <summary>One maximal digit run: [Start, End), the character before it and the one at End ('\0' at the text's ends).</summary>
-    private struct Run
-    {
-        public int Start;
-        public int End;
-        public char Before;
-        public char After;
-    }
-
-    private Run[] _runs = [];
+    private int[] _starts = [];
+    private int[] _ends = [];
 
     private DigitRuns()
     {
@@ -39,15 +28,9 @@ internal sealed class DigitRuns
 
     public int Count { get; private set; } = -1;
 
-    public int Start(int k) => _runs[k].Start;
+    public int Start(int k) => _starts[k];
 
-    public int End(int k) => _runs[k].End;
-
-    /// <summary>The character just before the <paramref name="k"/>-th run, '\0' when it starts the text.</summary>
-    public char Before(int k) => _runs[k].Before;
-
-    /// <summary>The character just after the <paramref name="k"/>-th run (at its <see cref="End"/>), '\0' when it ends the text.</summary>
-    public char After(int k) => _runs[k].After;
+    public int End(int k) => _ends[k];
 
     /// <summary>
     /// The runs of <paramref name="text"/>: the shared ones while the engine analyses this text on this thread, otherwise
@@ -94,7 +77,7 @@ internal sealed class DigitRuns
         {
             shared.Text = null;
             shared.Count = -1;
-            if (shared._runs.Length > MaxPooledRuns)
+            if (shared._starts.Length > MaxPooledRuns)
             {
                 shared.ReturnBuffers();
             }
@@ -114,9 +97,9 @@ internal sealed class DigitRuns
     {
         digits = 0;
         longest = 0;
-        for (; k < Count && _runs[k].Start < end; k++)
+        for (; k < Count && _starts[k] < end; k++)
         {
-            var length = Math.Min(_runs[k].End, end) - _runs[k].Start;
+            var length = Math.Min(_ends[k], end) - _starts[k];
             digits += length;
             longest = Math.Max(longest, length);
         }
@@ -130,20 +113,26 @@ internal sealed class DigitRuns
     /// </summary>
     private void Grow(int n)
     {
-        var runs = ArrayPool<Run>.Shared.Rent(Math.Max(64, n * 2));
-        _runs.AsSpan(0, n).CopyTo(runs);
+        var size = Math.Max(64, n * 2);
+        var starts = ArrayPool<int>.Shared.Rent(size);
+        var ends = ArrayPool<int>.Shared.Rent(size);
+        _starts.AsSpan(0, n).CopyTo(starts);
+        _ends.AsSpan(0, n).CopyTo(ends);
         ReturnBuffers();
-        _runs = runs;
+        _starts = starts;
+        _ends = ends;
     }
 
     private void ReturnBuffers()
     {
-        if (_runs.Length > 0)
+        if (_starts.Length > 0)
         {
-            ArrayPool<Run>.Shared.Return(_runs);
+            ArrayPool<int>.Shared.Return(_starts);
+            ArrayPool<int>.Shared.Return(_ends);
         }
 
-        _runs = [];
+        _starts = [];
+        _ends = [];
     }
 
     private void Build()
@@ -162,16 +151,13 @@ internal sealed class DigitRuns
             var s = pos + rel;
             var r = span[(s + 1)..].IndexOfAnyExceptInRange('0', '9');
             var e = r < 0 ? span.Length : s + 1 + r;
-            if (n == _runs.Length)
+            if (n == _starts.Length)
             {
                 Grow(n);
             }
 
-            ref var run = ref _runs[n];
-            run.Start = s;
-            run.End = e;
-            run.Before = s > 0 ? span[s - 1] : '\0';
-            run.After = e < span.Length ? span[e] : '\0';
+            _starts[n] = s;
+            _ends[n] = e;
             n++;
             pos = e;
         }

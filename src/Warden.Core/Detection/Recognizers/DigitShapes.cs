@@ -16,18 +16,11 @@ internal static class DigitShapes
     /// <summary>No letter or digit at <paramref name="end"/>.</summary>
     public static bool BoundedRight(string text, int end) => end >= text.Length || !char.IsLetterOrDigit(text[end]);
 
-    /// <summary><see cref="BoundedLeft"/> at the start of the <paramref name="k"/>-th run, from the run list ('\0', the
-    /// character kept for a run that starts the text, is neither a letter nor a digit).</summary>
-    public static bool BoundedBefore(DigitRuns runs, int k) => !char.IsLetterOrDigit(runs.Before(k));
-
-    /// <summary><see cref="BoundedRight"/> at the end of the <paramref name="k"/>-th run, from the run list.</summary>
-    public static bool BoundedAfter(DigitRuns runs, int k) => !char.IsLetterOrDigit(runs.After(k));
-
     /// <summary>
     /// Runs k, k+1, … have exactly the lengths <paramref name="lengths"/>, each joined to the next by one character of
     /// <paramref name="separators"/>; when <paramref name="bounded"/>, the group has no letter or digit just outside.
     /// </summary>
-    public static bool Sequence(DigitRuns runs, int k, ReadOnlySpan<int> lengths, string separators, bool bounded = true)
+    public static bool Sequence(string text, DigitRuns runs, int k, ReadOnlySpan<int> lengths, string separators, bool bounded = true)
     {
         if (k + lengths.Length > runs.Count)
         {
@@ -41,17 +34,16 @@ internal static class DigitShapes
                 return false;
             }
 
-            // Runs one character apart: the character after the earlier one is the one between them.
-            if (i > 0 && (runs.Start(k + i) - runs.End(k + i - 1) != 1 || !separators.Contains(runs.After(k + i - 1), StringComparison.Ordinal)))
+            if (i > 0 && (runs.Start(k + i) - runs.End(k + i - 1) != 1 || !separators.Contains(text[runs.End(k + i - 1)], StringComparison.Ordinal)))
             {
                 return false;
             }
         }
 
-        return !bounded || (BoundedBefore(runs, k) && BoundedAfter(runs, k + lengths.Length - 1));
+        return !bounded || (BoundedLeft(text, runs.Start(k)) && BoundedRight(text, runs.End(k + lengths.Length - 1)));
     }
 
     /// <summary>One run of exactly <paramref name="length"/> digits with no letter or digit around it.</summary>
-    public static bool Single(DigitRuns runs, int k, int length) =>
-        Length(runs, k) == length && BoundedBefore(runs, k) && BoundedAfter(runs, k);
+    public static bool Single(string text, DigitRuns runs, int k, int length) =>
+        Length(runs, k) == length && BoundedLeft(text, runs.Start(k)) && BoundedRight(text, runs.End(k));
 }

@@ -42,7 +42,7 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer("IbanRecognizer
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
     {
         var s = runs.Start(k);
-        return DigitShapes.Length(runs, k) >= 2 && s >= 2 && char.IsAsciiLetter(runs.Before(k)) && char.IsAsciiLetter(text[s - 2])
+        return DigitShapes.Length(runs, k) >= 2 && s >= 2 && char.IsAsciiLetter(text[s - 1]) && char.IsAsciiLetter(text[s - 2])
             && (s == 2 || !(char.IsAsciiLetterOrDigit(text[s - 3]) || text[s - 3] == '_'))
             && Lengths.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(text.AsSpan(s - 2, 2));
     }

@@ -67,7 +67,7 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
     {
         for (var i = k; i <= k + 3; i++)
         {
-            if (DigitShapes.Length(runs, i) > 3 || (i > k && (runs.Start(i) - runs.End(i - 1) != 1 || runs.After(i - 1) != '.')))
+            if (DigitShapes.Length(runs, i) > 3 || (i > k && (runs.Start(i) - runs.End(i - 1) != 1 || text[runs.End(i - 1)] != '.')))
             {
                 return false;
             }

@@ -30,7 +30,7 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
     protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 7, 8, 9, 10, 11, 12, 13, 14);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(runs, k, [3, 3, 3], " -");
+        DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(text, runs, k, [3, 3, 3], " -");
 
     protected override Regex Pattern => Dl();
 
@@ -68,9 +68,9 @@ internal sealed partial class UsPassportRecognizer() : RegexRecognizer("UsPasspo
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
     {
         var s = runs.Start(k);
-        return DigitShapes.Single(runs, k, 9)
-            || (DigitShapes.Length(runs, k) == 8 && s > 0 && char.IsAsciiLetter(runs.Before(k)) && DigitShapes.BoundedLeft(text, s - 1)
-                && DigitShapes.BoundedAfter(runs, k));
+        return DigitShapes.Single(text, runs, k, 9)
+            || (DigitShapes.Length(runs, k) == 8 && s > 0 && char.IsAsciiLetter(text[s - 1]) && DigitShapes.BoundedLeft(text, s - 1)
+                && DigitShapes.BoundedRight(text, runs.End(k)));
     }
 
     protected override Regex Pattern => Passport();
@@ -101,8 +101,8 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
     protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 10);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(runs, k, [10], " -") || DigitShapes.Sequence(runs, k, [3, 7], " -")
-        || DigitShapes.Sequence(runs, k, [6, 4], " -") || DigitShapes.Sequence(runs, k, [3, 3, 4], " -"));
+        DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
+        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -"));
 
     protected override Regex Pattern => Nhs();
 
@@ -143,8 +143,8 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
     protected override ulong FirstRunLengths { get; } = RunLengths(2, 4, 6);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is 2 or 4 or 6 && (DigitShapes.Sequence(runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(runs, k, [2, 4], " ", bounded: false)
-        || DigitShapes.Sequence(runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(runs, k, [2, 2, 2], " ", bounded: false));
+        DigitShapes.Length(runs, k) is 2 or 4 or 6 && (DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
+        || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false));
 
     protected override Regex Pattern => Nino();
 
@@ -232,7 +232,7 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
     protected override ulong FirstRunLengths { get; } = RunLengths(2);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Sequence(runs, k, [2, 2, 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", bounded: false);
+        DigitShapes.Sequence(text, runs, k, [2, 2, 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", bounded: false);
 
     protected override Regex Pattern => Cf();
 
@@ -264,7 +264,7 @@ internal sealed partial class PlPeselRecognizer() : RegexRecognizer("PlPeselReco
     /// <summary>A bounded match is one run of eleven digits.</summary>
     protected override ulong FirstRunLengths { get; } = RunLengths(11);
 
-    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Single(runs, k, 11);
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) => DigitShapes.Single(text, runs, k, 11);
 
     protected override Regex Pattern => Pesel();
 

@@ -26,7 +26,7 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
     protected override ulong FirstRunLengths { get; } = RunLengths(9, 3);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Single(runs, k, 9) || DigitShapes.Sequence(runs, k, [3, 2, 4], "- .");
+        DigitShapes.Single(text, runs, k, 9) || DigitShapes.Sequence(text, runs, k, [3, 2, 4], "- .");
 
     protected override Regex Pattern => Ssn();
 
