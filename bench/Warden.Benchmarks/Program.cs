@@ -20,17 +20,30 @@ if (args is ["detection-cpu", "prompt"])
     return;
 }
 
-if (args is ["detection-cpu", "loop", var seconds])
+if (args is ["detection-cpu", "loop", var seconds, ..])
 {
-    // For profilers (dotnet-trace): the engine on 1 MB of prompt text for the given CPU seconds.
+    // For profilers (perf, dotnet-trace): the engine on prompt text (1 MB, or the size given: "10m", "100k") for the given
+    // seconds.
     var engine = new Warden.Core.Detection.DetectionEngine(new Warden.Core.Detection.DetectionOptions { NamedEntities = false });
-    var text = PromptCorpus.Build(1_048_576);
+    var text = PromptCorpus.Build(args.Length > 3 ? DetectionScaleProbe.ParseSize(args[3]) : 1_048_576);
     var until = System.Diagnostics.Stopwatch.StartNew();
     while (until.Elapsed.TotalSeconds < double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
     {
         engine.Analyze(text);
     }
 
+    return;
+}
+
+if (args is ["detection-cpu", "scale", "rounds", ..])
+{
+    DetectionScaleProbe.RunRounds(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 10);
+    return;
+}
+
+if (args is ["detection-cpu", "scale", ..])
+{
+    DetectionScaleProbe.Run(args[2..]);
     return;
 }
 

@@ -55,8 +55,8 @@ internal static class DetectionCpuProbe
 
     private static void PrintHeader()
     {
-        Console.WriteLine("| input | chars | CPU ms per call | MB per CPU-second | ns per char | allocated per call | bytes per char | findings | JIT ms during |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| input | chars | CPU ms per call | MB per CPU-second | ns per char | allocated per call | bytes per char | findings | JIT ms during | kernel CPU ms per call | GCs during (gen0/1/2) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
 
     /// <summary>Peak resident set of the whole process (VmHWM), the figure the 250 MB limit is about.</summary>
@@ -184,7 +184,8 @@ internal static class DetectionCpuProbe
         }
     }
 
-    private static double CpuMsPerCall(Action call)
+    /// <summary>CPU ms per call: minimum of five rounds of about 500 ms each (after <see cref="SteadyState"/>).</summary>
+    internal static double CpuMsPerCall(Action call)
     {
         var process = Process.GetCurrentProcess();
         call();
@@ -221,6 +222,8 @@ internal static class DetectionCpuProbe
         var calls = (int)Math.Clamp(budgetMs / one, 1, 5000);
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         var jit = System.Runtime.JitInfo.GetCompilationTime();
+        int[] gcs = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var kernel = process.PrivilegedProcessorTime.TotalMilliseconds;
         var before = CpuMs(process);
         for (var i = 0; i < calls; i++)
         {
@@ -228,12 +231,14 @@ internal static class DetectionCpuProbe
         }
 
         var ms = (CpuMs(process) - before) / calls;
+        var kernelMs = (process.PrivilegedProcessorTime.TotalMilliseconds - kernel) / calls;
+        var gcsDuring = string.Join("/", gcs.Select((count, generation) => GC.CollectionCount(generation) - count));
         var bytes = (GC.GetAllocatedBytesForCurrentThread() - allocated) / calls;
         var mb = text.Length / 1_048_576.0;
-        Console.WriteLine($"| {label} | {text.Length:N0} | {ms:F3} | {mb / (ms / 1000):F1} | {ms * 1e6 / text.Length:F1} | {bytes:N0} B | {(double)bytes / text.Length:F2} | {count} | {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} |");
+        Console.WriteLine($"| {label} | {text.Length:N0} | {ms:F3} | {mb / (ms / 1000):F1} | {ms * 1e6 / text.Length:F1} | {bytes:N0} B | {(double)bytes / text.Length:F2} | {count} | {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} | {kernelMs:F2} | {gcsDuring} |");
     }
 
-    private static double CpuMs(Process process)
+    internal static double CpuMs(Process process)
     {
         process.Refresh();
         return process.TotalProcessorTime.TotalMilliseconds;
