@@ -8,6 +8,7 @@ using Warden.Screening.Train;
 //   dotnet run -c Release --project tools/Warden.Screening.Train -- --data /work/shared/eval/injection
 // Other options (defaults below): --benign, --benign-docs, --documents, --long-documents, --benign-extra, --extra-documents, --model-dir, --eval-dir, --l1, --l2, --indirect-l1 (default: --l1), --indirect-l2, --benign-weight, --target-fpr, --combiner-l2, --direct-in-documents (1 = round 4; round 6 was trained with 0),
 // --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
+// --long-position 1 (round 10: first/last-segment inputs only in documents of more than four segments, replacing inputs 5 and 6),
 // --indirect-deepset-weight W (0.5) and --indirect-benign-weight W (0 = off; round 9: the indirect head's deepset positives and benign trigger-word negatives),
 // --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
@@ -36,6 +37,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["extra-attacks"] = "",
     ["extra-attack-weight"] = "1",
     ["voice-features"] = "0",
+    ["long-position"] = "0",
     ["indirect-deepset-weight"] = "0.5",
     ["indirect-benign-weight"] = "0",
     ["cv-repeats"] = "0",
@@ -85,8 +87,14 @@ CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEnt
 // gets no weight for them and is saved in the earlier format (the defaults still reproduce round 4's files byte for byte).
 if (opts["voice-features"] != "1")
 {
-    CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount, DiscourseFeatures.VoiceCount)];
+    CrossValidation.Mask = [.. CrossValidation.Mask, .. Enumerable.Range(2 + DiscourseFeatures.VoiceAt, DiscourseFeatures.VoiceCount)];
 }
+
+// Round 10's long-document position inputs: with `--long-position 1` they replace the first/last-segment inputs (5, 6, masked);
+// without it they are masked, so the combiner is saved in the earlier format and earlier files are reproduced.
+CrossValidation.Mask = opts["long-position"] == "1"
+    ? [.. CrossValidation.Mask, 2 + 3, 2 + 4]
+    : [.. CrossValidation.Mask, .. Enumerable.Range(2 + DiscourseFeatures.PositionAt, DiscourseFeatures.PositionCount)];
 
 // 0. Round 9: repeated grouped cross-validation with seeded fold assignments (`--cv-repeats R`), for judging a change.
 var repeats = int.Parse(opts["cv-repeats"], CultureInfo.InvariantCulture);

@@ -16,10 +16,10 @@ internal sealed class DiscourseFeatures : IDisposable
 {
     /// <summary>
     /// Number of dense features per segment: <see cref="LocalCount"/> from <see cref="Fill"/>, two from
-    /// <see cref="FillNeighbours"/>, then <see cref="VoiceCount"/> more from <see cref="Fill"/> (round 8, appended so
-    /// the earlier features keep their positions in a combiner file).
+    /// <see cref="FillNeighbours"/>, then <see cref="VoiceCount"/> more (round 8) and <see cref="PositionCount"/> more
+    /// (round 10) from <see cref="Fill"/>, appended so the earlier features keep their positions in a combiner file.
     /// </summary>
-    public const int Count = LocalCount + 2 + VoiceCount;
+    public const int Count = LocalCount + 2 + VoiceCount + PositionCount;
 
     /// <summary>
     /// Round 8's features, after the neighbour features: see <see cref="Fill"/>. One (the answer-shaping opener): three more
@@ -27,7 +27,22 @@ internal sealed class DiscourseFeatures : IDisposable
     /// </summary>
     public const int VoiceCount = 1;
 
-    private const int VoiceAt = LocalCount + 2;
+    /// <summary>Index of the first voice feature (round 8) in a feature row.</summary>
+    public const int VoiceAt = LocalCount + 2;
+
+    /// <summary>
+    /// Round 10's long-document position features, after the voice features: first segment × g and last segment × g, with
+    /// g = clamp((segments − <see cref="ShortDocumentSegments"/>) / <see cref="ShortDocumentSegments"/>, 0, 1), so the
+    /// closing line of a short email (at most four segments) gets no position reward and a document of eight or more
+    /// segments gets the full one (see <see cref="Fill"/>).
+    /// </summary>
+    public const int PositionCount = 2;
+
+    /// <summary>Index of the first long-document position feature (round 10) in a feature row.</summary>
+    public const int PositionAt = VoiceAt + VoiceCount;
+
+    /// <summary>Documents of at most this many segments get no long-document position value; twice as many get the full one.</summary>
+    public const int ShortDocumentSegments = 4;
 
     /// <summary>Features that depend on the segment and the document only (see <see cref="Fill"/>).</summary>
     public const int LocalCount = 10;
@@ -130,7 +145,8 @@ internal sealed class DiscourseFeatures : IDisposable
     /// [8] opens with a verb that asks for a piece of writing or knowledge ("Write …", "Explain …", "Übersetze …"),
     /// [9] speaks of the reader's output ("your answer", "your response", "deiner Antwort");
     /// the neighbour features after them are cleared (see <see cref="FillNeighbours"/>); then (round 8)
-    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …").
+    /// [12] opens with a verb that shapes an answer ("Respond …", "Include …", "Append …", "Never …"); then (round 10)
+    /// [13] first segment × g and [14] last segment × g, g the long-document ramp (see <see cref="PositionCount"/>).
     /// </summary>
     public void Fill(ReadOnlySpan<char> segment, int index, int segmentCount, Span<float> features)
     {
@@ -157,7 +173,6 @@ internal sealed class DiscourseFeatures : IDisposable
                 shaping = OutputVerbs.Contains(hash) ? 1 : 0;
                 opening = false;
             }
-
 
             if (IsSecondPerson(hash))
             {
@@ -190,6 +205,9 @@ internal sealed class DiscourseFeatures : IDisposable
         features[9] = output;
         features.Slice(LocalCount, 2).Clear();
         features[VoiceAt] = shaping;
+        var longDocument = Math.Clamp((segmentCount - ShortDocumentSegments) / (float)ShortDocumentSegments, 0f, 1f);
+        features[PositionAt] = features[3] * longDocument;
+        features[PositionAt + 1] = features[4] * longDocument;
     }
 
     /// <summary>

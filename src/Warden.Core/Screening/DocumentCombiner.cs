@@ -16,19 +16,26 @@ internal sealed class DocumentCombiner
     public const uint Magic = 0x43445357;
 
     /// <summary>
-    /// Format version (4: round 8, adds the weights of <see cref="DiscourseFeatures.VoiceCount"/> features; 3: round 6, adds
-    /// <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner: ten discourse features and the two
-    /// neighbour features) load with a direct weight in documents of 1; version 2 and 3 files load with weight 0 for round
-    /// 8's features. A combiner without those features is saved as version 2 or 3, so earlier files are reproduced byte for byte.
+    /// Format version (5: round 10, adds the weights of the <see cref="DiscourseFeatures.PositionCount"/> long-document
+    /// position features; 4: round 8, adds the weights of <see cref="DiscourseFeatures.VoiceCount"/> features; 3: round 6,
+    /// adds <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner: ten discourse features and the two
+    /// neighbour features) load with a direct weight in documents of 1; older files load with weight 0 for the features they
+    /// do not store. A combiner is saved in the oldest version that holds its non-zero weights, so earlier files are
+    /// reproduced byte for byte.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     private const int Version2 = 2;
 
     private const int Version3 = 3;
 
+    private const int Version4 = 4;
+
+    /// <summary>Segment inputs of a version-4 file (before round 10's <see cref="DiscourseFeatures.PositionCount"/> features).</summary>
+    private const int Version4SegmentInputs = SegmentInputs - DiscourseFeatures.PositionCount;
+
     /// <summary>Segment inputs of a version-2 or -3 file (before round 8's <see cref="DiscourseFeatures.VoiceCount"/> features).</summary>
-    private const int OldSegmentInputs = SegmentInputs - DiscourseFeatures.VoiceCount;
+    private const int OldSegmentInputs = Version4SegmentInputs - DiscourseFeatures.VoiceCount;
 
     /// <summary>Embedded resource name of the shipped combiner.</summary>
     public const string Head = "injection-document";
@@ -127,14 +134,19 @@ internal sealed class DocumentCombiner
         return Load(stream);
     }
 
-    /// <summary>Reads the binary format (versions 2, 3 and 4); throws <see cref="InvalidDataException"/> on anything malformed.</summary>
+    /// <summary>Reads the binary format (versions 2 to 5); throws <see cref="InvalidDataException"/> on anything malformed.</summary>
     public static DocumentCombiner Load(Stream stream)
     {
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         var data = ms.GetBuffer().AsSpan(0, (int)ms.Length);
         var version = data.Length >= 12 ? BinaryPrimitives.ReadInt32LittleEndian(data[4..]) : -1;
-        var segmentInputs = version == Version ? SegmentInputs : OldSegmentInputs;
+        var segmentInputs = version switch
+        {
+            Version => SegmentInputs,
+            Version4 => Version4SegmentInputs,
+            _ => OldSegmentInputs,
+        };
         var length = StoredLength(version, segmentInputs);
         if (length < 0 || data.Length != 12 + (4 * length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != length)
@@ -148,7 +160,7 @@ internal sealed class DocumentCombiner
             stored[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(12 + (4 * i))..]);
         }
 
-        // Older files have no weights for round 8's features (the last inputs of a row): they count with 0.
+        // Older files have no weights for round 8's or round 10's features (the last inputs of a row): they count with 0.
         var segment = new float[SegmentInputs];
         stored.AsSpan(1, segmentInputs).CopyTo(segment);
         try
@@ -163,15 +175,21 @@ internal sealed class DocumentCombiner
     }
 
     /// <summary>
-    /// Writes the binary format: without round 8's features (all their weights 0) as version 2 when the direct weight
-    /// in documents is 1 (round 4's behaviour) or version 3 otherwise, so earlier files are reproduced byte for byte;
-    /// with them, version 4.
+    /// Writes the binary format: without round 8's and round 10's features (all their weights 0) as version 2 when the
+    /// direct weight in documents is 1 (round 4's behaviour) or version 3 otherwise; with round 8's only, version 4; with
+    /// round 10's, version 5. So earlier files are reproduced byte for byte.
     /// </summary>
     public void Save(Stream stream)
     {
-        var old = SegmentWeights[OldSegmentInputs..].IndexOfAnyExcept(0f) < 0;
-        var version = !old ? Version : DirectInDocuments == 1 ? Version2 : Version3;
-        var n = version == Version ? SegmentInputs : OldSegmentInputs;
+        var withPosition = SegmentWeights[Version4SegmentInputs..].IndexOfAnyExcept(0f) >= 0;
+        var withVoice = SegmentWeights[OldSegmentInputs..Version4SegmentInputs].IndexOfAnyExcept(0f) >= 0;
+        var version = withPosition ? Version : withVoice ? Version4 : DirectInDocuments == 1 ? Version2 : Version3;
+        var n = version switch
+        {
+            Version => SegmentInputs,
+            Version4 => Version4SegmentInputs,
+            _ => OldSegmentInputs,
+        };
         var w = new List<float>(Length) { SegmentBias };
         w.AddRange(SegmentWeights[..n]);
         w.Add(DocumentBias);
@@ -198,7 +216,7 @@ internal sealed class DocumentCombiner
     private static int StoredLength(int version, int segmentInputs) => version switch
     {
         Version2 => 1 + segmentInputs + 1 + DocumentInputs + 1,
-        Version3 or Version => 1 + segmentInputs + 1 + DocumentInputs + 2,
+        Version3 or Version4 or Version => 1 + segmentInputs + 1 + DocumentInputs + 2,
         _ => -1,
     };
 }

@@ -48,21 +48,22 @@ public sealed class DocumentCombinerVersionTests
         var c = DocumentCombiner.Load(new MemoryStream(original));
         Assert.Equal(directInDocuments, c.DirectInDocuments);
 
-        // The file has no weights for round 8's features: they load as 0, so those features change nothing.
-        Assert.All(c.SegmentWeights[^DiscourseFeatures.VoiceCount..].ToArray(), w => Assert.Equal(0f, w));
+        // The file has no weights for round 8's or round 10's features: they load as 0, so those features change nothing.
+        Assert.All(c.SegmentWeights[(2 + DiscourseFeatures.VoiceAt)..].ToArray(), w => Assert.Equal(0f, w));
         Assert.True(c.SegmentWeights[0] > 0, "the indirect n-gram logit must raise a segment's score");
         Assert.Equal(original, Bytes(c));
 
         // The stored floats are where the old layout put them: the offset is the last float, the segment bias the first.
         Assert.Equal(BinaryPrimitives.ReadSingleLittleEndian(original.AsSpan(original.Length - 4)), c.Offset);
         Assert.Equal(BinaryPrimitives.ReadSingleLittleEndian(original.AsSpan(12)), c.SegmentBias);
-        Assert.Equal(BinaryPrimitives.ReadSingleLittleEndian(original.AsSpan(16 + (4 * (DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount)))), c.DocumentBias);
+        Assert.Equal(BinaryPrimitives.ReadSingleLittleEndian(original.AsSpan(16 + (4 * (DocumentCombiner.SegmentInputs - DiscourseFeatures.VoiceCount - DiscourseFeatures.PositionCount)))), c.DocumentBias);
     }
 
     [Fact]
     public void Version4_WithVoiceWeights_RoundTrips_AndIsLongerThanVersion3()
     {
-        var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray();
+        // Voice weights but no long-document position weights (round 10): saved as version 4.
+        var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray();
         var c = new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f);
         var bytes = Bytes(c);
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)));
@@ -78,7 +79,7 @@ public sealed class DocumentCombinerVersionTests
     [Fact]
     public void MismatchedHeaderAndBody_Rejected()
     {
-        var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray();
+        var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray();
         var v4 = Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f));
 
         // A version-3 header on a version-4 body, and a version-4 header on the round-7 (version-3) file.
@@ -104,14 +105,16 @@ public sealed class DocumentCombinerVersionTests
         var options = new InjectionDetectorOptions { UseRules = false };
         var doc = Receipt + " " + Planted;
         var rows = InjectionDetector.SegmentInputs(doc, direct, indirect);
-        Assert.Contains(rows, r => r[^DiscourseFeatures.VoiceCount..].Any(x => x != 0));
+        Assert.Contains(rows, r => r[2 + DiscourseFeatures.VoiceAt] != 0);
+        Assert.Contains(rows, r => r[(2 + DiscourseFeatures.PositionAt)..].Any(x => x != 0));
         var score = new InjectionDetector(options, direct, indirect, r7).Assess(doc).Score;
 
-        var zeroed = rows.Select(r => r.AsSpan(0, r.Length - DiscourseFeatures.VoiceCount).ToArray().Concat(new float[DiscourseFeatures.VoiceCount]).ToArray()).ToList();
+        const int later = DiscourseFeatures.VoiceCount + DiscourseFeatures.PositionCount;
+        var zeroed = rows.Select(r => r.AsSpan(0, r.Length - later).ToArray().Concat(new float[later]).ToArray()).ToList();
         Assert.Equal(rows.Select(r => r7.SegmentLogit(r)), zeroed.Select(r => r7.SegmentLogit(r)));
 
         var w = r7.SegmentWeights.ToArray();
-        w[^1] = 3f; // weigh the answer-shaping opener
+        w[2 + DiscourseFeatures.VoiceAt] = 3f; // weigh the answer-shaping opener
         var voiced = new DocumentCombiner(w, r7.SegmentBias, r7.DocumentWeights, r7.DocumentBias, r7.Offset, r7.DirectInDocuments);
         Assert.True(new InjectionDetector(options, direct, indirect, voiced).Assess(doc).Score > score, "a weighted voice feature must move the score");
     }
