@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Warden.Core.Screening;
+using static Warden.Core.Tests.Screening.ScreeningTestFiles;
 
 namespace Warden.Core.Tests.Screening;
 
@@ -19,25 +20,6 @@ public sealed class DiscoursePositionFeatureTests
         var f = Enumerable.Repeat(9f, DiscourseFeatures.Count).ToArray();
         d.Fill("Let me know if you have any questions.", index, segments, f);
         return f;
-    }
-
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
-
-    private static byte[] Bytes(DocumentCombiner c)
-    {
-        using var ms = new MemoryStream();
-        c.Save(ms);
-        return ms.ToArray();
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Warden.Core.Screening;
+using static Warden.Core.Tests.Screening.ScreeningTestFiles;
 
 namespace Warden.Core.Tests.Screening;
 
@@ -17,13 +18,6 @@ public sealed class DocumentCombinerFormatTests
     private static DocumentCombiner Sample(float directInDocuments, bool voice = false) =>
         new(Enumerable.Range(1, DocumentCombiner.SegmentInputs)
             .Select(i => (!voice && i > 2 + DiscourseFeatures.VoiceAt) || i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, directInDocuments);
-
-    private static byte[] Bytes(DocumentCombiner c)
-    {
-        using var ms = new MemoryStream();
-        c.Save(ms);
-        return ms.ToArray();
-    }
 
     [Fact]
     public void Save_FullDirectWeight_WritesVersion2_ThatLoadsAndSavesBackIdentically()

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Warden.Core.Screening;
+using static Warden.Core.Tests.Screening.ScreeningTestFiles;
 
 namespace Warden.Core.Tests.Screening;
 
@@ -10,18 +11,6 @@ public sealed class DocumentCombinerTests
         + "The amount was charged to your Visa card ending in 4242 on 3 April. Your hosting plan Business M renews automatically on 1 May. "
         + "You can download the invoice as a PDF from the billing page of your hosting dashboard. "
         + "If the payment details on the invoice are wrong, contact our billing team within 30 days. Kind regards, Brightline Hosting billing";
-
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
 
     [Fact]
     public void Combiner_LoadsFromShippedFile_AndMatchesEmbeddedCopy()

@@ -1,22 +1,11 @@
 using Warden.Core.Screening;
+using static Warden.Core.Tests.Screening.ScreeningTestFiles;
 
 namespace Warden.Core.Tests.Screening;
 
 public sealed class InjectionDetectorTests
 {
     private static readonly InjectionDetector Detector = new();
-
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
 
     [Theory]
     [InlineData(LinearTextModel.DirectHead)]
