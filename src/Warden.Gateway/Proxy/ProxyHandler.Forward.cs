@@ -40,6 +40,7 @@ internal sealed partial class ProxyHandler
         string? retryAfter = null;
         var attempts = 0;
         WardenHttpException? untranslatable = null;
+        RouteTarget? tried = null; // the last target the request was sent to
         foreach (var target in targets)
         {
             if (attempts++ >= _options.MaxAttempts)
@@ -68,6 +69,7 @@ internal sealed partial class ProxyHandler
                 : provider.CreateChatRequest(target.Model, content, s.Scan.Stream, anthropicBeta);
             // One timer per attempt: first the time to response headers, then re-armed for the rest of the total.
             var attemptStarted = _time.GetTimestamp();
+            tried = target;
             var cts = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             cts.CancelAfter(provider.FirstByteTimeout < provider.TotalTimeout ? provider.FirstByteTimeout : provider.TotalTimeout);
             try
@@ -135,7 +137,7 @@ internal sealed partial class ProxyHandler
             }
 
             await WardenErrors.WriteAsync(context, s.Shape, status, failure == Failure.UpstreamStatus ? code : "warden_" + code, message, fromUpstream: failure == Failure.UpstreamStatus);
-            Complete(s, targets[0].Provider.Name, status);
+            await FailedAfterForwardAsync(s, tried ?? targets[0], status, forwarded: tried is not null);
             return;
         }
 
@@ -152,7 +154,7 @@ internal sealed partial class ProxyHandler
                 }
 
                 await WardenErrors.WriteAsync(context, s.Shape, status, "upstream_error", message, fromUpstream: true);
-                Complete(s, used.Provider.Name, status);
+                await FailedAfterForwardAsync(s, used, status, forwarded: true);
                 return;
             }
 
@@ -187,7 +189,7 @@ internal sealed partial class ProxyHandler
         catch (OperationCanceledException)
         {
             await WardenErrors.WriteAsync(context, s.Shape, 504, "warden_upstream_timeout", "the provider did not finish its answer in time", fromUpstream: false);
-            Complete(s, target.Provider.Name, 504);
+            await FailedAfterForwardAsync(s, target, 504, forwarded: true);
             return;
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
@@ -304,8 +306,9 @@ internal sealed partial class ProxyHandler
     {
         LogGarbage(_logger, target.Provider.Name);
         await WardenErrors.WriteAsync(s.Context, s.Shape, 502, "warden_upstream_invalid", message, fromUpstream: false);
-        Complete(s, target.Provider.Name, 502);
+        await FailedAfterForwardAsync(s, target, 502, forwarded: true);
     }
+
 
     private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -36,6 +36,21 @@ internal sealed partial class ProxyHandler
         }
     }
 
+    /// <summary>
+    /// A request that was handed to a provider (scrubbed if required) and did not end in an answer still gets its <c>gateway.response</c> record (status,
+    /// provider, and the finding counts of what was redacted before it left), queued as on success; the audit middleware
+    /// adds its <c>gateway.rejected</c> record with Warden's error code. A request no target was tried for has none.
+    /// </summary>
+    private async Task FailedAfterForwardAsync(RequestState s, RouteTarget target, int status, bool forwarded)
+    {
+        if (forwarded)
+        {
+            await AuditResponseAsync(s, target, status);
+        }
+
+        Complete(s, target.Provider.Name, status);
+    }
+
     private void ResponseRecordFailed(AuditEvent record, Exception failure, bool failOpen)
     {
         LogAuditError(_logger, failure.GetType().Name);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Warden.Core.Audit;
 using Warden.Gateway.Tests.Policy;
@@ -62,6 +63,47 @@ public sealed class ResponseRecordTests
         Assert.Equal(200, response.Status);
         Assert.Equal("allow-chat", response.RuleId);
         Assert.Single(await gw.RecordsAsync("gateway.request"));
+    }
+
+    [Fact]
+    public async Task UpstreamFails_ScrubbedRequest_ResponseRecordCarriesStatusProviderAndFindingCounts()
+    {
+        await using var gw = await PolicyGateway.StartAsync(Policy);
+        gw.OpenAI.Respond = static async (ctx, _) =>
+        {
+            ctx.Response.StatusCode = 500;
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync("""{"error":{"message":"upstream broke"}}""");
+        };
+
+        using var client = gw.Gateway.CreateClient(gw.AgentKey);
+        using var response = await client.PostAsJsonAsync("v1/chat/completions", new
+        {
+            model = "gpt-4o-mini",
+            scrub = true,
+            messages = new[] { new { role = "user", content = "Write to jane.doe@example.com about the invoice." } },
+        });
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.DoesNotContain(gw.OpenAI.Requests, r => r.Body.Contains("jane.doe@example.com", StringComparison.Ordinal));
+
+        // The answer was an error, but what left the building is on record: the provider, the status, what was redacted.
+        var record = Assert.Single(await gw.RecordsAsync("gateway.response", atLeast: 1));
+        Assert.Equal(500, record.Status);
+        Assert.Equal("openai", record.Provider);
+        Assert.Equal(1, record.FindingCounts!["EMAIL_ADDRESS"]);
+        Assert.Contains(await gw.RecordsAsync("gateway.rejected", atLeast: 1), r => r.Status == 500);
+    }
+
+    [Fact]
+    public async Task NoTargetTried_RefusedBeforeForwarding_NoResponseRecord()
+    {
+        await using var gw = await PolicyGateway.StartAsync(Policy);
+        using var client = gw.Gateway.CreateClient(gw.AgentKey);
+        using var response = await client.PostAsJsonAsync("v1/chat/completions", new { model = "gpt-4o-mini", messages = "not a list" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(gw.OpenAI.Requests);
+        Assert.Empty(await gw.RecordsAsync("gateway.response"));
+        Assert.NotEmpty(await gw.RecordsAsync("gateway.rejected", atLeast: 1));
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> ChatAsync(PolicyGateway gw)
