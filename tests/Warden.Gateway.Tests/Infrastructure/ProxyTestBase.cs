@@ -30,4 +30,21 @@ public static class ProxySettings
 
         return s;
     }
+
+    /// <summary><see cref="For"/> with <c>RequireScrub</c> on for every provider given.</summary>
+    public static Dictionary<string, string?> Scrubbing(FakeProvider? openai = null, FakeProvider? anthropic = null)
+    {
+        var s = For(openai, anthropic);
+        if (openai is not null)
+        {
+            s["Warden:Providers:openai:RequireScrub"] = "true";
+        }
+
+        if (anthropic is not null)
+        {
+            s["Warden:Providers:anthropic:RequireScrub"] = "true";
+        }
+
+        return s;
+    }
 }

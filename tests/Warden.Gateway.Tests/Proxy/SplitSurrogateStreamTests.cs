@@ -37,13 +37,6 @@ public sealed class SplitSurrogateStreamTests
         await ctx.Response.WriteAsync(body);
     }
 
-    private static async Task<GatewayFixture> ScrubbingGateway(FakeProvider? openai = null, FakeProvider? anthropic = null)
-    {
-        var settings = ProxySettings.For(openai, anthropic);
-        settings[openai is not null ? "Warden:Providers:openai:RequireScrub" : "Warden:Providers:anthropic:RequireScrub"] = "true";
-        return await GatewayFixture.StartAsync(settings);
-    }
-
     [Fact]
     public async Task RequireScrub_OpenAIStream_EmojiSplitInTextAndArguments_ArrivesWhole_ViaSdk()
     {
@@ -64,7 +57,7 @@ public sealed class SplitSurrogateStreamTests
                 Chunk("{}", "\"tool_calls\""),
                 "data: [DONE]\n\n"));
         };
-        await using var gw = await ScrubbingGateway(openai);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(openai));
         var text = new StringBuilder();
         var args = new StringBuilder();
         ChatFinishReason? finish = null;
@@ -118,7 +111,7 @@ public sealed class SplitSurrogateStreamTests
     {
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
         anthropic.Respond = (ctx, r) => Write(ctx, AnthropicStream(AnthropicNativeScrubTests.Surrogate().Match(r.Body).Value));
-        await using var gw = await ScrubbingGateway(anthropic: anthropic);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(anthropic: anthropic));
         var sdk = Sdk.Anthropic(gw, await gw.CreateAgentKeyAsync("a"));
         StringBuilder text = new(), input = new();
         await foreach (var evt in sdk.Messages.CreateStreaming(new MessageCreateParams
@@ -172,7 +165,7 @@ public sealed class SplitSurrogateStreamTests
         await using var openai = await FakeProvider.StartAsync("openai");
         openai.Respond = (ctx, _) => Write(ctx, string.Concat(
             Chunk(Content("Mail " + Email[..1])), Chunk(Content(High)), Chunk("{}", "\"stop\""), "data: [DONE]\n\n"));
-        await using var gw = await ScrubbingGateway(openai);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(openai));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         var body = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -198,7 +191,7 @@ public sealed class SplitSurrogateStreamTests
                 Chunk(Content(Low), "\"stop\""),
                 "data: [DONE]\n\n"));
         };
-        await using var gw = await ScrubbingGateway(openai);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(openai));
         var text = new StringBuilder();
         ChatFinishReason? finish = null;
         await foreach (var update in Sdk.OpenAIChat(gw, await gw.CreateAgentKeyAsync("a"), "gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("Mail " + Email)]))
@@ -221,7 +214,7 @@ public sealed class SplitSurrogateStreamTests
         await using var openai = await FakeProvider.StartAsync("openai");
         openai.Respond = (ctx, _) => Write(ctx, string.Concat(
             Chunk(Content("Mail " + High)), Chunk(Content("plain")), Chunk(Content(" more")), Chunk("{}", "\"stop\""), "data: [DONE]\n\n"));
-        await using var gw = await ScrubbingGateway(openai);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(openai));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         var body = """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
         using var response = await client.PostAsync("v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -239,7 +232,7 @@ public sealed class SplitSurrogateStreamTests
     {
         await using var anthropic = await FakeProvider.StartAsync("anthropic");
         anthropic.Respond = (ctx, r) => Write(ctx, AnthropicStream(AnthropicNativeScrubTests.Surrogate().Match(r.Body).Value, lone: true));
-        await using var gw = await ScrubbingGateway(anthropic: anthropic);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(anthropic: anthropic));
         using var client = gw.CreateClient(await gw.CreateAgentKeyAsync("a"));
         var body = """{"model":"claude-sonnet-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Mail jane.doe@example.com"}]}""";
         using var response = await client.PostAsync("v1/messages", new StringContent(body, Encoding.UTF8, "application/json"));

@@ -132,9 +132,7 @@ public sealed class SseLineEndTests
     {
         await using var openai = await FakeProvider.StartAsync("openai");
         openai.Respond = (ctx, r) => WriteInPieces(ctx, OpenAIStream(AnthropicNativeScrubTests.Surrogate().Match(r.Body).Value));
-        var settings = ProxySettings.For(openai);
-        settings["Warden:Providers:openai:RequireScrub"] = "true";
-        await using var gw = await GatewayFixture.StartAsync(settings);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(openai));
         var text = new StringBuilder();
         ChatFinishReason? finish = null;
         await foreach (var update in Sdk.OpenAIChat(gw, await gw.CreateAgentKeyAsync("a"), "gpt-4o-mini").CompleteChatStreamingAsync([new UserChatMessage("Mail " + Email)]))
@@ -171,9 +169,7 @@ public sealed class SseLineEndTests
                 Event("message_delta", """{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":4}}"""),
                 Event("message_stop", """{"type":"message_stop"}""")));
         };
-        var settings = ProxySettings.For(anthropic: anthropic);
-        settings["Warden:Providers:anthropic:RequireScrub"] = "true";
-        await using var gw = await GatewayFixture.StartAsync(settings);
+        await using var gw = await GatewayFixture.StartAsync(ProxySettings.Scrubbing(anthropic: anthropic));
         var sdk = Sdk.Anthropic(gw, await gw.CreateAgentKeyAsync("a"));
         var text = new StringBuilder();
         long outputTokens = 0;

@@ -25,14 +25,7 @@ public sealed class ToolNamePiiTests
 
     private static async Task<GatewayFixture> StartAsync(FakeProvider openai, FakeProvider anthropic, bool scrub = true)
     {
-        var settings = ProxySettings.For(openai, anthropic);
-        if (scrub)
-        {
-            settings["Warden:Providers:openai:RequireScrub"] = "true";
-            settings["Warden:Providers:anthropic:RequireScrub"] = "true";
-        }
-
-        return await GatewayFixture.StartAsync(settings);
+        return await GatewayFixture.StartAsync(scrub ? ProxySettings.Scrubbing(openai, anthropic) : ProxySettings.For(openai, anthropic));
     }
 
     public static TheoryData<string, string> PiiNames => new()
