@@ -17,6 +17,9 @@ public sealed class DetectionEngine
     /// </summary>
     private readonly Action<string, List<Finding>>[] _analyzers;
     private readonly double _minScore;
+
+    /// <summary>Each recognizer's <see cref="IRecognizer.EntityTypes"/>, copied once (as <see cref="SupportedTypes"/> is).</summary>
+    private readonly string[][] _recognizerTypes;
     private readonly HashSet<string> _allow;
     private readonly string[] _deny;
 
@@ -56,6 +59,7 @@ public sealed class DetectionEngine
         _recognizers = [.. list];
         _analyzers = [.. list.Select(r => (Action<string, List<Finding>>)r.Analyze)];
         _minScore = Options.MinScore;
+        _recognizerTypes = [.. list.Select(r => r.EntityTypes.ToArray())];
         _allow = new HashSet<string>(Options.AllowList.Where(a => a.Length > 0), StringComparer.OrdinalIgnoreCase);
         _deny = Options.DenyList.Where(d => d.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         SupportedTypes = _recognizers.SelectMany(r => r.EntityTypes).Append(Options.DenyListType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -91,7 +95,7 @@ public sealed class DetectionEngine
             var analyzers = _analyzers;
             for (var i = 0; i < analyzers.Length; i++)
             {
-                if (entityTypes is not null && !_recognizers[i].EntityTypes.Any(entityTypes.Contains))
+                if (entityTypes is not null && !ReportsAny(_recognizerTypes[i], entityTypes))
                 {
                     continue;
                 }
@@ -134,6 +138,20 @@ public sealed class DetectionEngine
                 t_candidates = raw;
             }
         }
+    }
+
+    /// <summary>Whether one of <paramref name="types"/> is wanted (no delegate or enumerator per recognizer and call).</summary>
+    private static bool ReportsAny(string[] types, IReadOnlyCollection<string> wanted)
+    {
+        foreach (var type in types)
+        {
+            if (wanted.Contains(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Candidate lists larger than this are not kept between calls (bounded memory per thread).</summary>
