@@ -11,11 +11,6 @@ public sealed class DetectionEngine
 {
     private readonly IRecognizer[] _recognizers;
 
-    /// <summary>
-    /// Each recognizer's <see cref="IRecognizer.Analyze"/> as a delegate, resolved once: a call through the interface in the
-    /// loop over eighteen recognizer types goes through the runtime's polymorphic dispatch stub every time.
-    /// </summary>
-    private readonly Action<string, List<Finding>>[] _analyzers;
     private readonly double _minScore;
 
     /// <summary>Each recognizer's <see cref="IRecognizer.EntityTypes"/>, copied once (as <see cref="SupportedTypes"/> is).</summary>
@@ -57,7 +52,6 @@ public sealed class DetectionEngine
         list.AddRange(Options.CustomRecognizers.Select(c => new CustomPatternRecognizer(c)));
         list.AddRange(extraRecognizers ?? []);
         _recognizers = [.. list];
-        _analyzers = [.. list.Select(r => (Action<string, List<Finding>>)r.Analyze)];
         _minScore = Options.MinScore;
         _recognizerTypes = [.. list.Select(r => r.EntityTypes.ToArray())];
         _allow = new HashSet<string>(Options.AllowList.Where(a => a.Length > 0), StringComparer.OrdinalIgnoreCase);
@@ -92,15 +86,15 @@ public sealed class DetectionEngine
         var outerDigitRuns = DigitRuns.BeginShare(text);
         try
         {
-            var analyzers = _analyzers;
-            for (var i = 0; i < analyzers.Length; i++)
+            var recognizers = _recognizers;
+            for (var i = 0; i < recognizers.Length; i++)
             {
                 if (entityTypes is not null && !ReportsAny(_recognizerTypes[i], entityTypes))
                 {
                     continue;
                 }
 
-                analyzers[i](text, raw);
+                recognizers[i].Analyze(text, raw);
             }
 
             AddDenyHits(text, raw);
