@@ -151,12 +151,22 @@ internal sealed class DigitRuns
         var runStart = 0;
         var width = Vector512.IsHardwareAccelerated ? 32 : Vector256.IsHardwareAccelerated ? 16 : Vector128.IsHardwareAccelerated ? 8 : int.MaxValue;
         var blockMask = width >= 32 ? uint.MaxValue : (1u << width) - 1;
-        for (; i <= u.Length - width; i += width)
+        while (i <= u.Length - width)
         {
             var block = u.Slice(i, width);
             var digits = width == 32 ? DigitMask512(block) : width == 16 ? DigitMask256(block) : DigitMask128(block);
+            if (digits == (inRun ? blockMask : 0))
+            {
+                // A block without a change: jump to the next one with the library's unrolled search (long prose without
+                // digits, long digit walls), then go on block by block from there.
+                var rel = inRun ? span[i..].IndexOfAnyExceptInRange('0', '9') : span[i..].IndexOfAnyInRange('0', '9');
+                i = rel < 0 ? span.Length : i + rel;
+                continue;
+            }
+
             var changes = (digits ^ ((digits << 1) | (inRun ? 1u : 0u))) & blockMask;
             AddChanges(changes, i, ref inRun, ref runStart, ref n);
+            i += width;
         }
 
         for (; i < span.Length; i++)
