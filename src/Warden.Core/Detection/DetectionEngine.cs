@@ -10,6 +10,11 @@ namespace Warden.Core.Detection;
 public sealed class DetectionEngine
 {
     private readonly IRecognizer[] _recognizers;
+
+    private readonly double _minScore;
+
+    /// <summary>Each recognizer's <see cref="IRecognizer.EntityTypes"/>, copied once (as <see cref="SupportedTypes"/> is).</summary>
+    private readonly string[][] _recognizerTypes;
     private readonly HashSet<string> _allow;
     private readonly string[] _deny;
 
@@ -47,6 +52,8 @@ public sealed class DetectionEngine
         list.AddRange(Options.CustomRecognizers.Select(c => new CustomPatternRecognizer(c)));
         list.AddRange(extraRecognizers ?? []);
         _recognizers = [.. list];
+        _minScore = Options.MinScore;
+        _recognizerTypes = [.. list.Select(r => r.EntityTypes.ToArray())];
         _allow = new HashSet<string>(Options.AllowList.Where(a => a.Length > 0), StringComparer.OrdinalIgnoreCase);
         _deny = Options.DenyList.Where(d => d.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         SupportedTypes = _recognizers.SelectMany(r => r.EntityTypes).Append(Options.DenyListType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
@@ -79,14 +86,15 @@ public sealed class DetectionEngine
         var outerDigitRuns = DigitRuns.BeginShare(text);
         try
         {
-            foreach (var r in _recognizers)
+            var recognizers = _recognizers;
+            for (var i = 0; i < recognizers.Length; i++)
             {
-                if (entityTypes is not null && !r.EntityTypes.Any(entityTypes.Contains))
+                if (entityTypes is not null && !ReportsAny(_recognizerTypes[i], entityTypes))
                 {
                     continue;
                 }
 
-                r.Analyze(text, raw);
+                recognizers[i].Analyze(text, raw);
             }
 
             AddDenyHits(text, raw);
@@ -94,7 +102,7 @@ public sealed class DetectionEngine
             var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(raw);
             foreach (var f in all)
             {
-                if (f.Score < Options.MinScore || f.Start < 0 || f.End > text.Length || f.Length <= 0)
+                if (f.Score < _minScore || f.Start < 0 || f.End > text.Length || f.Length <= 0)
                 {
                     continue;
                 }
@@ -124,6 +132,20 @@ public sealed class DetectionEngine
                 t_candidates = raw;
             }
         }
+    }
+
+    /// <summary>Whether one of <paramref name="types"/> is wanted (no delegate or enumerator per recognizer and call).</summary>
+    private static bool ReportsAny(string[] types, IReadOnlyCollection<string> wanted)
+    {
+        foreach (var type in types)
+        {
+            if (wanted.Contains(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Candidate lists larger than this are not kept between calls (bounded memory per thread).</summary>

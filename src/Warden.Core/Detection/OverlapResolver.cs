@@ -80,58 +80,19 @@ internal static class OverlapResolver
         // One 64-bit key per finding (start, then index) sorts as a primitive array, faster than a key/item pair sort; the
         // order among equal starts does not matter (such findings overlap, so they are ranked in one group by index last).
         var all = CollectionsMarshal.AsSpan(findings);
+        if (n <= StackFindings)
+        {
+            // A short prompt's few candidates: scratch on the stack (four pooled rents and returns cost more than the sort).
+            return Resolve(all, stackalloc ulong[n], stackalloc int[n], stackalloc int[n], stackalloc int[n]);
+        }
+
         var keys = ArrayPool<ulong>.Shared.Rent(n);
         var order = ArrayPool<int>.Shared.Rent(n);
         var starts = ArrayPool<int>.Shared.Rent(n);
         var keptIndex = ArrayPool<int>.Shared.Rent(n);
         try
         {
-            var m = 0;
-            for (var i = 0; i < n; i++)
-            {
-                if (all[i].Length > 0)
-                {
-                    keys[m++] = ((ulong)(uint)(all[i].Start ^ int.MinValue) << 32) | (uint)i;
-                }
-            }
-
-            keys.AsSpan(0, m).Sort();
-            for (var k = 0; k < m; k++)
-            {
-                order[k] = (int)(uint)keys[k];
-                starts[k] = all[order[k]].Start;
-            }
-
-            var count = 0;
-            for (var i = 0; i < m;)
-            {
-                var maxEnd = all[order[i]].End;
-                var j = i + 1;
-                while (j < m && starts[j] < maxEnd)
-                {
-                    maxEnd = Math.Max(maxEnd, all[order[j]].End);
-                    j++;
-                }
-
-                if (j == i + 1)
-                {
-                    keptIndex[count++] = order[i];
-                }
-                else
-                {
-                    count += ResolveGroup(all, order.AsSpan(i, j - i), keptIndex.AsSpan(count));
-                }
-
-                i = j;
-            }
-
-            var kept = new List<Finding>(count);
-            for (var i = 0; i < count; i++)
-            {
-                kept.Add(all[keptIndex[i]]);
-            }
-
-            return kept;
+            return Resolve(all, keys.AsSpan(0, n), order.AsSpan(0, n), starts.AsSpan(0, n), keptIndex.AsSpan(0, n));
         }
         finally
         {
@@ -140,6 +101,63 @@ internal static class OverlapResolver
             ArrayPool<int>.Shared.Return(starts);
             ArrayPool<int>.Shared.Return(keptIndex);
         }
+    }
+
+    /// <summary>Candidates up to this many are resolved with scratch space on the stack.</summary>
+    private const int StackFindings = 64;
+
+    /// <summary><see cref="Resolve(List{Finding})"/> with scratch spans of at least <paramref name="all"/>'s length.</summary>
+    private static List<Finding> Resolve(ReadOnlySpan<Finding> all, Span<ulong> keys, Span<int> order, Span<int> starts, Span<int> keptIndex)
+    {
+        var n = all.Length;
+        var m = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (all[i].Length > 0)
+            {
+                keys[m++] = ((ulong)(uint)(all[i].Start ^ int.MinValue) << 32) | (uint)i;
+            }
+        }
+
+        keys[..m].Sort();
+        for (var k = 0; k < m; k++)
+        {
+            order[k] = (int)(uint)keys[k];
+            starts[k] = all[order[k]].Start;
+        }
+
+        var count = 0;
+        for (var i = 0; i < m;)
+        {
+            var maxEnd = all[order[i]].End;
+            var j = i + 1;
+            while (j < m && starts[j] < maxEnd)
+            {
+                maxEnd = Math.Max(maxEnd, all[order[j]].End);
+                j++;
+            }
+
+            if (j == i + 1)
+            {
+                keptIndex[count++] = order[i];
+            }
+            else
+            {
+                count += ResolveGroup(all, order.Slice(i, j - i), keptIndex[count..]);
+            }
+
+            i = j;
+        }
+
+        var kept = new List<Finding>(count);
+        CollectionsMarshal.SetCount(kept, count);
+        var output = CollectionsMarshal.AsSpan(kept);
+        for (var i = 0; i < count; i++)
+        {
+            output[i] = all[keptIndex[i]];
+        }
+
+        return kept;
     }
 
     /// <summary>Groups up to this size are ranked on the stack (insertion sort, pairwise overlap checks).</summary>

@@ -136,12 +136,14 @@ internal static class FollowedAnchors
         var a2 = anchors.Length > 2 ? anchors[2] : a0;
         var i = 0;
         var u = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ushort>(text);
+        // The last block of a text longer than one block ends at its last character and overlaps the block before it (whose
+        // positions were no hits): no scalar tail after each search.
         if (Vector256.IsHardwareAccelerated)
         {
             var v0 = Vector256.Create((ushort)a0);
             var v1 = Vector256.Create((ushort)a1);
             var v2 = Vector256.Create((ushort)a2);
-            for (; i + 17 <= u.Length; i += 16)
+            for (; i + 17 <= u.Length; i = i + 33 <= u.Length || i + 17 == u.Length ? i + 16 : u.Length - 17)
             {
                 var current = Vector256.Create(u.Slice(i, 16));
                 var anchor = Vector256.Equals(current, v0) | Vector256.Equals(current, v1) | Vector256.Equals(current, v2);
@@ -165,7 +167,7 @@ internal static class FollowedAnchors
             var v0 = Vector128.Create((ushort)a0);
             var v1 = Vector128.Create((ushort)a1);
             var v2 = Vector128.Create((ushort)a2);
-            for (; i + 9 <= u.Length; i += 8)
+            for (; i + 9 <= u.Length; i = i + 17 <= u.Length || i + 9 == u.Length ? i + 8 : u.Length - 9)
             {
                 var current = Vector128.Create(u.Slice(i, 8));
                 var anchor = Vector128.Equals(current, v0) | Vector128.Equals(current, v1) | Vector128.Equals(current, v2);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace Warden.Core.Detection.Recognizers;
 
@@ -135,33 +136,94 @@ internal sealed class DigitRuns
         _ends = [];
     }
 
+    /// <summary>
+    /// One pass over the text, 32, 16 or 8 characters per step (the widest accelerated vector): a vector compare gives the block's digits as a bit mask, and
+    /// the bits where digit and non-digit alternate are the runs' starts and ends. Two searches per run (the next digit, the
+    /// next non-digit) cost more than the whole pass on short texts with many short runs (dates, phone numbers, amounts).
+    /// </summary>
     private void Build()
     {
         var span = Text.AsSpan();
+        var u = System.Runtime.InteropServices.MemoryMarshal.Cast<char, ushort>(span);
         var n = 0;
-        var pos = 0;
-        while (pos < span.Length)
+        var i = 0;
+        var inRun = false;
+        var runStart = 0;
+        var width = Vector512.IsHardwareAccelerated ? 32 : Vector256.IsHardwareAccelerated ? 16 : Vector128.IsHardwareAccelerated ? 8 : int.MaxValue;
+        var blockMask = width >= 32 ? uint.MaxValue : (1u << width) - 1;
+        while (i <= u.Length - width)
         {
-            var rel = span[pos..].IndexOfAnyInRange('0', '9');
-            if (rel < 0)
+            var block = u.Slice(i, width);
+            var digits = width == 32 ? DigitMask512(block) : width == 16 ? DigitMask256(block) : DigitMask128(block);
+            if (digits == (inRun ? blockMask : 0))
             {
-                break;
+                // A block without a change: jump to the next one with the library's unrolled search (long prose without
+                // digits, long digit walls), then go on block by block from there.
+                var rel = inRun ? span[i..].IndexOfAnyExceptInRange('0', '9') : span[i..].IndexOfAnyInRange('0', '9');
+                i = rel < 0 ? span.Length : i + rel;
+                continue;
             }
 
-            var s = pos + rel;
-            var r = span[(s + 1)..].IndexOfAnyExceptInRange('0', '9');
-            var e = r < 0 ? span.Length : s + 1 + r;
-            if (n == _starts.Length)
-            {
-                Grow(n);
-            }
+            var changes = (digits ^ ((digits << 1) | (inRun ? 1u : 0u))) & blockMask;
+            AddChanges(changes, i, ref inRun, ref runStart, ref n);
+            i += width;
+        }
 
-            _starts[n] = s;
-            _ends[n] = e;
-            n++;
-            pos = e;
+        for (; i < span.Length; i++)
+        {
+            if (char.IsAsciiDigit(span[i]) != inRun)
+            {
+                AddChanges(1, i, ref inRun, ref runStart, ref n);
+            }
+        }
+
+        if (inRun)
+        {
+            Add(runStart, span.Length, ref n);
         }
 
         Count = n;
+    }
+
+    private static uint DigitMask512(ReadOnlySpan<ushort> block) =>
+        (uint)Vector512.ExtractMostSignificantBits(Vector512.LessThan(Vector512.Create(block) - Vector512.Create((ushort)'0'), Vector512.Create((ushort)10)));
+
+    private static uint DigitMask256(ReadOnlySpan<ushort> block) =>
+        Vector256.ExtractMostSignificantBits(Vector256.LessThan(Vector256.Create(block) - Vector256.Create((ushort)'0'), Vector256.Create((ushort)10)));
+
+    private static uint DigitMask128(ReadOnlySpan<ushort> block) =>
+        Vector128.ExtractMostSignificantBits(Vector128.LessThan(Vector128.Create(block) - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10)));
+
+    /// <summary>Walks the set bits of <paramref name="changes"/> (positions from <paramref name="offset"/> where a run starts or
+    /// ends, alternately).</summary>
+    private void AddChanges(uint changes, int offset, ref bool inRun, ref int runStart, ref int n)
+    {
+        while (changes != 0)
+        {
+            var at = offset + System.Numerics.BitOperations.TrailingZeroCount(changes);
+            changes &= changes - 1;
+            if (inRun)
+            {
+                Add(runStart, at, ref n);
+            }
+            else
+            {
+                runStart = at;
+            }
+
+            inRun = !inRun;
+        }
+    }
+
+    private void Add(int start, int end, ref int n)
+    {
+        if (n == _starts.Length)
+        {
+            Grow(n);
+        }
+
+        _starts[n] = start;
+        _ends[n] = end;
+        n++;
     }
 }

@@ -165,13 +165,26 @@ internal sealed partial class SecretRecognizer
             foreach (var ruleIndex in ByAnchor[span[at]])
             {
                 // Every anchor is followed by more of the key: sentence dots are skipped.
-                if (at >= covered[ruleIndex] && at + 1 < span.Length && Rules[ruleIndex].Alphabet.Contains(span[at + 1]))
+                if (at >= covered[ruleIndex] && at + 1 < span.Length && Rules[ruleIndex].Alphabet.Contains(span[at + 1])
+                    && (Rules[ruleIndex].Kind != DiscordKind || DiscordFirstDotAt(span, at)))
                 {
                     MatchRun(text, ruleIndex, at, covered, found);
                 }
             }
         }
     }
+
+    private const string DiscordKind = "discord_bot_token";
+
+    /// <summary>
+    /// Whether the dot at <paramref name="at"/> can be the first dot of a match of <see cref="SecretPatterns.Discord"/>: 23 to
+    /// 26 key characters ([A-Za-z0-9_-], [MNO] included) before it, exactly six after it, then a dot. Every run that holds a
+    /// match holds such a dot, and the pattern runs over the whole run, so skipping the other dots (file names, host names,
+    /// version numbers) finds the same keys.
+    /// </summary>
+    internal static bool DiscordFirstDotAt(ReadOnlySpan<char> text, int at) =>
+        at >= 23 && at + 7 < text.Length && text[at + 7] == '.'
+        && text.Slice(at + 1, 6).IndexOfAnyExcept(TokenChars) < 0 && text.Slice(at - 23, 23).IndexOfAnyExcept(TokenChars) < 0;
 
     /// <summary>Runs one rule's pattern over the run of its characters around <paramref name="at"/>.</summary>
     private void MatchRun(string text, int ruleIndex, int at, Span<int> covered, List<(int Rule, Finding Finding)> found)
