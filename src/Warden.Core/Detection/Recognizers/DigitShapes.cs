@@ -43,6 +43,26 @@ internal static class DigitShapes
         return !bounded || (BoundedLeft(text, runs.Start(k)) && BoundedRight(text, runs.End(k + lengths.Length - 1)));
     }
 
+    /// <summary>
+    /// Copies the digits of runs k to k+count-1 into <paramref name="buffer"/>; returns how many, or -1 when they do not fit.
+    /// </summary>
+    public static int Gather(string text, DigitRuns runs, int k, int count, Span<char> buffer)
+    {
+        var n = 0;
+        for (var j = k; j < k + count; j++)
+        {
+            var digits = text.AsSpan(runs.Start(j), Length(runs, j));
+            if (!digits.TryCopyTo(buffer[n..]))
+            {
+                return -1;
+            }
+
+            n += digits.Length;
+        }
+
+        return n;
+    }
+
     /// <summary>One run of exactly <paramref name="length"/> digits with no letter or digit around it.</summary>
     public static bool Single(string text, DigitRuns runs, int k, int length) =>
         Length(runs, k) == length && BoundedLeft(text, runs.Start(k)) && BoundedRight(text, runs.End(k));

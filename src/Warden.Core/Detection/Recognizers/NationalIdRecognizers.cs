@@ -97,12 +97,24 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
 
     protected override int MinLength => 10;
 
-    /// <summary>A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes.</summary>
+    /// <summary>
+    /// A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes, and those ten digits
+    /// pass the mod-11 check <see cref="Validate"/> applies (most phone numbers in 3-3-4 groups fail it: no regex run for them).
+    /// </summary>
     protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 10);
 
-    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
-        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -"));
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        var count = DigitShapes.Length(runs, k) switch
+        {
+            10 => DigitShapes.Sequence(text, runs, k, [10], " -") ? 1 : 0,
+            6 => DigitShapes.Sequence(text, runs, k, [6, 4], " -") ? 2 : 0,
+            3 => DigitShapes.Sequence(text, runs, k, [3, 7], " -") ? 2 : DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -") ? 3 : 0,
+            _ => 0,
+        };
+        Span<char> d = stackalloc char[10];
+        return count > 0 && DigitShapes.Gather(text, runs, k, count, d) == 10 && Checksums.NhsMod11(d);
+    }
 
     protected override Regex Pattern => Nhs();
 
