@@ -6,7 +6,7 @@ namespace Warden.Core.Tests.Detection;
 
 /// <summary>
 /// The pre-filters that keep the pattern off runs that cannot hold a match (crypto anchors without enough alphabet after
-/// them, MAC separators without their hex digits and partner, IPv6 colons without a partner, NHS shapes failing mod 11)
+/// them, MAC separators without their hex digits and partner, NINO digits without the prefix letters before them, IPv6 colons without a partner, NHS shapes failing mod 11)
 /// must find exactly what the patterns find over the whole text (backtracking engine as the oracle). Random texts dense with
 /// the near-misses each filter decides on.
 /// </summary>
@@ -31,6 +31,12 @@ public sealed class PreFilterScanTests
     [
         "1", "12", "255", "256", "01", "1234", "12345", "abcde", "fffff", ".", ":", "::", ":::", "a", "f", "db8", "g", " ", "-", "/", "x",
         "10.20.30.40", "1.2.3.4", "2001:db8::1", "::ffff:", "fe80::", "10.20.30.40:12345:", "a:bcdef:", "1:2", "12:34:56", "ip",
+    ];
+
+    private static readonly string[] NinoParts =
+    [
+        "AB", "ab", "Ce", "QQ", "GB", "X", "x", " ", "  ", "12", "34", "56", "1234", "123456", "12345", "1", "C", "d", "E", "a1", "-", ".", "\n",
+        "AB 12 34 56 C", "ce123456a", "is",
     ];
 
     private static readonly string[] NhsJoins = [" ", "-", "", "  ", "x", ".", "\n", "nhs ", "a", "--", " - "];
@@ -98,6 +104,10 @@ public sealed class PreFilterScanTests
     [Theory]
     [MemberData(nameof(Seeds))]
     public void IpColonPairFilter_RandomText_FindsWhatThePatternFinds(int seed) => AssertSame(new IpAddressRecognizer(), Generate(seed, IpParts));
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void NinoPrefixFilter_RandomText_FindsWhatThePatternFinds(int seed) => AssertSame(new UkNinoRecognizer(), Generate(seed, NinoParts));
 
     [Theory]
     [MemberData(nameof(Seeds))]
