@@ -40,7 +40,7 @@ public sealed class HandScannerTests
 
     private static readonly string[] CardParts = [" ", "-", "", "  ", "x", "-", " ", ".", "\n", "a", "card"];
 
-    private static string Generate(int seed, string[] parts, int maxParts = 80)
+    internal static string Generate(int seed, string[] parts, int maxParts = 80)
     {
         var rng = new Random(seed);
         var sb = new StringBuilder();
@@ -103,7 +103,7 @@ public sealed class HandScannerTests
     private static string[] Describe(IEnumerable<Finding> findings, string text) =>
         findings.Select(f => $"{f.Type}@{f.Start}-{f.End}:{f.Score:F2}:{text[f.Start..f.End]}").Order(StringComparer.Ordinal).ToArray();
 
-    private static void AssertSame(RegexRecognizer r, string text, bool wholeText = true)
+    internal static void AssertSame(RegexRecognizer r, string text, bool wholeText = true)
     {
         var scanned = new List<Finding>();
         ((IRecognizer)r).Analyze(text, scanned);

@@ -23,6 +23,61 @@ internal sealed partial class CryptoRecognizer() : RegexRecognizer("CryptoRecogn
 
     protected override Regex Pattern => Crypto();
 
+    /// <summary>Alphabet characters that follow the first anchor of every match (25 in base58, 11 after "bc1", 41 after '0').</summary>
+    private const int FollowingAtLeast = 11;
+
+    /// <summary>
+    /// The runs of <see cref="AnchorRuns"/> that hold an anchor followed by <see cref="FollowingAtLeast"/> alphabet characters,
+    /// as the first anchor of every match is ('0', '1' and '3' come before no other anchor in a match), found from the shared
+    /// digit runs (the anchors are digits): a run of fewer than twelve digits not followed by a letter holds no such anchor
+    /// and costs one comparison (the numbers, dates and addresses of prose); anchors that fail are passed over several at a
+    /// time (every anchor before the first non-alphabet character after one that fails fails too). The runs are the same
+    /// maximal runs (bounded by the previous run's end), and a run without such an anchor holds no match.
+    /// </summary>
+    protected override void Scan(string text, List<Finding> results)
+    {
+        var runs = DigitRuns.For(text);
+        var floor = 0;
+        for (var k = 0; k < runs.Count; k++)
+        {
+            var e = runs.End(k);
+            if (e <= floor || (e - runs.Start(k) <= FollowingAtLeast && (e == text.Length || !char.IsAsciiLetter(text[e]))))
+            {
+                continue;
+            }
+
+            // The first anchor after the floor decides for the whole digit run: when it fails, the character that stops it is
+            // past the run (digits are alphabet characters) and within the reach of every later anchor of the run.
+            var s = Math.Max(runs.Start(k), floor);
+            var rel = text.AsSpan(s, e - s).IndexOfAny(CryptoAnchors);
+            if (rel < 0 || FirstOutside(text, s + rel + 1, s + rel + 1 + FollowingAtLeast) >= 0)
+            {
+                continue;
+            }
+
+            var (start, end) = CryptoAlphabet.RunAround(text, s + rel, floor);
+            floor = end;
+            if (end - start >= MinLength)
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+    }
+
+    /// <summary>The first index in [from, to) that is past the text or not an ASCII letter or digit, or -1.</summary>
+    private static int FirstOutside(string text, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (i >= text.Length || !char.IsAsciiLetterOrDigit(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     protected override bool Validate(string text, ref int start, ref int end, ref double score)
     {
         if (!Bounded(text, start, end))

@@ -22,30 +22,22 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
 
     private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
 
-    private static readonly System.Buffers.SearchValues<char> Colon = System.Buffers.SearchValues.Create(":");
-
     /// <summary>
     /// Two passes instead of the pattern over every run with an anchor:
     /// <list type="bullet">
-    /// <item>IPv6 (and IPv4 inside IPv6): the pattern over the alphabet runs with at least two colons, the only runs where its
-    /// IPv6 branch can match (the first of two colons is followed by an alphabet character, so the ':'-anchored runs hold
-    /// them all).</item>
-    /// <item>IPv4 elsewhere, from the shared digit-run list: in a run with fewer than two colons only the IPv4 branch
-    /// matches, and a match that passes <see cref="Validate"/> has no digit or dot before it and no digit (or dot and digit)
-    /// after it, so it is four whole digit runs of one to three digits joined by single dots, and no earlier match (digits
-    /// and dots only) can reach over its first character. The walk finds exactly those, in O(1) per digit run.</item>
+    /// <item>IPv6 (and IPv4 inside IPv6): the pattern over the alphabet runs that hold a colon followed, after at most four hex
+    /// digits, by another colon (see <see cref="ColonPairAt"/>): every match of its IPv6 branch holds one, so elsewhere only
+    /// the IPv4 branch can match. The runs are the maximal alphabet runs around such a colon (bounded by the previous run's
+    /// end).</item>
+    /// <item>IPv4 elsewhere, from the shared digit-run list: in a run where only the IPv4 branch matches, a match that passes
+    /// <see cref="Validate"/> has no digit or dot before it and no digit (or dot and digit) after it, so it is four whole
+    /// digit runs of one to three digits joined by single dots, and no earlier match (digits and dots only) can reach over
+    /// its first character. The walk finds exactly those, in O(1) per digit run.</item>
     /// </list>
     /// </summary>
     protected override void Scan(string text, List<Finding> results)
     {
-        foreach (var (start, end) in new AnchorRuns(text, Colon, IpAlphabet, followed: true, anchorChars: ":"))
-        {
-            if (text.AsSpan(start, end - start).Count(':') >= 2)
-            {
-                MatchIn(text, start, end, results);
-            }
-        }
-
+        MatchAroundCandidates(text, IpAlphabet, results);
         var runs = DigitRuns.For(text);
         for (var k = 0; k + 3 < runs.Count; k++)
         {
@@ -55,11 +47,54 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
             }
 
             var (runStart, runEnd) = IpAlphabet.RunAround(text, runs.Start(k), 0);
-            if (text.AsSpan(runStart, runEnd - runStart).Count(':') < 2)
+            if (!HasColonPair(text, runStart, runEnd))
             {
                 Consider(text, runs.Start(k), runs.End(k + 3), results);
             }
         }
+    }
+
+    protected override int NextCandidate(string text, int from)
+    {
+        var rel = text.AsSpan(from).IndexOf(':');
+        return rel < 0 ? -1 : from + rel;
+    }
+
+    protected override bool CandidateMayMatch(string text, int at) => ColonPairAt(text, at);
+
+    /// <summary>The colon at <paramref name="at"/> is followed by at most four hex digits and another colon.</summary>
+    private static bool ColonPairAt(string text, int at)
+    {
+        for (var i = at + 1; i < text.Length && i <= at + 5; i++)
+        {
+            if (text[i] == ':')
+            {
+                return true;
+            }
+
+            if (!char.IsAsciiHexDigit(text[i]))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>text[start..end) holds a colon for which <see cref="ColonPairAt"/> holds.</summary>
+    private static bool HasColonPair(string text, int start, int end)
+    {
+        for (var at = text.AsSpan(start, end - start).IndexOf(':'); at >= 0; at = text.AsSpan(start, end - start).IndexOf(':'))
+        {
+            if (ColonPairAt(text, start + at))
+            {
+                return true;
+            }
+
+            start += at + 1;
+        }
+
+        return false;
     }
 
     /// <summary>Runs k to k+3 have one to three digits each, are joined by single dots and are bounded as <see cref="Validate"/> needs.</summary>
@@ -119,19 +154,49 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
             return false; // part of a longer dotted number such as a version 1.2.3.4.5
         }
 
+        return Octets(s);
+    }
+
+    /// <summary>
+    /// Four parts between dots, each of one to three ASCII digits without a leading zero and at most 255 (the IPv4 branch of
+    /// the pattern and the dotted-quad walk give digits and dots only).
+    /// </summary>
+    private static bool Octets(ReadOnlySpan<char> s)
+    {
         var parts = 0;
-        foreach (var range in s.Split('.'))
+        while (true)
         {
-            var p = s[range];
-            if (p.Length == 0 || p.Length > 3 || (p.Length > 1 && p[0] == '0') || int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            var dot = s.IndexOf('.');
+            var p = dot < 0 ? s : s[..dot];
+            if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0'))
+            {
+                return false;
+            }
+
+            var value = 0;
+            foreach (var c in p)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            if (value > 255)
             {
                 return false;
             }
 
             parts++;
-        }
+            if (dot < 0)
+            {
+                return parts == 4;
+            }
 
-        return parts == 4;
+            s = s[(dot + 1)..];
+        }
     }
 
     /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>

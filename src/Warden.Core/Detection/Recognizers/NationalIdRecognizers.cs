@@ -30,7 +30,7 @@ internal sealed partial class UsDriverLicenseRecognizer() : RegexRecognizer("UsD
     protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 7, 8, 9, 10, 11, 12, 13, 14);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(text, runs, k, [3, 3, 3], " -");
+        DigitShapes.Length(runs, k) is >= 6 and <= 14 || DigitShapes.Sequence(text, runs, k, [3, 3, 3], DigitShapes.SpaceOrDash);
 
     protected override Regex Pattern => Dl();
 
@@ -97,12 +97,24 @@ internal sealed partial class UkNhsRecognizer() : RegexRecognizer("UkNhsRecogniz
 
     protected override int MinLength => 10;
 
-    /// <summary>A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes.</summary>
+    /// <summary>
+    /// A bounded match is ten digits in runs of 10, 3+7, 6+4 or 3+3+4 joined by single spaces or dashes, and those ten digits
+    /// pass the mod-11 check <see cref="Validate"/> applies (most phone numbers in 3-3-4 groups fail it: no regex run for them).
+    /// </summary>
     protected override ulong FirstRunLengths { get; } = RunLengths(3, 6, 10);
 
-    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is 3 or 6 or 10 && (DigitShapes.Sequence(text, runs, k, [10], " -") || DigitShapes.Sequence(text, runs, k, [3, 7], " -")
-        || DigitShapes.Sequence(text, runs, k, [6, 4], " -") || DigitShapes.Sequence(text, runs, k, [3, 3, 4], " -"));
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        var count = DigitShapes.Length(runs, k) switch
+        {
+            10 => DigitShapes.Sequence(text, runs, k, [10], DigitShapes.SpaceOrDash) ? 1 : 0,
+            6 => DigitShapes.Sequence(text, runs, k, [6, 4], DigitShapes.SpaceOrDash) ? 2 : 0,
+            3 => DigitShapes.Sequence(text, runs, k, [3, 7], DigitShapes.SpaceOrDash) ? 2 : DigitShapes.Sequence(text, runs, k, [3, 3, 4], DigitShapes.SpaceOrDash) ? 3 : 0,
+            _ => 0,
+        };
+        Span<char> d = stackalloc char[10];
+        return count > 0 && DigitShapes.Gather(text, runs, k, count, d) == 10 && Checksums.NhsMod11(d);
+    }
 
     protected override Regex Pattern => Nhs();
 
@@ -139,12 +151,29 @@ internal sealed partial class UkNinoRecognizer() : RegexRecognizer("UkNinoRecogn
 
     protected override int MinLength => 9;
 
-    /// <summary>The six digits are whole runs of 6, 2+4, 4+2 or 2+2+2 joined by single spaces.</summary>
+    /// <summary>
+    /// The six digits are whole runs of 6, 2+4, 4+2 or 2+2+2 joined by single spaces, after the two prefix letters (and
+    /// perhaps a space) with no letter or digit before them: most digit runs of prose fail on the characters before them.
+    /// </summary>
     protected override ulong FirstRunLengths { get; } = RunLengths(2, 4, 6);
 
-    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Length(runs, k) is 2 or 4 or 6 && (DigitShapes.Sequence(text, runs, k, [6], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 4], " ", bounded: false)
-        || DigitShapes.Sequence(text, runs, k, [4, 2], " ", bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], " ", bounded: false));
+    protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k)
+    {
+        var s = runs.Start(k);
+        var p = s > 0 && text[s - 1] == ' ' ? s - 1 : s;
+        if (p < 2 || !char.IsAsciiLetter(text[p - 1]) || !char.IsAsciiLetter(text[p - 2]) || !DigitShapes.BoundedLeft(text, p - 2))
+        {
+            return false;
+        }
+
+        return DigitShapes.Length(runs, k) switch
+        {
+            6 => true,
+            4 => DigitShapes.Sequence(text, runs, k, [4, 2], DigitShapes.Space, bounded: false),
+            2 => DigitShapes.Sequence(text, runs, k, [2, 4], DigitShapes.Space, bounded: false) || DigitShapes.Sequence(text, runs, k, [2, 2, 2], DigitShapes.Space, bounded: false),
+            _ => false,
+        };
+    }
 
     protected override Regex Pattern => Nino();
 
@@ -232,7 +261,7 @@ internal sealed partial class ItFiscalCodeRecognizer() : RegexRecognizer("ItFisc
     protected override ulong FirstRunLengths { get; } = RunLengths(2);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Sequence(text, runs, k, [2, 2, 3], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", bounded: false);
+        DigitShapes.Sequence(text, runs, k, [2, 2, 3], DigitShapes.AsciiLetters, bounded: false);
 
     protected override Regex Pattern => Cf();
 

@@ -91,6 +91,44 @@ internal abstract class RegexRecognizer : IRecognizer
         }
     }
 
+    /// <summary>
+    /// Runs the pattern over the maximal alphabet runs around the candidates <see cref="NextCandidate"/> finds that pass
+    /// <see cref="CandidateMayMatch"/>, each run bounded by the previous one's end: the runs of <see cref="AnchorRuns"/> that
+    /// hold such a candidate. Exact when every match holds a candidate that passes (a run without one holds no match).
+    /// </summary>
+    protected void MatchAroundCandidates(string text, CharClass alphabet, List<Finding> results)
+    {
+        var floor = 0;
+        var pos = 0;
+        while (pos < text.Length)
+        {
+            var at = NextCandidate(text, pos);
+            if (at < 0)
+            {
+                return;
+            }
+
+            if (!CandidateMayMatch(text, at))
+            {
+                pos = at + 1;
+                continue;
+            }
+
+            var (start, end) = alphabet.RunAround(text, at, floor);
+            floor = pos = end;
+            if (end - start >= MinLength)
+            {
+                MatchIn(text, start, end, results);
+            }
+        }
+    }
+
+    /// <summary>For <see cref="MatchAroundCandidates"/>: the index of the next candidate at or after <paramref name="from"/>, or -1.</summary>
+    protected virtual int NextCandidate(string text, int from) => -1;
+
+    /// <summary>For <see cref="MatchAroundCandidates"/>: a cheap necessary condition on a candidate before its run is looked for.</summary>
+    protected virtual bool CandidateMayMatch(string text, int at) => true;
+
     /// <summary>Every match holds at least this many ASCII digits.</summary>
     protected virtual int MinDigits => 1;
 

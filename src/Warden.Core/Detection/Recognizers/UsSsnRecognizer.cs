@@ -9,6 +9,8 @@ namespace Warden.Core.Detection.Recognizers;
 internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecognizer", EntityTypes.UsSsn, 0.6,
     ["ssn", "social security", "social", "ssns", "ss#", "ssid"])
 {
+    private static readonly System.Buffers.SearchValues<char> SsnSeparators = System.Buffers.SearchValues.Create("- .");
+
     private static readonly CharClass SsnAlphabet = CharClass.Of("0123456789- .");
 
     protected override System.Buffers.SearchValues<char> Anchors => DigitAnchors;
@@ -26,7 +28,7 @@ internal sealed partial class UsSsnRecognizer() : RegexRecognizer("UsSsnRecogniz
     protected override ulong FirstRunLengths { get; } = RunLengths(9, 3);
 
     protected override bool DigitsMayStartAt(string text, DigitRuns runs, int k) =>
-        DigitShapes.Single(text, runs, k, 9) || DigitShapes.Sequence(text, runs, k, [3, 2, 4], "- .");
+        DigitShapes.Single(text, runs, k, 9) || DigitShapes.Sequence(text, runs, k, [3, 2, 4], SsnSeparators);
 
     protected override Regex Pattern => Ssn();
 
