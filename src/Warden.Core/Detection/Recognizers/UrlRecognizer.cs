@@ -56,8 +56,105 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         return false;
     }
 
-    /// <summary>The second stage, on the runs the first one passes: a start <see cref="Validate"/> accepts comes first.</summary>
+    /// <summary>
+    /// The characters after which <see cref="Validate"/> refuses a start (<see cref="char.IsLetterOrDigit(char)"/> is true
+    /// for no other ASCII character); outside ASCII, the letters and digits.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> NoStartAfter =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@.-_/");
+
+    /// <summary>The ASCII characters of a domain run (outside ASCII, every character counts as one).</summary>
+    private static readonly System.Buffers.SearchValues<char> DomainChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.");
+
+    /// <summary>
+    /// The second stage, on the runs the first one passes: a start <see cref="Validate"/> accepts comes first. The starts are
+    /// tried in order, found by a vectorized search for the characters after which a start is allowed (the first character
+    /// of the run and those after them), and each run of domain characters is searched for its dots once.
+    /// </summary>
     private static bool StartMayMatch(ReadOnlySpan<char> run, bool hasScheme)
+    {
+        var checkedTo = 0;
+        var p = 0;
+        while (p < run.Length)
+        {
+            var c = run[p];
+            if (char.IsAsciiLetterOrDigit(c) || c > 0x7F)
+            {
+                if (hasScheme && SchemeAt(run[p..]))
+                {
+                    return true;
+                }
+
+                // The domain characters from p: every dot in them was already looked at when an earlier start reached past p.
+                var q = Math.Max(p, checkedTo);
+                var end = DomainRunEnd(run, q);
+                var domain = run[q..end];
+                for (var dot = domain.IndexOf('.'); dot >= 0;)
+                {
+                    if (TopLevelDomainAt(run[(q + dot + 1)..]))
+                    {
+                        return true;
+                    }
+
+                    var more = domain[(dot + 1)..].IndexOf('.');
+                    dot = more < 0 ? -1 : dot + 1 + more;
+                }
+
+                checkedTo = end;
+            }
+
+            // The next start: right after the next character that allows one (possibly run[p] itself).
+            var next = p;
+            while (true)
+            {
+                var rel = run[next..].IndexOfAnyExcept(NoStartAfter);
+                if (rel < 0)
+                {
+                    return false;
+                }
+
+                next += rel;
+                if (run[next] > 0x7F && char.IsLetterOrDigit(run[next]))
+                {
+                    next++;
+                    continue;
+                }
+
+                break;
+            }
+
+            p = next + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>Where the run of domain characters (ASCII letters, digits, '-', '.', anything outside ASCII) from <paramref name="q"/> ends.</summary>
+    private static int DomainRunEnd(ReadOnlySpan<char> run, int q)
+    {
+        while (q < run.Length)
+        {
+            var rel = run[q..].IndexOfAnyExcept(DomainChars);
+            if (rel < 0)
+            {
+                return run.Length;
+            }
+
+            q += rel;
+            if (run[q] <= 0x7F)
+            {
+                return q;
+            }
+
+            q++;
+        }
+
+        return q;
+    }
+
+    /// <summary>The second stage as first written, one position at a time (the oracle of its differential test).</summary>
+    internal static bool StartMayMatchReference(ReadOnlySpan<char> run, bool hasScheme)
     {
         var checkedTo = 0;
         for (var p = 0; p < run.Length; p++)
@@ -78,7 +175,6 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
                 return true;
             }
 
-            // The domain characters from p: every dot in them was already looked at when an earlier start reached past p.
             var q = Math.Max(p, checkedTo);
             for (; q < run.Length && (char.IsAsciiLetterOrDigit(run[q]) || run[q] is '-' or '.' || run[q] > 0x7F); q++)
             {
@@ -93,6 +189,9 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
 
         return false;
     }
+
+    /// <summary>The second stage (for its differential test).</summary>
+    internal static bool StartMayMatchForTests(ReadOnlySpan<char> run, bool hasScheme) => StartMayMatch(run, hasScheme);
 
     /// <summary>True when <paramref name="s"/> may start with a scheme of the pattern followed by "://".</summary>
     private static bool SchemeAt(ReadOnlySpan<char> s)
