@@ -47,6 +47,20 @@ if (args is ["detection-cpu", "scale", ..])
     return;
 }
 
+if (args is ["detection-cpu", "small", ..])
+{
+    DetectionSmallPromptProbe.Run(
+        args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
+if (args is ["detection-cpu", "corpus-jsonl", var corpusPath])
+{
+    PromptCorpusJsonl.Write(corpusPath);
+    return;
+}
+
 if (args is ["detection-cpu", "recognizers", ..])
 {
     DetectionCpuProbe.RunPerRecognizer(args[2..]);

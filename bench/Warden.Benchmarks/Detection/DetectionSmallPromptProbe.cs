@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Warden.Core.Detection;
+
+namespace Warden.Benchmarks.Detection;
+
+/// <summary>
+/// The engine on the probe's 1 KB prompt text with a warm-up on that text alone (dynamic PGO then profiles what a gateway
+/// that sees small prompts runs; <c>detection-cpu prompt</c> warms up on every size first): <c>detection-cpu small
+/// [warm-up seconds] [rounds]</c>, each round 200,000 calls timed by this thread's CPU (<c>/proc/thread-self/schedstat</c>) and the process's.
+/// </summary>
+internal static class DetectionSmallPromptProbe
+{
+    private const int Calls = 200_000;
+
+    public static void Run(double warmUpSeconds, int rounds)
+    {
+        var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
+        var text = PromptCorpus.Build(1_024);
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < warmUpSeconds)
+        {
+            engine.Analyze(text);
+        }
+
+        Thread.Sleep(500);
+        var process = Process.GetCurrentProcess();
+        Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        for (var r = 1; r <= rounds; r++)
+        {
+            var thread = DetectionScaleProbe.ThreadCpuMs();
+            var cpu = DetectionCpuProbe.CpuMs(process);
+            var gc0 = GC.CollectionCount(0);
+            for (var i = 0; i < Calls; i++)
+            {
+                engine.Analyze(text);
+            }
+
+            var mib = text.Length * (double)Calls / 1_048_576;
+            Console.WriteLine($"| {r} | {mib / ((DetectionScaleProbe.ThreadCpuMs() - thread) / 1000):F1} | {mib / ((DetectionCpuProbe.CpuMs(process) - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
+        }
+    }
+}

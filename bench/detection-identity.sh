@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Findings identity of two builds of the detection engine (issue 3: a speed change must not change what is found):
+#   bench/detection-identity.sh BASE_WARDEN_DLL NEW_WARDEN_DLL
+# Runs `warden scrub --jsonl` of both builds over the PII eval (2,109 texts), the secrets eval (270) and 316 prompt-corpus
+# texts (1 KB, 4 KB, 64 KB and the adversarial kinds; bench `detection-cpu corpus-jsonl`), and compares the outputs byte
+# for byte (entities with offsets and scores, and the scrubbed text). Exits 1 on any difference.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EVAL=${EVAL:-/work/shared/eval}
+base=${1:?usage: detection-identity.sh BASE_WARDEN_DLL NEW_WARDEN_DLL}; new=${2:?usage: detection-identity.sh BASE_WARDEN_DLL NEW_WARDEN_DLL}
+work=$(mktemp -d)
+python3 - "$EVAL" "$work" <<'PY'
+import json, sys
+ev, out = sys.argv[1], sys.argv[2]
+with open(f"{out}/pii.in.jsonl", "w") as f:
+    for i, x in enumerate(json.load(open(f"{ev}/pii/presidio_research_generated_large.json"))):
+        f.write(json.dumps({"id": str(i), "text": x.get("full_text") or x.get("text")}) + "\n")
+with open(f"{out}/secrets.in.jsonl", "w") as f:
+    for line in open(f"{ev}/secrets/detect_secrets_cases.jsonl"):
+        x = json.loads(line); f.write(json.dumps({"id": x["id"], "text": x["text"]}) + "\n")
+PY
+dotnet build "$ROOT/bench/Warden.Benchmarks" -c Release -v q -nologo >/dev/null
+dotnet "$ROOT/bench/Warden.Benchmarks/bin/Release/net10.0/Warden.Benchmarks.dll" detection-cpu corpus-jsonl "$work/prompt.in.jsonl"
+status=0
+for set in pii secrets prompt; do
+  dotnet "$base" scrub --jsonl < "$work/$set.in.jsonl" > "$work/$set.base.jsonl"
+  dotnet "$new" scrub --jsonl < "$work/$set.in.jsonl" > "$work/$set.new.jsonl"
+  if cmp -s "$work/$set.base.jsonl" "$work/$set.new.jsonl"; then echo "$set: identical ($(wc -l < "$work/$set.new.jsonl") lines)"
+  else echo "$set: DIFFERENT (outputs in $work)"; status=1; fi
+done
+exit $status
