@@ -72,7 +72,7 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
     /// tried in order, found by a vectorized search for the characters after which a start is allowed (the first character
     /// of the run and those after them), and each run of domain characters is searched for its dots once.
     /// </summary>
-    private static bool StartMayMatch(ReadOnlySpan<char> run, bool hasScheme)
+    internal static bool StartMayMatch(ReadOnlySpan<char> run, bool hasScheme)
     {
         var checkedTo = 0;
         var p = 0;
@@ -153,48 +153,8 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
         return q;
     }
 
-    /// <summary>The second stage as first written, one position at a time (the oracle of its differential test).</summary>
-    internal static bool StartMayMatchReference(ReadOnlySpan<char> run, bool hasScheme)
-    {
-        var checkedTo = 0;
-        for (var p = 0; p < run.Length; p++)
-        {
-            var c = run[p];
-            if (!char.IsAsciiLetterOrDigit(c) && c <= 0x7F)
-            {
-                continue;
-            }
-
-            if (p > 0 && (char.IsLetterOrDigit(run[p - 1]) || run[p - 1] is '@' or '.' or '-' or '_' or '/'))
-            {
-                continue;
-            }
-
-            if (hasScheme && SchemeAt(run[p..]))
-            {
-                return true;
-            }
-
-            var q = Math.Max(p, checkedTo);
-            for (; q < run.Length && (char.IsAsciiLetterOrDigit(run[q]) || run[q] is '-' or '.' || run[q] > 0x7F); q++)
-            {
-                if (run[q] == '.' && TopLevelDomainAt(run[(q + 1)..]))
-                {
-                    return true;
-                }
-            }
-
-            checkedTo = q;
-        }
-
-        return false;
-    }
-
-    /// <summary>The second stage (for its differential test).</summary>
-    internal static bool StartMayMatchForTests(ReadOnlySpan<char> run, bool hasScheme) => StartMayMatch(run, hasScheme);
-
     /// <summary>True when <paramref name="s"/> may start with a scheme of the pattern followed by "://".</summary>
-    private static bool SchemeAt(ReadOnlySpan<char> s)
+    internal static bool SchemeAt(ReadOnlySpan<char> s)
     {
         var i = s.IndexOf("://", StringComparison.Ordinal);
         if (i is < 2 or > 5)
@@ -263,7 +223,7 @@ internal sealed partial class UrlRecognizer() : RegexRecognizer("UrlRecognizer",
     }
 
     /// <summary>The two characters after a dot can start one of the pattern's top-level domains (all have two letters or more).</summary>
-    private static bool TopLevelDomainAt(ReadOnlySpan<char> after)
+    internal static bool TopLevelDomainAt(ReadOnlySpan<char> after)
     {
         if (after.Length < 2)
         {
