@@ -47,6 +47,16 @@ if (args is ["detection-cpu", "scale", ..])
     return;
 }
 
+if (args is ["detection-cpu", "inproc", var baseDir, var newDir, ..])
+{
+    DetectionInProcessAb.Run(
+        baseDir,
+        newDir,
+        args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 30,
+        args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 1_024);
+    return;
+}
+
 if (args is ["detection-cpu", "small", ..])
 {
     DetectionSmallPromptProbe.Run(

@@ -212,7 +212,7 @@ internal static class DetectionScaleProbe
     private static double MsPerMb(string text, Action call) => DetectionCpuProbe.CpuMsPerCall(call) / (text.Length / 1_048_576.0);
 
     /// <summary>CPU time of the calling thread (Linux <c>/proc/thread-self/schedstat</c>, nanoseconds on the CPU).</summary>
-    internal static double ThreadCpuMs() =>
+    private static double ThreadCpuMs() =>
         long.Parse(File.ReadAllText("/proc/thread-self/schedstat").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1e6;
 
     /// <summary>Minor page faults of the process so far (field 10 of <c>/proc/self/stat</c>).</summary>

@@ -6,7 +6,7 @@ namespace Warden.Benchmarks.Detection;
 /// <summary>
 /// The engine on the probe's 1 KB prompt text with a warm-up on that text alone (dynamic PGO then profiles what a gateway
 /// that sees small prompts runs; <c>detection-cpu prompt</c> warms up on every size first): <c>detection-cpu small
-/// [warm-up seconds] [rounds]</c>, each round 200,000 calls timed by this thread's CPU (<c>/proc/thread-self/schedstat</c>) and the process's.
+/// [warm-up seconds] [rounds]</c>, each round 200,000 calls timed by this thread's and the process's CPU clocks (<see cref="CpuClock"/>).
 /// </summary>
 internal static class DetectionSmallPromptProbe
 {
@@ -23,14 +23,13 @@ internal static class DetectionSmallPromptProbe
         }
 
         Thread.Sleep(500);
-        var process = Process.GetCurrentProcess();
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs |");
         Console.WriteLine("|---:|---:|---:|---:|");
         for (var r = 1; r <= rounds; r++)
         {
-            var thread = DetectionScaleProbe.ThreadCpuMs();
-            var cpu = DetectionCpuProbe.CpuMs(process);
+            var thread = CpuClock.ThreadMs();
+            var cpu = CpuClock.ProcessMs();
             var gc0 = GC.CollectionCount(0);
             for (var i = 0; i < Calls; i++)
             {
@@ -38,7 +37,7 @@ internal static class DetectionSmallPromptProbe
             }
 
             var mib = text.Length * (double)Calls / 1_048_576;
-            Console.WriteLine($"| {r} | {mib / ((DetectionScaleProbe.ThreadCpuMs() - thread) / 1000):F1} | {mib / ((DetectionCpuProbe.CpuMs(process) - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
+            Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
         }
     }
 }
