@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Runtime.Loader;
+using Warden.Benchmarks.Detection;
 
 // Screening CPU time of two Warden.Core builds, A and B, side by side in ONE process: each build is loaded into its own
 // AssemblyLoadContext, the calls alternate A, B, B, A, … and each call's thread CPU time (CLOCK_THREAD_CPUTIME_ID, ns
@@ -32,9 +32,9 @@ for (var k = 0; k < rounds; k++)
 {
     foreach (var v in k % 2 == 0 ? [0, 1] : new[] { 1, 0 })
     {
-        var t0 = ThreadCpu.Nanoseconds();
+        var t0 = CpuClock.ThreadMs();
         runners[v]();
-        times[v].Add((ThreadCpu.Nanoseconds() - t0) / 1e6);
+        times[v].Add(CpuClock.ThreadMs() - t0);
     }
 }
 
@@ -75,27 +75,4 @@ static Action Load(string dir, string document)
     var sanitize = sanitizerType.GetMethod("Sanitize")!;
     var assess = detectorType.GetMethod("Assess", [sanitizedType])!;
     return () => assess.Invoke(detector, [sanitize.Invoke(sanitizer, [document, html])]);
-}
-
-internal static partial class ThreadCpu
-{
-    public static double Nanoseconds()
-    {
-        if (ClockGetTime(3, out var ts) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-        }
-
-        return (ts.Seconds * 1e9) + ts.Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
 }
