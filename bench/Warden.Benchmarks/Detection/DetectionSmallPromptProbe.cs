@@ -12,10 +12,17 @@ internal static class DetectionSmallPromptProbe
 {
     private const int Calls = 200_000;
 
-    public static void Run(double warmUpSeconds, int rounds)
+    /// <param name="mixed">First the warm-up of <c>detection-cpu prompt</c> (64 KB and 1 KB texts, equal call counts), then
+    /// the 1 KB-only warm-up: shows what the mixed profile does to the 1 KB call.</param>
+    public static void Run(double warmUpSeconds, int rounds, bool mixed = false)
     {
         var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
         var text = PromptCorpus.Build(1_024);
+        if (mixed)
+        {
+            DetectionCpuProbe.WarmUp(engine, promptOnly: true);
+        }
+
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < warmUpSeconds)
         {
@@ -39,5 +46,7 @@ internal static class DetectionSmallPromptProbe
             var mib = text.Length * (double)Calls / 1_048_576;
             Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
         }
+
+        Console.WriteLine(HostReference.Describe(text));
     }
 }
