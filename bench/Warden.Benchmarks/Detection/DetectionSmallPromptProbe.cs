@@ -31,20 +31,23 @@ internal static class DetectionSmallPromptProbe
 
         Thread.Sleep(500);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs |");
-        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine($"methods compiled so far: {System.Runtime.JitInfo.GetCompiledMethodCount()}");
+        Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs | methods compiled during | JIT ms during |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         for (var r = 1; r <= rounds; r++)
         {
             var thread = CpuClock.ThreadMs();
             var cpu = CpuClock.ProcessMs();
             var gc0 = GC.CollectionCount(0);
+            var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
             for (var i = 0; i < Calls; i++)
             {
                 engine.Analyze(text);
             }
 
             var mib = text.Length * (double)Calls / 1_048_576;
-            Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
+            Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} | {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} | {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} |");
         }
 
         Console.WriteLine(HostReference.Describe(text));
