@@ -57,11 +57,21 @@ if (args is ["detection-cpu", "inproc", var baseDir, var newDir, ..])
     return;
 }
 
+if (args is ["detection-cpu", "warmups", var warmUpDir, ..])
+{
+    DetectionWarmUpAb.Run(
+        warmUpDir,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 40,
+        args.Length > 4 && args[4] == "control");
+    return;
+}
+
 if (args is ["detection-cpu", "small", ..])
 {
     DetectionSmallPromptProbe.Run(
         args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10,
-        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5);
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5,
+        args.Length > 4 && args[4] == "mixed");
     return;
 }
 

@@ -21,10 +21,18 @@ internal static class DetectionCpuProbe
         WarmUp(engine, promptOnly);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
         PrintHeader();
+        var hostAfter1K = "";
         foreach (var size in new[] { 1_024, 65_536, 102_400, 1_048_576, 10_485_760 })
         {
             Measure(engine, $"prompt text {size / 1024} KB", PromptCorpus.Build(size));
+            if (size == 1_024)
+            {
+                // Right after the 1 KB row: whether the host was in a slow phase then (see HostReference).
+                hostAfter1K = HostReference.Describe(PromptCorpus.Build(1_024));
+            }
         }
+
+        Console.WriteLine(hostAfter1K);
 
         foreach (var kind in promptOnly ? [] : new[] { "at", "digits", "dots", "brackets", "assign", "dashes", "colons", "pem" })
         {
@@ -122,7 +130,7 @@ internal static class DetectionCpuProbe
     /// Tier-1 code only after 30 calls each and a delay, so measuring earlier would time Tier-0 code and the JIT itself.
     /// With <c>DOTNET_TieredCompilation=0</c> this only costs a few seconds.
     /// </summary>
-    private static void WarmUp(DetectionEngine engine, bool promptOnly)
+    internal static void WarmUp(DetectionEngine engine, bool promptOnly)
     {
         var tiered = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") != "0";
         var mode = tiered ? "default runtime settings (tiered compilation, dynamic PGO)" : "TieredCompilation=0 (full JIT, no dynamic PGO)";

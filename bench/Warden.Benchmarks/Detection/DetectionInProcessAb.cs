@@ -59,14 +59,14 @@ internal static class DetectionInProcessAb
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
 
     /// <summary>A build's engine (names off, as in every detection probe) behind a delegate that returns the finding count.</summary>
-    private static Func<string, int> Load(string dir)
+    internal static Func<string, int> Load(string dir)
     {
         var context = new BuildContext(Path.GetFullPath(dir));
         var core = context.LoadFromAssemblyPath(Path.Combine(Path.GetFullPath(dir), "Warden.Core.dll"));

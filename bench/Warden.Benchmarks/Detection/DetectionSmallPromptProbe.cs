@@ -12,10 +12,17 @@ internal static class DetectionSmallPromptProbe
 {
     private const int Calls = 200_000;
 
-    public static void Run(double warmUpSeconds, int rounds)
+    /// <param name="mixed">First the warm-up of <c>detection-cpu prompt</c> (64 KB and 1 KB texts, equal call counts), then
+    /// the 1 KB-only warm-up: shows what the mixed profile does to the 1 KB call.</param>
+    public static void Run(double warmUpSeconds, int rounds, bool mixed = false)
     {
         var engine = new DetectionEngine(new DetectionOptions { NamedEntities = false });
         var text = PromptCorpus.Build(1_024);
+        if (mixed)
+        {
+            DetectionCpuProbe.WarmUp(engine, promptOnly: true);
+        }
+
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < warmUpSeconds)
         {
@@ -24,20 +31,25 @@ internal static class DetectionSmallPromptProbe
 
         Thread.Sleep(500);
         Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Trim()}");
-        Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs |");
-        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine($"methods compiled so far: {System.Runtime.JitInfo.GetCompiledMethodCount()}");
+        Console.WriteLine("| round | MiB per thread-CPU-second | MiB per process-CPU-second | gen0 GCs | methods compiled during | JIT ms during |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
         for (var r = 1; r <= rounds; r++)
         {
             var thread = CpuClock.ThreadMs();
             var cpu = CpuClock.ProcessMs();
             var gc0 = GC.CollectionCount(0);
+            var methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jit = System.Runtime.JitInfo.GetCompilationTime();
             for (var i = 0; i < Calls; i++)
             {
                 engine.Analyze(text);
             }
 
             var mib = text.Length * (double)Calls / 1_048_576;
-            Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} |");
+            Console.WriteLine($"| {r} | {mib / ((CpuClock.ThreadMs() - thread) / 1000):F1} | {mib / ((CpuClock.ProcessMs() - cpu) / 1000):F1} | {GC.CollectionCount(0) - gc0} | {System.Runtime.JitInfo.GetCompiledMethodCount() - methods} | {(System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds:F1} |");
         }
+
+        Console.WriteLine(HostReference.Describe(text));
     }
 }
