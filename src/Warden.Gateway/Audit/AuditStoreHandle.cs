@@ -27,7 +27,10 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
         }
         else
         {
-            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)), options.Durability, meterFactory: meterFactory);
+            var file = Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName);
+            // PROTOTYPE (branch auditjournal): the journal is on unless WARDEN_AUDIT_JOURNAL=0.
+            var journal = Environment.GetEnvironmentVariable("WARDEN_AUDIT_JOURNAL") == "0" ? null : file + "-wlog";
+            _sqlite = new SqliteAuditStore(new SqliteDatabase(file), options.Durability, meterFactory: meterFactory, journalPath: journal);
             Store = _sqlite;
             Content = _sqlite;
         }

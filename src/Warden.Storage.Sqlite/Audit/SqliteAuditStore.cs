@@ -26,7 +26,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     private SqliteWalCheckpointer? _checkpointer;
     private int _pageSize = 4096; // the writer's, read when it opens
 
-    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null, string? journalPath = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!Enum.IsDefined(durability))
@@ -38,13 +38,15 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         Durability = durability;
         _time = time ?? TimeProvider.System;
         _metrics = new SqliteAuditMetrics(meterFactory);
+        _journalPath = durability == AuditDurability.Process ? journalPath : null; // prototype: Process only
     }
 
     /// <summary>When a committed batch counts as durable.</summary>
     public AuditDurability Durability { get; }
 
     /// <summary>A completed block's filter waits for the next transaction (read by the trail's writer only).</summary>
-    bool IAuditDeferredWork.HasDeferredWork => _statements?.Blocks.HasPending == true;
+    /// <summary>PROTOTYPE: with the journal, the fold transactions carry the filters (see SqliteAuditStore.Journal.cs).</summary>
+    bool IAuditDeferredWork.HasDeferredWork => _journal is null && _statements?.Blocks.HasPending == true;
 
     /// <summary>No fsync per commit: the trail lets a caller commit its own batch.</summary>
     bool IAuditDeferredWork.CommitsInline => Durability == AuditDurability.Process;
@@ -61,6 +63,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         _database.EnsureSchema(SqliteAuditSchema.Ddl);
+        OpenJournal();
         return Task.CompletedTask;
     }
 
@@ -103,9 +106,29 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         static int Chars(string? value) => value?.Length ?? 0; // ids are ASCII in practice: an estimate, no UTF-8 pass per record
     }
 
-    public async Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (_journal is not null)
+        {
+            if (TryJournal(records, checkpoint))
+            {
+                return Task.CompletedTask;
+            }
+
+            Fold(); // the journal is full: what it holds goes to SQLite first, in order
+            if (_unfolded.Count > 0)
+            {
+                throw new AuditUnavailableException("the audit journal is full and could not be folded into SQLite");
+            }
+        }
+
+        return CommitAsync(records, checkpoint is null ? [] : [checkpoint], cancellationToken);
+    }
+
+    private async Task CommitAsync(IReadOnlyList<AuditRecordToStore> records, List<AuditCheckpointRow> checkpoints, CancellationToken cancellationToken)
+    {
+        var checkpoint = checkpoints.Count > 0 ? checkpoints[^1] : null;
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -125,9 +148,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                     st.Blocks.Add(connection, null, r.Sequence, r.Timestamp.ToUnixTimeMilliseconds(), r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
                 }
 
-                if (checkpoint is not null)
+                foreach (var cp in checkpoints)
                 {
-                    st.InsertCheckpoint(connection, checkpoint);
+                    st.InsertCheckpoint(connection, cp);
                 }
 
                 st.Commit(connection);
@@ -164,7 +187,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         }
     }
 
-    public Task<AuditChainHead> ReadHeadAsync(CancellationToken cancellationToken)
+    public Task<AuditChainHead> ReadHeadAsync(CancellationToken cancellationToken) => Task.FromResult(ReadHead());
+
+    private AuditChainHead ReadStoredHead()
     {
         using var connection = _database.Open();
         using var cmd = connection.CreateCommand();
@@ -192,7 +217,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             }
         }
 
-        return Task.FromResult(new AuditChainHead(seq, hash, cpSeq, cpTs));
+        return new AuditChainHead(seq, hash, cpSeq, cpTs);
     }
 
     public Task<IReadOnlyList<AuditRow>> ReadRangeAsync(long fromSequence, int limit, CancellationToken cancellationToken)
@@ -268,6 +293,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
 
     public void Dispose()
     {
+        CloseJournal();
         DropWriter();
         _checkpointer?.Dispose();
         _writeLock.Dispose();
