@@ -34,16 +34,13 @@ internal sealed class SqliteAuditJournal : IDisposable
         _capacity = capacity;
         _resetBytes = resetBytes;
         var exists = File.Exists(path);
-        _file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        // Pre-allocated (posix_fallocate: unwritten extents, read as zeros), not zero-filled: a pwrite into a written,
+        // zero-filled page cost ≈ 40 µs on this VM against ≈ 10 µs into a fallocated one (strace -T, audit-steps).
+        _file = exists
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None)
+            : File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.None, capacity);
         if (!exists || RandomAccess.GetLength(_file) < capacity)
         {
-            // Zero-filled once, so that a later frame write overwrites allocated blocks (no extent allocation per append).
-            var zeros = new byte[1 << 20];
-            for (long o = 0; o < capacity; o += zeros.Length)
-            {
-                RandomAccess.Write(_file, zeros, o);
-            }
-
             WriteHeader(NewEpoch());
         }
         else
@@ -66,14 +63,15 @@ internal sealed class SqliteAuditJournal : IDisposable
             size += 8 + 8 + 32 + 4 + r.Body.Length + (6 * 4) + Chars(r.Event);
         }
 
-        if (_offset + size > _capacity)
+        var padded = Align(size);
+        if (_offset + padded > _capacity)
         {
             return false;
         }
 
-        if (_buffer.Length < size)
+        if (_buffer.Length < padded)
         {
-            _buffer = new byte[BitOperations.RoundUpToPowerOf2((uint)size)];
+            _buffer = new byte[BitOperations.RoundUpToPowerOf2((uint)padded)];
         }
 
         var span = _buffer.AsSpan(0, size);
@@ -99,8 +97,11 @@ internal sealed class SqliteAuditJournal : IDisposable
         BinaryPrimitives.WriteInt32LittleEndian(span[4..], size - FrameHeader);
         BinaryPrimitives.WriteUInt64LittleEndian(span[8..], _epoch);
         BinaryPrimitives.WriteUInt64LittleEndian(span[16..], Checksum(span[4..16], span[FrameHeader..]));
-        RandomAccess.Write(_file, span, _offset);
-        _offset += size;
+        // Whole pages: a write that covers a page never reads it first (a partial write into a page that is no longer
+        // cached does: ≈ 40 µs per pwrite measured on this VM with 700-byte frames, against ≈ 10 µs).
+        _buffer.AsSpan(size, padded - size).Clear();
+        RandomAccess.Write(_file, _buffer.AsSpan(0, padded), _offset);
+        _offset += padded;
         return true;
     }
 
@@ -182,7 +183,7 @@ internal sealed class SqliteAuditJournal : IDisposable
                 prev = r.Hash;
             }
 
-            offset += FrameHeader + length;
+            offset += Align(FrameHeader + length);
         }
 
         return records;
@@ -196,6 +197,8 @@ internal sealed class SqliteAuditJournal : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static int Align(int size) => (size + (int)FirstFrame - 1) & ~((int)FirstFrame - 1);
 
     private ulong NewEpoch()
     {
