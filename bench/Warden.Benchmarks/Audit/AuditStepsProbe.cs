@@ -55,12 +55,12 @@ internal static class AuditStepsProbe
             using var trailStore = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, "trail.db")));
             await trailStore.EnsureCreatedAsync(default);
             await using var trail = new HashChainAuditTrail(trailStore, key, TimeProvider.System, new AuditTrailOptions());
-            // PROTOTYPE (branch auditjournal): the same trail over a store with the append journal in front of SQLite
+            // The same trail over a store with the append journal in front of SQLite (jtrail), and that store's own step (jstore)
             var journalDir = Path.Combine(dir, "journal.db");
-            using var journalStore = new SqliteAuditStore(new SqliteDatabase(journalDir), journalPath: journalDir + "-wlog");
+            using var journalStore = new SqliteAuditStore(new SqliteDatabase(journalDir), journal: new SqliteAuditJournalOptions { Path = journalDir + "-wlog" });
             await journalStore.EnsureCreatedAsync(default);
             var jstoreDir = Path.Combine(dir, "jstore.db");
-            using var jstore = new SqliteAuditStore(new SqliteDatabase(jstoreDir), journalPath: jstoreDir + "-wlog");
+            using var jstore = new SqliteAuditStore(new SqliteDatabase(jstoreDir), journal: new SqliteAuditJournalOptions { Path = jstoreDir + "-wlog" });
             await jstore.EnsureCreatedAsync(default);
             await using var journalTrail = new HashChainAuditTrail(journalStore, key, TimeProvider.System, new AuditTrailOptions());
             using var raw = rawDb.Open();

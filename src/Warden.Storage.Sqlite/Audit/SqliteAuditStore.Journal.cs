@@ -3,96 +3,273 @@ using Warden.Core.Audit;
 namespace Warden.Storage.Sqlite.Audit;
 
 /// <summary>
-/// PROTOTYPE (branch <c>auditjournal</c>, not merged): with a journal path and <see cref="AuditDurability.Process"/>,
-/// a batch is acknowledged once its frame is in <see cref="SqliteAuditJournal"/> (one <c>pwrite</c>); the store's own
-/// fold thread moves the journaled records, and the checkpoints that came after them (kept in memory only), into SQLite
-/// in one transaction every <see cref="FoldDelayMs"/>. It never holds the trail's leadership: a caller journals while a
-/// fold commits. Start-up replays (verified) what SQLite lacks, then resets the journal.
+/// The append journal (<see cref="SqliteAuditJournalOptions"/>; docs/audit.md, "The append journal"): a batch is
+/// acknowledged once its frame is written to the journal (one <c>pwrite</c> under the journal's <c>flock</c>), and a
+/// timer folds the journaled records, with the checkpoints queued behind them, into SQLite in one transaction within
+/// <see cref="SqliteAuditJournalOptions.FoldInterval"/>. A fold never holds the trail's leadership. A fold that fails
+/// makes the store fail closed (every append throws <see cref="AuditUnavailableException"/>) until a retry succeeds.
+/// A store that finds another one owns the journal (another process, or a second store on the file) takes it over:
+/// under the lock it folds that owner's frames (verified), writes a new epoch, and its caller re-chains
+/// (<see cref="AuditConflictException"/>); the previous owner sees the new epoch at its next write and does the same.
+/// In-process reads fold first. Lock order: <c>_foldLock</c>, <c>_journalLock</c>, the file lock, SQLite's writer.
 /// </summary>
 public sealed partial class SqliteAuditStore
 {
-    // 10 ms unless WARDEN_AUDIT_JOURNAL_FOLD_MS (prototype knob for the benchmark)
-    private static readonly int FoldDelayMs =
-        int.TryParse(Environment.GetEnvironmentVariable("WARDEN_AUDIT_JOURNAL_FOLD_MS"), out var ms) && ms > 0 ? ms : 10;
-
-    private readonly string? _journalPath;
-    private readonly Lock _journalLock = new();
-    private readonly Lock _foldLock = new(); // one fold at a time (the fold thread, a caller finding the journal full, dispose)
+    private readonly SqliteAuditJournalOptions? _journalOptions;
+    private readonly Lock _journalLock = new(); // the journal file (and its flock: one per open file description) and the lists
+    private readonly Lock _foldLock = new(); // one fold or takeover at a time
     private readonly List<AuditRecordToStore> _unfolded = [];
     private readonly List<AuditCheckpointRow> _unfoldedCheckpoints = [];
-    private SqliteAuditJournal? _journal;
-    private Thread? _folder;
-    private volatile bool _stopFolding;
+    private volatile SqliteAuditJournal? _journal;
+    private ITimer? _foldTimer;
+    private Exception? _foldFailure; // set while folds fail: appends fail closed
+    private int _failedFolds;
+    private volatile bool _closing;
 
-    /// <summary>Opens the journal and folds into SQLite what it holds beyond SQLite's head (verified), then resets it.</summary>
-    private void OpenJournal()
+    /// <summary>Records acknowledged from the journal and not yet folded into SQLite (tests).</summary>
+    internal int UnfoldedCount
     {
-        if (_journalPath is null || _journal is not null)
+        get
+        {
+            lock (_journalLock)
+            {
+                return _unfolded.Count;
+            }
+        }
+    }
+
+    /// <summary>Folds now, as the timer would (tests); false when the fold failed.</summary>
+    internal bool FoldNow()
+    {
+        lock (_foldLock)
+        {
+            return FoldLocked(throwOnFailure: false);
+        }
+    }
+
+    /// <summary>Closes the journal without folding, as a killed process would leave it (tests).</summary>
+    internal void AbandonJournal() => CloseJournal(fold: false);
+
+    /// <summary>Opens the journal (once) and takes it over: what it holds beyond SQLite's head is verified and committed.</summary>
+    private SqliteAuditJournal OpenJournal()
+    {
+        if (_journal is { } open)
+        {
+            return open;
+        }
+
+        lock (_foldLock)
+        {
+            lock (_journalLock)
+            {
+                if (_journal is not null)
+                {
+                    return _journal;
+                }
+
+                ObjectDisposedException.ThrowIf(_closing, this);
+                _database.EnsureSchema(SqliteAuditSchema.Ddl);
+                var journal = new SqliteAuditJournal(_journalOptions!.Path, _journalOptions.Capacity);
+                _journal = journal;
+                try
+                {
+                    TakeOverLocked();
+                }
+                catch
+                {
+                    _journal = null;
+                    journal.Dispose();
+                    throw;
+                }
+
+                _foldTimer = _time.CreateTimer(static s => ((SqliteAuditStore)s!).FoldTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                return journal;
+            }
+        }
+    }
+
+    /// <summary>The leader's commit: one frame; a checkpoint queues behind the journaled records. False: the frame does not fit.</summary>
+    private bool TryJournal(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint)
+    {
+        bool arm;
+        var owner = true;
+        var journal = OpenJournal();
+        lock (_journalLock)
+        {
+            if (_foldFailure is { } failure)
+            {
+                throw FailClosed(failure);
+            }
+
+            if (records.Count > 0)
+            {
+                journal.Lock();
+                try
+                {
+                    owner = journal.IsOwner();
+                    if (owner && !journal.TryAppend(records))
+                    {
+                        return false;
+                    }
+                }
+                finally
+                {
+                    journal.Unlock();
+                }
+            }
+
+            arm = owner && _unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0;
+            if (owner)
+            {
+                _unfolded.AddRange(records);
+                if (checkpoint is not null)
+                {
+                    _unfoldedCheckpoints.Add(checkpoint);
+                }
+            }
+        }
+
+        if (!owner)
+        {
+            TakeOver(); // these records were chained on a head another store has moved: not written, the caller re-chains
+            throw new AuditConflictException("another audit store folded the journal: the chain head moved");
+        }
+
+        if (arm)
+        {
+            _foldTimer?.Change(_journalOptions!.FoldInterval, Timeout.InfiniteTimeSpan);
+        }
+
+        return true;
+    }
+
+    /// <summary>The frame does not fit: everything journaled goes to SQLite first, then this batch, under the lock.</summary>
+    private void CommitPastJournal(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint)
+    {
+        lock (_foldLock)
+        {
+            lock (_journalLock)
+            {
+                FoldLocked(throwOnFailure: true);
+                var journal = _journal!;
+                journal.Lock();
+                try
+                {
+                    if (journal.IsOwner())
+                    {
+                        CommitAsync(records, checkpoint is null ? [] : [checkpoint], CancellationToken.None).GetAwaiter().GetResult();
+                        journal.Reset();
+                        return;
+                    }
+                }
+                finally
+                {
+                    journal.Unlock();
+                }
+
+                TakeOverLocked();
+            }
+        }
+
+        throw new AuditConflictException("another audit store folded the journal: the chain head moved");
+    }
+
+    /// <summary>Takes the journal over unless this store owns it (folds the owner's frames, then a new epoch).</summary>
+    private void TakeOver()
+    {
+        lock (_foldLock)
+        {
+            lock (_journalLock)
+            {
+                TakeOverLocked();
+            }
+        }
+    }
+
+    private void TakeOverLocked()
+    {
+        var journal = _journal!;
+        var replayed = 0;
+        journal.Lock();
+        try
+        {
+            if (journal.IsOwner())
+            {
+                return;
+            }
+
+            // Whoever wrote the current epoch folded every frame of ours first: what this store had unfolded is in SQLite.
+            _unfolded.Clear();
+            _unfoldedCheckpoints.Clear();
+            for (var attempt = 0; ; attempt++)
+            {
+                var missing = SqliteAuditJournalFrames.Verify(journal.ReadFrames(), ReadStoredHead(), StoredHash);
+                try
+                {
+                    if (missing.Count > 0)
+                    {
+                        CommitAsync(missing, [], CancellationToken.None).GetAwaiter().GetResult();
+                    }
+
+                    replayed = missing.Count;
+                    break;
+                }
+                catch (AuditConflictException) when (attempt < 3)
+                {
+                    // the previous owner's fold committed some of them meanwhile: read the head again
+                }
+            }
+
+            journal.Reset();
+            _foldFailure = null;
+            _failedFolds = 0;
+        }
+        finally
+        {
+            journal.Unlock();
+        }
+
+        if (replayed > 0)
+        {
+            _metrics.JournalReplayed(replayed);
+            _journalOptions!.Events?.Replayed(replayed);
+        }
+    }
+
+    private void FoldTick()
+    {
+        if (_closing)
         {
             return;
         }
 
-        var journal = new SqliteAuditJournal(_journalPath);
-        try
-        {
-            var replay = journal.Replay(ReadStoredHead());
-            if (replay.Count > 0)
-            {
-                CommitAsync(replay, [], CancellationToken.None).GetAwaiter().GetResult();
-            }
-
-            journal.Reset();
-        }
-        catch
-        {
-            journal.Dispose();
-            throw;
-        }
-
-        _journal = journal;
-        _folder = new Thread(FoldLoop) { IsBackground = true, Name = "warden-audit-fold" };
-        _folder.Start();
-    }
-
-    /// <summary>The leader's commit: one frame; a checkpoint (or a store-only transaction) queues behind the journaled records.</summary>
-    private bool TryJournal(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint)
-    {
-        lock (_journalLock)
-        {
-            if (records.Count > 0 && !_journal!.TryAppend(records))
-            {
-                return false; // full: fold first, then commit this batch to SQLite directly
-            }
-
-            _unfolded.AddRange(records);
-            if (checkpoint is not null)
-            {
-                _unfoldedCheckpoints.Add(checkpoint);
-            }
-
-            return true;
-        }
-    }
-
-    private void FoldLoop()
-    {
-        while (!_stopFolding)
-        {
-            Thread.Sleep(FoldDelayMs);
-            Fold();
-        }
-    }
-
-    /// <summary>Everything journaled so far, in ONE SQLite transaction; on failure it stays queued (and journaled) for the next try.</summary>
-    private void Fold()
-    {
+        bool folded;
         lock (_foldLock)
         {
-            FoldLocked();
+            if (_closing)
+            {
+                return;
+            }
+
+            folded = FoldLocked(throwOnFailure: false);
+        }
+
+        TimeSpan? next;
+        lock (_journalLock)
+        {
+            next = !folded ? RetryDelay(_failedFolds)
+                : _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0 ? _journalOptions!.FoldInterval
+                : null;
+        }
+
+        if (next is { } due && !_closing)
+        {
+            _foldTimer?.Change(due, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void FoldLocked()
+    /// <summary>Everything journaled so far, in ONE SQLite transaction; on failure it stays queued and journaled, and the store fails closed.</summary>
+    private bool FoldLocked(bool throwOnFailure)
     {
         List<AuditRecordToStore> records;
         List<AuditCheckpointRow> checkpoints;
@@ -100,7 +277,7 @@ public sealed partial class SqliteAuditStore
         {
             if (_unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0)
             {
-                return;
+                return true;
             }
 
             records = [.. _unfolded];
@@ -109,67 +286,181 @@ public sealed partial class SqliteAuditStore
 
         try
         {
-            CommitAsync(records, checkpoints, CancellationToken.None).GetAwaiter().GetResult();
+            CommitFold(records, checkpoints);
         }
-#pragma warning disable CA1031 // prototype: retried at the next tick (a conflict would retry forever)
-        catch (Exception)
+#pragma warning disable CA1031 // whatever failed, the records stay journaled and the store fails closed until a fold succeeds
+        catch (Exception ex)
 #pragma warning restore CA1031
+        {
+            int failures;
+            lock (_journalLock)
+            {
+                _foldFailure = ex;
+                failures = ++_failedFolds;
+            }
+
+            _metrics.JournalFoldFailed();
+            _journalOptions!.Events?.FoldFailed(ex, records.Count, RetryDelay(failures));
+            return throwOnFailure ? throw FailClosed(ex) : false;
+        }
+
+        var recovered = 0;
+        lock (_journalLock)
+        {
+            _unfolded.RemoveRange(0, records.Count);
+            _unfoldedCheckpoints.RemoveRange(0, checkpoints.Count);
+            if (_foldFailure is not null)
+            {
+                _foldFailure = null;
+                recovered = _failedFolds;
+            }
+
+            _failedFolds = 0;
+            if (_unfolded.Count == 0 && _journal!.Used >= _journalOptions!.ResetBytes)
+            {
+                _journal.Lock();
+                try
+                {
+                    if (_journal.IsOwner())
+                    {
+                        _journal.Reset(); // every frame is in SQLite
+                    }
+                }
+                finally
+                {
+                    _journal.Unlock();
+                }
+            }
+        }
+
+        if (recovered > 0)
+        {
+            _journalOptions!.Events?.FoldRecovered(recovered);
+        }
+
+        return true;
+    }
+
+    private void CommitFold(List<AuditRecordToStore> records, List<AuditCheckpointRow> checkpoints)
+    {
+        try
+        {
+            CommitAsync(records, checkpoints, CancellationToken.None).GetAwaiter().GetResult();
+            return;
+        }
+        catch (AuditConflictException)
+        {
+            // Another store took the journal over and folded them meanwhile, or an earlier attempt landed: what is
+            // stored must be exactly these records; the others are committed. A different record is a fork: fail closed.
+        }
+
+        var rest = new List<AuditRecordToStore>(records.Count);
+        foreach (var r in records)
+        {
+            if (StoredHash(r.Sequence) is not { } stored)
+            {
+                rest.Add(r);
+            }
+            else if (!stored.AsSpan().SequenceEqual(r.Hash))
+            {
+                throw new AuditUnavailableException($"a journaled audit record conflicts with the stored record {r.Sequence}");
+            }
+        }
+
+        CommitAsync(rest, checkpoints, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>In-process readers see every acknowledged record: what is journaled is folded first (throws when that fails).</summary>
+    private void FoldForRead()
+    {
+        if (_journalOptions is null)
         {
             return;
         }
 
         lock (_journalLock)
         {
-            _unfolded.RemoveRange(0, records.Count);
-            _unfoldedCheckpoints.RemoveRange(0, checkpoints.Count);
-            if (_unfolded.Count == 0)
+            if (_unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0)
             {
-                _journal!.ResetIfLarge(); // everything journaled is in SQLite
+                return;
             }
-        }
-    }
-
-    /// <summary>SQLite's head, advanced past the journaled records not yet folded (no fold in between).</summary>
-    private AuditChainHead ReadHead()
-    {
-        if (_journal is null)
-        {
-            return ReadStoredHead();
         }
 
         lock (_foldLock)
         {
-            return JournalHead(ReadStoredHead());
+            FoldLocked(throwOnFailure: true);
         }
     }
 
-    private AuditChainHead JournalHead(AuditChainHead stored)
+    /// <summary>SQLite's head, advanced past the journaled records not yet folded; takes the journal over if another store owns it.</summary>
+    private AuditChainHead ReadHead()
     {
-        lock (_journalLock)
+        if (_journalOptions is null)
         {
-            if (_unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0)
+            return ReadStoredHead();
+        }
+
+        var journal = OpenJournal();
+        lock (_foldLock)
+        {
+            lock (_journalLock)
             {
-                return stored;
+                journal.Lock();
+                bool owner;
+                try
+                {
+                    owner = journal.IsOwner();
+                }
+                finally
+                {
+                    journal.Unlock();
+                }
+
+                if (!owner)
+                {
+                    TakeOverLocked();
+                }
+
+                var stored = ReadStoredHead();
+                var last = _unfolded.Count > 0 ? _unfolded[^1] : null;
+                var cp = _unfoldedCheckpoints.Count > 0 ? _unfoldedCheckpoints[^1] : null;
+                return new AuditChainHead(last?.Sequence ?? stored.Sequence, last?.Hash ?? stored.Hash,
+                    cp?.Sequence ?? stored.CheckpointSequence, cp?.Timestamp ?? stored.CheckpointTimestamp);
+            }
+        }
+    }
+
+    private void CloseJournal(bool fold)
+    {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        _closing = true;
+        _foldTimer?.Dispose();
+        lock (_foldLock)
+        {
+            if (fold)
+            {
+                FoldLocked(throwOnFailure: false); // on failure the journal keeps them: folded at the next start
             }
 
-            var last = _unfolded.Count > 0 ? _unfolded[^1] : null;
-            var cp = _unfoldedCheckpoints.Count > 0 ? _unfoldedCheckpoints[^1] : null;
-            return new AuditChainHead(last?.Sequence ?? stored.Sequence, last?.Hash ?? stored.Hash,
-                cp?.Sequence ?? stored.CheckpointSequence, cp?.Timestamp ?? stored.CheckpointTimestamp);
+            lock (_journalLock)
+            {
+                _journal?.Dispose();
+                _journal = null;
+            }
         }
     }
 
-    private void CloseJournal()
+    private TimeSpan RetryDelay(int failures)
     {
-        if (_folder is not null)
-        {
-            _stopFolding = true;
-            _folder.Join();
-            _folder = null;
-            Fold(); // what is left; on failure the journal still holds it: replayed at the next start
-        }
-
-        _journal?.Dispose();
-        _journal = null;
+        var o = _journalOptions!;
+        var ticks = o.FoldInterval.Ticks << Math.Min(Math.Max(failures - 1, 0), 20);
+        return TimeSpan.FromTicks(Math.Min(ticks, o.MaxRetryInterval.Ticks));
     }
+
+    private static AuditUnavailableException FailClosed(Exception failure) =>
+        new("the audit journal cannot be folded into SQLite: appends fail closed until a fold succeeds", failure);
 }

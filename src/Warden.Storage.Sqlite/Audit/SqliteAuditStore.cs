@@ -14,6 +14,8 @@ namespace Warden.Storage.Sqlite.Audit;
 /// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
 /// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit). A completed block's
 /// Bloom filter is stored by the transaction after the one that completed it (<see cref="IAuditDeferredWork"/>).
+/// With <see cref="SqliteAuditJournalOptions"/> (<see cref="AuditDurability.Process"/> only), batches are acknowledged
+/// from an append journal and folded into SQLite by a timer (SqliteAuditStore.Journal.cs).
 /// </summary>
 public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IAuditDeferredWork, IDisposable
 {
@@ -26,7 +28,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     private SqliteWalCheckpointer? _checkpointer;
     private int _pageSize = 4096; // the writer's, read when it opens
 
-    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null, string? journalPath = null)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null, SqliteAuditJournalOptions? journal = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!Enum.IsDefined(durability))
@@ -34,19 +36,31 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             throw new ArgumentOutOfRangeException(nameof(durability));
         }
 
+        if (journal is not null)
+        {
+            if (durability != AuditDurability.Process)
+            {
+                throw new ArgumentException("the audit journal is for Durability=Process only (a PowerLoss commit needs its fsync)", nameof(journal));
+            }
+
+            journal.Validate();
+        }
+
         _database = database;
         Durability = durability;
         _time = time ?? TimeProvider.System;
         _metrics = new SqliteAuditMetrics(meterFactory);
-        _journalPath = durability == AuditDurability.Process ? journalPath : null; // prototype: Process only
+        _journalOptions = journal;
     }
 
     /// <summary>When a committed batch counts as durable.</summary>
     public AuditDurability Durability { get; }
 
-    /// <summary>A completed block's filter waits for the next transaction (read by the trail's writer only).</summary>
-    /// <summary>PROTOTYPE: with the journal, the fold transactions carry the filters (see SqliteAuditStore.Journal.cs).</summary>
-    bool IAuditDeferredWork.HasDeferredWork => _journal is null && _statements?.Blocks.HasPending == true;
+    /// <summary>
+    /// A completed block's filter waits for the next transaction (read by the trail's writer only). With the journal,
+    /// the fold transactions carry the filters.
+    /// </summary>
+    bool IAuditDeferredWork.HasDeferredWork => _journalOptions is null && _statements?.Blocks.HasPending == true;
 
     /// <summary>No fsync per commit: the trail lets a caller commit its own batch.</summary>
     bool IAuditDeferredWork.CommitsInline => Durability == AuditDurability.Process;
@@ -63,7 +77,11 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         _database.EnsureSchema(SqliteAuditSchema.Ddl);
-        OpenJournal();
+        if (_journalOptions is not null)
+        {
+            OpenJournal();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -109,18 +127,14 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     public Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        if (_journal is not null)
+        if (_journalOptions is not null)
         {
-            if (TryJournal(records, checkpoint))
+            if (!TryJournal(records, checkpoint))
             {
-                return Task.CompletedTask;
+                CommitPastJournal(records, checkpoint); // the frame does not fit: what the journal holds goes first
             }
 
-            Fold(); // the journal is full: what it holds goes to SQLite first, in order
-            if (_unfolded.Count > 0)
-            {
-                throw new AuditUnavailableException("the audit journal is full and could not be folded into SQLite");
-            }
+            return Task.CompletedTask;
         }
 
         return CommitAsync(records, checkpoint is null ? [] : [checkpoint], cancellationToken);
@@ -220,8 +234,19 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         return new AuditChainHead(seq, hash, cpSeq, cpTs);
     }
 
+    /// <summary>The stored hash of record <paramref name="sequence"/>, or null when there is none.</summary>
+    private byte[]? StoredHash(long sequence)
+    {
+        using var connection = _database.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT hash FROM audit_records WHERE seq = $seq";
+        cmd.Parameters.AddWithValue("$seq", sequence);
+        return cmd.ExecuteScalar() as byte[];
+    }
+
     public Task<IReadOnlyList<AuditRow>> ReadRangeAsync(long fromSequence, int limit, CancellationToken cancellationToken)
     {
+        FoldForRead();
         using var connection = _database.Open();
         // The verifier's bulk read: SQLite's own API (no per-row reader, value boxing or type lookups).
         var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
@@ -249,6 +274,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a one-shot `warden audit verify` should not loop at tier 0
     void IAuditPageReader.ReadPage(long fromSequence, int limit, AuditRowPage page)
     {
+        FoldForRead();
         using var connection = _database.Open();
         var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
         using (stmt)
@@ -270,6 +296,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
 
     public Task<IReadOnlyList<AuditCheckpointRow>> ReadCheckpointsAsync(CancellationToken cancellationToken)
     {
+        FoldForRead();
         using var connection = _database.Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT seq, ts_ms, body, signature FROM audit_checkpoints ORDER BY seq";
@@ -287,13 +314,14 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
+        FoldForRead();
         using var connection = _database.Open();
         return Task.FromResult<IReadOnlyList<AuditRow>>(SqliteAuditQuery.Run(connection, query));
     }
 
     public void Dispose()
     {
-        CloseJournal();
+        CloseJournal(fold: true);
         DropWriter();
         _checkpointer?.Dispose();
         _writeLock.Dispose();
