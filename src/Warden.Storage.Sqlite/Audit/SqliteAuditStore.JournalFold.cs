@@ -1,0 +1,213 @@
+using Warden.Core.Audit;
+
+namespace Warden.Storage.Sqlite.Audit;
+
+/// <summary>
+/// The journal's fold (SqliteAuditStore.Journal.cs): the timer's, a reader's (in-process reads see every acknowledged
+/// record) and dispose's. A failed fold leaves the records journaled and makes appends fail closed; the timer retries
+/// with a back-off from the fold interval up to <see cref="SqliteAuditJournalOptions.MaxRetryInterval"/>.
+/// </summary>
+public sealed partial class SqliteAuditStore
+{
+    /// <summary>Folds now, as the timer would (tests); false when the fold failed.</summary>
+    internal bool FoldNow()
+    {
+        lock (_foldLock)
+        {
+            return FoldLocked(throwOnFailure: false);
+        }
+    }
+
+    /// <summary>Closes the journal without folding, as a killed process would leave it (tests).</summary>
+    internal void AbandonJournal() => CloseJournal(fold: false);
+
+    private void FoldTick()
+    {
+        if (_closing)
+        {
+            return;
+        }
+
+        bool folded;
+        lock (_foldLock)
+        {
+            if (_closing)
+            {
+                return;
+            }
+
+            folded = FoldLocked(throwOnFailure: false);
+        }
+
+        TimeSpan? next;
+        lock (_journalLock)
+        {
+            next = !folded ? RetryDelay(_failedFolds)
+                : _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0 ? _journalOptions!.FoldInterval
+                : null;
+        }
+
+        if (next is { } due && !_closing)
+        {
+            _foldTimer?.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Everything journaled so far, in ONE SQLite transaction; on failure it stays queued and journaled, and the store fails closed.</summary>
+    private bool FoldLocked(bool throwOnFailure)
+    {
+        List<AuditRecordToStore> records;
+        List<AuditCheckpointRow> checkpoints;
+        lock (_journalLock)
+        {
+            if (_unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0)
+            {
+                return true;
+            }
+
+            records = [.. _unfolded];
+            checkpoints = [.. _unfoldedCheckpoints];
+        }
+
+        try
+        {
+            CommitFold(records, checkpoints);
+        }
+#pragma warning disable CA1031 // whatever failed, the records stay journaled and the store fails closed until a fold succeeds
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            int failures;
+            lock (_journalLock)
+            {
+                _foldFailure = ex;
+                failures = ++_failedFolds;
+            }
+
+            _metrics.JournalFoldFailed();
+            _journalOptions!.Events?.FoldFailed(ex, records.Count, RetryDelay(failures));
+            return throwOnFailure ? throw FailClosed(ex) : false;
+        }
+
+        var recovered = 0;
+        lock (_journalLock)
+        {
+            _unfolded.RemoveRange(0, records.Count);
+            _unfoldedCheckpoints.RemoveRange(0, checkpoints.Count);
+            if (_foldFailure is not null)
+            {
+                _foldFailure = null;
+                recovered = _failedFolds;
+            }
+
+            _failedFolds = 0;
+            if (_unfolded.Count == 0 && _journal!.Used >= _journalOptions!.ResetBytes)
+            {
+                _journal.Lock();
+                try
+                {
+                    if (_journal.IsOwner())
+                    {
+                        _journal.Reset(); // every frame is in SQLite
+                    }
+                }
+                finally
+                {
+                    _journal.Unlock();
+                }
+            }
+        }
+
+        if (recovered > 0)
+        {
+            _journalOptions!.Events?.FoldRecovered(recovered);
+        }
+
+        return true;
+    }
+
+    private void CommitFold(List<AuditRecordToStore> records, List<AuditCheckpointRow> checkpoints)
+    {
+        try
+        {
+            CommitAsync(records, checkpoints, CancellationToken.None).GetAwaiter().GetResult();
+            return;
+        }
+        catch (AuditConflictException)
+        {
+            // Another store took the journal over and folded them meanwhile, or an earlier attempt landed: what is
+            // stored must be exactly these records; the others are committed. A different record is a fork: fail closed.
+        }
+
+        var rest = new List<AuditRecordToStore>(records.Count);
+        foreach (var r in records)
+        {
+            if (StoredHash(r.Sequence) is not { } stored)
+            {
+                rest.Add(r);
+            }
+            else if (!stored.AsSpan().SequenceEqual(r.Hash))
+            {
+                throw new AuditUnavailableException($"a journaled audit record conflicts with the stored record {r.Sequence}");
+            }
+        }
+
+        CommitAsync(rest, checkpoints, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>In-process readers see every acknowledged record: what is journaled is folded first (throws when that fails).</summary>
+    private void FoldForRead()
+    {
+        if (_journalOptions is null)
+        {
+            return;
+        }
+
+        lock (_journalLock)
+        {
+            if (_unfolded.Count == 0 && _unfoldedCheckpoints.Count == 0)
+            {
+                return;
+            }
+        }
+
+        lock (_foldLock)
+        {
+            FoldLocked(throwOnFailure: true);
+        }
+    }
+
+    private void CloseJournal(bool fold)
+    {
+        if (_journal is null)
+        {
+            return;
+        }
+
+        _closing = true;
+        _foldTimer?.Dispose();
+        lock (_foldLock)
+        {
+            if (fold)
+            {
+                FoldLocked(throwOnFailure: false); // on failure the journal keeps them: folded at the next start
+            }
+
+            lock (_journalLock)
+            {
+                _journal?.Dispose();
+                _journal = null;
+            }
+        }
+    }
+
+    private TimeSpan RetryDelay(int failures)
+    {
+        var o = _journalOptions!;
+        var ticks = o.FoldInterval.Ticks << Math.Min(Math.Max(failures - 1, 0), 20);
+        return TimeSpan.FromTicks(Math.Min(ticks, o.MaxRetryInterval.Ticks));
+    }
+
+    private static AuditUnavailableException FailClosed(Exception failure) =>
+        new("the audit journal cannot be folded into SQLite: appends fail closed until a fold succeeds", failure);
+}
