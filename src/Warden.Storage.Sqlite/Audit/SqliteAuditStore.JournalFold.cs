@@ -21,6 +21,9 @@ public sealed partial class SqliteAuditStore
     /// <summary>Closes the journal without folding, as a killed process would leave it (tests).</summary>
     internal void AbandonJournal() => CloseJournal(fold: false);
 
+    /// <summary>Ticks with nothing to fold before the periodic timer is stopped (the next append starts it again).</summary>
+    private const int IdleTicks = 8;
+
     private void FoldTick()
     {
         if (_closing)
@@ -29,6 +32,7 @@ public sealed partial class SqliteAuditStore
         }
 
         bool folded;
+        bool hadWork;
         lock (_foldLock)
         {
             if (_closing)
@@ -36,20 +40,43 @@ public sealed partial class SqliteAuditStore
                 return;
             }
 
+            lock (_journalLock)
+            {
+                hadWork = _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0;
+            }
+
             folded = FoldLocked(throwOnFailure: false);
         }
 
-        TimeSpan? next;
         lock (_journalLock)
         {
-            next = !folded ? RetryDelay(_failedFolds)
-                : _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0 ? _journalOptions!.FoldInterval
-                : null;
-        }
+            if (_closing || _foldTimer is not { } timer)
+            {
+                return;
+            }
 
-        if (next is { } due && !_closing)
-        {
-            _foldTimer?.Change(due, Timeout.InfiniteTimeSpan);
+            var interval = _journalOptions!.FoldInterval;
+            if (!folded)
+            {
+                _retrying = true;
+                var retry = RetryDelay(_failedFolds);
+                timer.Change(retry, retry);
+            }
+            else if (_retrying)
+            {
+                _retrying = false;
+                _idleTicks = 0;
+                timer.Change(interval, interval);
+            }
+            else if (hadWork || _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0)
+            {
+                _idleTicks = 0;
+            }
+            else if (++_idleTicks >= IdleTicks)
+            {
+                _timerArmed = false; // under the same lock as the append that arms it again
+                timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 

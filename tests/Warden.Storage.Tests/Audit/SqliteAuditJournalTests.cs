@@ -161,6 +161,26 @@ public sealed class SqliteAuditJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task Timer_FoldsWithinOneIntervalAndRearmsAfterIdle()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture));
+        var store = Open(time, interval: TimeSpan.FromMilliseconds(10));
+        await AppendAsync(store, 1, 1);
+        time.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.Equal(1, store.UnfoldedCount);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, store.UnfoldedCount);
+        Assert.Equal(1, StoredCount());
+
+        time.Advance(TimeSpan.FromSeconds(1)); // idle: the periodic timer stops
+        await AppendAsync(store, 2, 2);
+        Assert.Equal(1, store.UnfoldedCount);
+        time.Advance(TimeSpan.FromMilliseconds(10)); // the append started it again
+        Assert.Equal(0, store.UnfoldedCount);
+        Assert.Equal(2, StoredCount());
+    }
+
+    [Fact]
     public async Task InProcessReaders_SeeRecordsNotYetFolded()
     {
         var store = Open();
