@@ -325,6 +325,8 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         DropWriter();
         _checkpointer?.Dispose();
         _writeLock.Dispose();
+        _foldWake.Dispose();
+        _foldStop.Dispose();
         _metrics.Dispose();
     }
 
