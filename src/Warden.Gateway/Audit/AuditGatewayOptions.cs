@@ -26,12 +26,12 @@ public sealed record AuditGatewayOptions
     /// SQLite only: acknowledge appends from the append journal <c>audit.db-wlog</c> (one write) and fold them into
     /// <c>audit.db</c> within <see cref="JournalFoldInterval"/> (<c>Warden:Audit:Journal</c>; default on for
     /// <c>Durability=Process</c>, unavailable for <c>PowerLoss</c>). See docs/audit.md, "The append journal".
-    /// Null: on exactly when <see cref="Durability"/> is <c>Process</c> (<see cref="UsesJournal"/>).
+    /// Null: on exactly when <see cref="Durability"/> is <c>Process</c> (<see cref="UsesJournal"/>), except on Windows.
     /// </summary>
     public bool? Journal { get; init; }
 
     /// <summary>Whether the SQLite store journals (see <see cref="Journal"/>).</summary>
-    public bool UsesJournal => PostgresConnectionString is null && (Journal ?? Durability == AuditDurability.Process);
+    public bool UsesJournal => PostgresConnectionString is null && (Journal ?? (Durability == AuditDurability.Process && !OperatingSystem.IsWindows()));
 
     /// <summary>The longest a journaled record waits for its fold into SQLite (<c>Warden:Audit:JournalFoldIntervalMs</c>, 1–1000, default 10).</summary>
     public TimeSpan JournalFoldInterval { get; init; } = TimeSpan.FromMilliseconds(10);
@@ -118,6 +118,11 @@ public sealed record AuditGatewayOptions
         if (!bool.TryParse(value, out var on))
         {
             throw new InvalidOperationException($"{SectionName}:Journal must be 'true' or 'false'");
+        }
+
+        if (on && OperatingSystem.IsWindows())
+        {
+            throw new InvalidOperationException($"{SectionName}:Journal is not available on Windows (it locks the journal with flock)");
         }
 
         return on && durability != AuditDurability.Process

@@ -38,6 +38,11 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
 
         if (journal is not null)
         {
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("the audit journal locks its file with flock (Linux, macOS)");
+            }
+
             if (durability != AuditDurability.Process)
             {
                 throw new ArgumentException("the audit journal is for Durability=Process only (a PowerLoss commit needs its fsync)", nameof(journal));
