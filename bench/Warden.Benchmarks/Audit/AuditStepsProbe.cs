@@ -55,6 +55,14 @@ internal static class AuditStepsProbe
             using var trailStore = new SqliteAuditStore(new SqliteDatabase(Path.Combine(dir, "trail.db")));
             await trailStore.EnsureCreatedAsync(default);
             await using var trail = new HashChainAuditTrail(trailStore, key, TimeProvider.System, new AuditTrailOptions());
+            // The same trail over a store with the append journal in front of SQLite (jtrail), and that store's own step (jstore)
+            var journalDir = Path.Combine(dir, "journal.db");
+            using var journalStore = new SqliteAuditStore(new SqliteDatabase(journalDir), journal: new SqliteAuditJournalOptions { Path = journalDir + "-wlog" });
+            await journalStore.EnsureCreatedAsync(default);
+            var jstoreDir = Path.Combine(dir, "jstore.db");
+            using var jstore = new SqliteAuditStore(new SqliteDatabase(jstoreDir), journal: new SqliteAuditJournalOptions { Path = jstoreDir + "-wlog" });
+            await jstore.EnsureCreatedAsync(default);
+            await using var journalTrail = new HashChainAuditTrail(journalStore, key, TimeProvider.System, new AuditTrailOptions());
             using var raw = rawDb.Open();
             using var statements = new RawStatements(raw);
             using var encoder = new AuditRecordEncoder();
@@ -110,6 +118,11 @@ internal static class AuditStepsProbe
                     into?.Add("store", t3, t4);
 
                     Pause(sleep);
+                    var s0 = Stopwatch.GetTimestamp();
+                    jstore.AppendAsync(toStore, null, default).GetAwaiter().GetResult();
+                    into?.Add("jstore", s0, Stopwatch.GetTimestamp());
+
+                    Pause(sleep);
                     var b0 = Stopwatch.GetTimestamp();
                     statements.Begin();
                     var b1 = Stopwatch.GetTimestamp();
@@ -140,15 +153,8 @@ internal static class AuditStepsProbe
 
                     into?.Add("log", l0, Stopwatch.GetTimestamp());
 
-                    Pause(sleep);
-                    if (records > 1)
-                    {
-                        trail.EnqueueAsync(ResponseEvent(i), static (_, _) => { }, default).AsTask().GetAwaiter().GetResult();
-                    }
-
-                    var a0 = Stopwatch.GetTimestamp();
-                    trail.AppendAsync(RequestEvent(i), default).AsTask().GetAwaiter().GetResult();
-                    into?.Add("trail", a0, Stopwatch.GetTimestamp());
+                    TimeTrail(trail, "trail", sleep, records, i, into);
+                    TimeTrail(journalTrail, "jtrail", sleep, records, i, into);
                 }
             }
         }
@@ -157,6 +163,20 @@ internal static class AuditStepsProbe
             SqliteConnection.ClearAllPools();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    // The whole awaited append (after the previous response record was queued, with 2 records per commit).
+    private static void TimeTrail(HashChainAuditTrail trail, string name, int sleep, int records, int i, Steps? into)
+    {
+        Pause(sleep);
+        if (records > 1)
+        {
+            trail.EnqueueAsync(ResponseEvent(i), static (_, _) => { }, default).AsTask().GetAwaiter().GetResult();
+        }
+
+        var a0 = Stopwatch.GetTimestamp();
+        trail.AppendAsync(RequestEvent(i), default).AsTask().GetAwaiter().GetResult();
+        into?.Add(name, a0, Stopwatch.GetTimestamp());
     }
 
     // WARDEN_PROBE_SPIN_US: after the sleep, that many µs of work that touches nothing the commit uses (a running core,

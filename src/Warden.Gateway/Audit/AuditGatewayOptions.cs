@@ -23,6 +23,20 @@ public sealed record AuditGatewayOptions
     public AuditDurability Durability { get; init; } = AuditDurability.Process;
 
     /// <summary>
+    /// SQLite only: acknowledge appends from the append journal <c>audit.db-wlog</c> (one write) and fold them into
+    /// <c>audit.db</c> within <see cref="JournalFoldInterval"/> (<c>Warden:Audit:Journal</c>; default on for
+    /// <c>Durability=Process</c>, unavailable for <c>PowerLoss</c>). See docs/audit.md, "The append journal".
+    /// Null: on exactly when <see cref="Durability"/> is <c>Process</c> (<see cref="UsesJournal"/>), except on Windows.
+    /// </summary>
+    public bool? Journal { get; init; }
+
+    /// <summary>Whether the SQLite store journals (see <see cref="Journal"/>).</summary>
+    public bool UsesJournal => PostgresConnectionString is null && (Journal ?? (Durability == AuditDurability.Process && !OperatingSystem.IsWindows()));
+
+    /// <summary>The longest a journaled record waits for its fold into SQLite (<c>Warden:Audit:JournalFoldIntervalMs</c>, 1–1000, default 10).</summary>
+    public TimeSpan JournalFoldInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
     /// BENCHMARKING ONLY: records nothing (<c>Warden:Audit:UnsafeDisableForBenchmark=true</c>), so the
     /// gateway's latency can be compared with the trail on and off in one run. Off by default; when on, the
     /// gateway logs a critical warning (event 5040) when the trail is created.
@@ -59,11 +73,16 @@ public sealed record AuditGatewayOptions
             Tasks = new HashSet<string>(s.GetSection("Capture:Tasks").Get<string[]>() ?? [], StringComparer.Ordinal),
             Retention = TimeSpan.FromHours(Int(s, "Capture:RetentionHours", 168)),
         };
+        var durability = ParseDurability(s["Durability"]);
         var options = new AuditGatewayOptions
         {
             PostgresConnectionString = string.IsNullOrWhiteSpace(s["PostgresConnectionString"]) ? null : s["PostgresConnectionString"],
             Trail = trail,
-            Durability = ParseDurability(s["Durability"]),
+            Durability = durability,
+            Journal = ParseJournal(s["Journal"], durability),
+            JournalFoldInterval = TimeSpan.FromMilliseconds(Int(s, "JournalFoldIntervalMs", 10) is var foldMs && foldMs <= 1000
+                ? foldMs
+                : throw new InvalidOperationException($"{SectionName}:JournalFoldIntervalMs must be an integer from 1 to 1000")),
             UnsafeDisableForBenchmark = string.Equals(s["UnsafeDisableForBenchmark"], "true", StringComparison.OrdinalIgnoreCase),
             ExportLogs = !string.Equals(s["ExportLogs"], "false", StringComparison.OrdinalIgnoreCase),
             Capture = capture,
@@ -88,6 +107,28 @@ public sealed record AuditGatewayOptions
         _ when string.Equals(value, "PowerLoss", StringComparison.OrdinalIgnoreCase) => AuditDurability.PowerLoss,
         _ => throw new InvalidOperationException($"{SectionName}:Durability must be 'Process' or 'PowerLoss'"),
     };
+
+    private static bool? ParseJournal(string? value, AuditDurability durability)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (!bool.TryParse(value, out var on))
+        {
+            throw new InvalidOperationException($"{SectionName}:Journal must be 'true' or 'false'");
+        }
+
+        if (on && OperatingSystem.IsWindows())
+        {
+            throw new InvalidOperationException($"{SectionName}:Journal is not available on Windows (it locks the journal with flock)");
+        }
+
+        return on && durability != AuditDurability.Process
+            ? throw new InvalidOperationException($"{SectionName}:Journal requires Durability=Process (a PowerLoss commit needs its fsync)")
+            : on;
+    }
 
     private static int NonNegative(IConfiguration section, string key, int fallback)
     {

@@ -16,7 +16,10 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
     private readonly PostgresDatabase? _postgres;
     private readonly SqliteAuditStore? _sqlite;
 
-    public AuditStoreHandle(string dataDirectory, AuditGatewayOptions options, IMeterFactory? meterFactory = null)
+    /// <summary>The append journal next to the SQLite file (<c>audit.db-wlog</c>; <c>Warden:Audit:Journal</c>).</summary>
+    public const string JournalSuffix = "-wlog";
+
+    public AuditStoreHandle(string dataDirectory, AuditGatewayOptions options, IMeterFactory? meterFactory = null, ISqliteAuditJournalEvents? journalEvents = null)
     {
         if (options.PostgresConnectionString is { } cs)
         {
@@ -27,7 +30,11 @@ internal sealed class AuditStoreHandle : IAsyncDisposable
         }
         else
         {
-            _sqlite = new SqliteAuditStore(new SqliteDatabase(Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName)), options.Durability, meterFactory: meterFactory);
+            var file = Path.Combine(Path.GetFullPath(dataDirectory), DatabaseFileName);
+            var journal = options.UsesJournal
+                ? new SqliteAuditJournalOptions { Path = file + JournalSuffix, FoldInterval = options.JournalFoldInterval, Events = journalEvents }
+                : null;
+            _sqlite = new SqliteAuditStore(new SqliteDatabase(file), options.Durability, meterFactory: meterFactory, journal: journal);
             Store = _sqlite;
             Content = _sqlite;
         }

@@ -18,7 +18,8 @@ public static class WardenAuditServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         var dataDirectory = options.DataDirectoryFullPath;
         services.AddSingleton(sp => AuditGatewayOptions.Load(sp.GetRequiredService<IConfiguration>()));
-        services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>(), sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new AuditStoreHandle(dataDirectory, sp.GetRequiredService<AuditGatewayOptions>(), sp.GetService<IMeterFactory>(),
+            ActivatorUtilities.CreateInstance<AuditJournalLog>(sp)));
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Store);
         services.AddSingleton(sp => sp.GetRequiredService<AuditStoreHandle>().Content);
         var kekFile = options.KeyEncryptionKeyFile;

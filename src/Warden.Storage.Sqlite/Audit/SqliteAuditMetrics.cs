@@ -12,7 +12,9 @@ namespace Warden.Storage.Sqlite.Audit;
 /// <c>warden.audit.sqlite.wal_checkpoint.duration</c>, each background WAL checkpoint; and
 /// <c>warden.audit.sqlite.wal_hold.duration</c>, checkpoint work that held commits (<c>kind</c>: <c>gate</c> /
 /// <c>gate_short</c>, the checkpointer's gated last pass that did / did not copy every frame; <c>restart</c>, the
-/// writer's RESTART backstop).
+/// writer's RESTART backstop); with the append journal, <c>warden.audit.sqlite.journal.replayed</c> (records another
+/// store or an earlier run journaled, verified and committed by a takeover) and
+/// <c>warden.audit.sqlite.journal.fold_failures</c> (the store fails closed until a fold succeeds).
 /// </summary>
 internal sealed class SqliteAuditMetrics : IDisposable
 {
@@ -21,6 +23,8 @@ internal sealed class SqliteAuditMetrics : IDisposable
     private readonly Histogram<double> _transaction;
     private readonly Histogram<double> _walCheckpoint;
     private readonly Histogram<double> _walHold;
+    private readonly Counter<long> _journalReplayed;
+    private readonly Counter<long> _journalFoldFailures;
     private readonly Meter? _owned;
 
     public SqliteAuditMetrics(IMeterFactory? meterFactory)
@@ -30,6 +34,8 @@ internal sealed class SqliteAuditMetrics : IDisposable
         _transaction = meter.CreateHistogram("warden.audit.sqlite.transaction.duration", "s", "Audit writer transactions (BEGIN to COMMIT), by what they carried.", advice: advice);
         _walCheckpoint = meter.CreateHistogram("warden.audit.sqlite.wal_checkpoint.duration", "s", "Background passive WAL checkpoints of the audit database.", advice: advice);
         _walHold = meter.CreateHistogram("warden.audit.sqlite.wal_hold.duration", "s", "WAL checkpoint work that held the audit writer's commits, by kind (gated last pass, RESTART backstop).", advice: advice);
+        _journalReplayed = meter.CreateCounter<long>("warden.audit.sqlite.journal.replayed", "{record}", "Journaled audit records folded into SQLite by a takeover (start-up, or another store's journal).");
+        _journalFoldFailures = meter.CreateCounter<long>("warden.audit.sqlite.journal.fold_failures", "{fold}", "Failed folds of the audit journal into SQLite (appends fail closed until one succeeds).");
     }
 
     public void Transaction(long start, bool records, bool blockFilter, bool checkpoint, bool walCheckpointRunning)
@@ -57,6 +63,10 @@ internal sealed class SqliteAuditMetrics : IDisposable
     /// <summary>The writer's <c>RESTART</c> backstop (its commit's callers wait for it).</summary>
     public void WalRestart(long start) =>
         _walHold.Record(Stopwatch.GetElapsedTime(start).TotalSeconds, new KeyValuePair<string, object?>("kind", "restart"));
+
+    public void JournalReplayed(int records) => _journalReplayed.Add(records);
+
+    public void JournalFoldFailed() => _journalFoldFailures.Add(1);
 
     public void Dispose() => _owned?.Dispose();
 }

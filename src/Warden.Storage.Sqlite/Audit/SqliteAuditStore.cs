@@ -14,6 +14,8 @@ namespace Warden.Storage.Sqlite.Audit;
 /// (default) commits with <c>synchronous=NORMAL</c> (survives a killed process, not a power loss);
 /// <see cref="AuditDurability.PowerLoss"/> with <c>synchronous=FULL</c> (fsync per commit). A completed block's
 /// Bloom filter is stored by the transaction after the one that completed it (<see cref="IAuditDeferredWork"/>).
+/// With <see cref="SqliteAuditJournalOptions"/> (<see cref="AuditDurability.Process"/> only), batches are acknowledged
+/// from an append journal and folded into SQLite by a timer (SqliteAuditStore.Journal.cs).
 /// </summary>
 public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, IAuditPageReader, IAuditDeferredWork, IDisposable
 {
@@ -26,7 +28,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     private SqliteWalCheckpointer? _checkpointer;
     private int _pageSize = 4096; // the writer's, read when it opens
 
-    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null)
+    public SqliteAuditStore(SqliteDatabase database, AuditDurability durability = AuditDurability.Process, TimeProvider? time = null, IMeterFactory? meterFactory = null, SqliteAuditJournalOptions? journal = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         if (!Enum.IsDefined(durability))
@@ -34,17 +36,36 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             throw new ArgumentOutOfRangeException(nameof(durability));
         }
 
+        if (journal is not null)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                throw new PlatformNotSupportedException("the audit journal locks its file with flock (Linux, macOS)");
+            }
+
+            if (durability != AuditDurability.Process)
+            {
+                throw new ArgumentException("the audit journal is for Durability=Process only (a PowerLoss commit needs its fsync)", nameof(journal));
+            }
+
+            journal.Validate();
+        }
+
         _database = database;
         Durability = durability;
         _time = time ?? TimeProvider.System;
         _metrics = new SqliteAuditMetrics(meterFactory);
+        _journalOptions = journal;
     }
 
     /// <summary>When a committed batch counts as durable.</summary>
     public AuditDurability Durability { get; }
 
-    /// <summary>A completed block's filter waits for the next transaction (read by the trail's writer only).</summary>
-    bool IAuditDeferredWork.HasDeferredWork => _statements?.Blocks.HasPending == true;
+    /// <summary>
+    /// A completed block's filter waits for the next transaction (read by the trail's writer only). With the journal,
+    /// the fold transactions carry the filters.
+    /// </summary>
+    bool IAuditDeferredWork.HasDeferredWork => _journalOptions is null && _statements?.Blocks.HasPending == true;
 
     /// <summary>No fsync per commit: the trail lets a caller commit its own batch.</summary>
     bool IAuditDeferredWork.CommitsInline => Durability == AuditDurability.Process;
@@ -61,6 +82,11 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         _database.EnsureSchema(SqliteAuditSchema.Ddl);
+        if (_journalOptions is not null)
+        {
+            OpenJournal();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -103,9 +129,25 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         static int Chars(string? value) => value?.Length ?? 0; // ids are ASCII in practice: an estimate, no UTF-8 pass per record
     }
 
-    public async Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
+    public Task AppendAsync(IReadOnlyList<AuditRecordToStore> records, AuditCheckpointRow? checkpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (_journalOptions is not null)
+        {
+            if (!TryJournal(records, checkpoint))
+            {
+                CommitPastJournal(records, checkpoint); // the frame does not fit: what the journal holds goes first
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return CommitAsync(records, checkpoint is null ? [] : [checkpoint], cancellationToken);
+    }
+
+    private async Task CommitAsync(IReadOnlyList<AuditRecordToStore> records, List<AuditCheckpointRow> checkpoints, CancellationToken cancellationToken)
+    {
+        var checkpoint = checkpoints.Count > 0 ? checkpoints[^1] : null;
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -125,9 +167,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
                     st.Blocks.Add(connection, null, r.Sequence, r.Timestamp.ToUnixTimeMilliseconds(), r.Event.AgentId, r.Event.OnBehalfOf, r.Event.TaskId);
                 }
 
-                if (checkpoint is not null)
+                foreach (var cp in checkpoints)
                 {
-                    st.InsertCheckpoint(connection, checkpoint);
+                    st.InsertCheckpoint(connection, cp);
                 }
 
                 st.Commit(connection);
@@ -164,7 +206,9 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
         }
     }
 
-    public Task<AuditChainHead> ReadHeadAsync(CancellationToken cancellationToken)
+    public Task<AuditChainHead> ReadHeadAsync(CancellationToken cancellationToken) => Task.FromResult(ReadHead());
+
+    private AuditChainHead ReadStoredHead()
     {
         using var connection = _database.Open();
         using var cmd = connection.CreateCommand();
@@ -192,11 +236,22 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
             }
         }
 
-        return Task.FromResult(new AuditChainHead(seq, hash, cpSeq, cpTs));
+        return new AuditChainHead(seq, hash, cpSeq, cpTs);
+    }
+
+    /// <summary>The stored hash of record <paramref name="sequence"/>, or null when there is none.</summary>
+    private byte[]? StoredHash(long sequence)
+    {
+        using var connection = _database.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT hash FROM audit_records WHERE seq = $seq";
+        cmd.Parameters.AddWithValue("$seq", sequence);
+        return cmd.ExecuteScalar() as byte[];
     }
 
     public Task<IReadOnlyList<AuditRow>> ReadRangeAsync(long fromSequence, int limit, CancellationToken cancellationToken)
     {
+        FoldForRead();
         using var connection = _database.Open();
         // The verifier's bulk read: SQLite's own API (no per-row reader, value boxing or type lookups).
         var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
@@ -224,6 +279,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a one-shot `warden audit verify` should not loop at tier 0
     void IAuditPageReader.ReadPage(long fromSequence, int limit, AuditRowPage page)
     {
+        FoldForRead();
         using var connection = _database.Open();
         var rc = raw.sqlite3_prepare_v2(connection.Handle, "SELECT seq, hash, body FROM audit_records WHERE seq >= ?1 ORDER BY seq LIMIT ?2", out var stmt);
         using (stmt)
@@ -245,6 +301,7 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
 
     public Task<IReadOnlyList<AuditCheckpointRow>> ReadCheckpointsAsync(CancellationToken cancellationToken)
     {
+        FoldForRead();
         using var connection = _database.Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = "SELECT seq, ts_ms, body, signature FROM audit_checkpoints ORDER BY seq";
@@ -262,15 +319,19 @@ public sealed partial class SqliteAuditStore : IAuditStore, IAuditContentStore, 
     {
         ArgumentNullException.ThrowIfNull(query);
         query.Validate();
+        FoldForRead();
         using var connection = _database.Open();
         return Task.FromResult<IReadOnlyList<AuditRow>>(SqliteAuditQuery.Run(connection, query));
     }
 
     public void Dispose()
     {
+        CloseJournal(fold: true);
         DropWriter();
         _checkpointer?.Dispose();
         _writeLock.Dispose();
+        _foldWake.Dispose();
+        _foldStop.Dispose();
         _metrics.Dispose();
     }
 

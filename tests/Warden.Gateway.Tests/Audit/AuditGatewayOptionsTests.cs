@@ -29,6 +29,40 @@ public sealed class AuditGatewayOptionsTests
         Assert.Contains("CallerCommitMaxRate", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("PowerLoss", null, false)]
+    [InlineData("Process", "false", false)]
+    [InlineData(null, "true", true)]
+    public void Load_Journal_OnByDefaultForProcessOnly(string? durability, string? journal, bool expected)
+    {
+        var values = new List<(string, string)>();
+        if (durability is not null)
+        {
+            values.Add(("Durability", durability));
+        }
+
+        if (journal is not null)
+        {
+            values.Add(("Journal", journal));
+        }
+
+        var options = AuditGatewayOptions.Load(Config([.. values]));
+        Assert.Equal(expected, options.UsesJournal);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), options.JournalFoldInterval);
+    }
+
+    [Theory]
+    [InlineData("Journal", "true", "PowerLoss")]
+    [InlineData("Journal", "maybe", "Process")]
+    [InlineData("JournalFoldIntervalMs", "0", "Process")]
+    [InlineData("JournalFoldIntervalMs", "1001", "Process")]
+    public void Load_BadJournalSettings_NameTheKey(string key, string value, string durability)
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => AuditGatewayOptions.Load(Config((key, value), ("Durability", durability))));
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>("Warden:Audit:" + v.Key, v.Value)))

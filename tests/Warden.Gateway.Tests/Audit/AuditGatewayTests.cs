@@ -116,6 +116,20 @@ public sealed class AuditGatewayTests
         response?.Dispose();
     }
 
+    [Fact]
+    public async Task DefaultDurability_Request_AcknowledgedFromTheJournalAndQueryable()
+    {
+        await using var gw = await GatewayFixture.StartAsync();
+        Assert.True(File.Exists(Path.Combine(gw.DataDirectory, AuditStoreHandle.DatabaseFileName + AuditStoreHandle.JournalSuffix)));
+        var store = Assert.IsType<Warden.Storage.Sqlite.Audit.SqliteAuditStore>(gw.App.Services.GetRequiredService<IAuditStore>());
+        using var client = gw.CreateClient("wk_agent_not-a-real-key");
+        using var response = await client.PostAsync("v1/chat/completions", new StringContent("{}", Encoding.UTF8, "application/json"));
+        var requestId = Assert.Single(response.Headers.GetValues(WardenAuditMiddleware.RequestIdHeader));
+        var rows = await store.QueryAsync(new AuditQuery { Type = "gateway.rejected" }, default); // folds what the journal holds first
+        Assert.Equal(requestId, AuditCanonicalJson.Parse(Assert.Single(rows)).Event.Attributes!["request_id"]);
+        Assert.Equal(0, store.UnfoldedCount);
+    }
+
     internal static async Task<(int Code, string Out, string Error)> RunCliAsync(params string[] args)
     {
         using var stdout = new StringWriter();
