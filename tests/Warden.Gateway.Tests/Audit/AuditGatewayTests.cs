@@ -87,33 +87,102 @@ public sealed class AuditGatewayTests
     }
 
     [Fact]
-    public async Task StoreUnwritable_Request_FailsClosed()
+    public async Task StoreUnwritable_JournalOff_FirstRequestFailsClosed()
+    {
+        await using var gw = await GatewayFixture.StartAsync(new Dictionary<string, string?> { ["Warden:Audit:Journal"] = "false" });
+        using var admin = gw.CreateClient(gw.Info.NewAdminKey);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/audit?limit=1")).StatusCode);
+        BreakAuditInserts(gw);
+
+        var (status, _) = await TryGetAsync(admin, "api/audit?limit=1");
+        Assert.True(status is null || status >= 400, $"expected failure, got {status}");
+        Assert.Contains("fail closed", gw.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// With the append journal (the default) a request is acknowledged once its record is in the journal; a SQLite that
+    /// stopped taking records is found by the next fold (within one fold interval), and from then on requests fail
+    /// closed. Every request acknowledged in between is durable: once SQLite takes records again they are all in it.
+    /// </summary>
+    [Fact]
+    public async Task StoreUnwritable_Journal_FailsClosedWithinTheFoldWindowAndLosesNothingAcknowledged()
     {
         await using var gw = await GatewayFixture.StartAsync();
         using var admin = gw.CreateClient(gw.Info.NewAdminKey);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("api/audit?limit=1")).StatusCode);
+        BreakAuditInserts(gw);
 
+        var acknowledged = new List<string>();
+        var failed = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!failed && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var (status, requestId) = await TryGetAsync(admin, "api/audit?limit=1");
+            if (status is >= 200 and < 300)
+            {
+                acknowledged.Add(requestId!);
+            }
+            else
+            {
+                failed = true;
+            }
+        }
+
+        Assert.True(failed, $"no request failed closed in 10 s ({acknowledged.Count} acknowledged)");
+        Assert.Contains("fail closed", gw.Logs.AllText, StringComparison.Ordinal);
+
+        // Repair SQLite: the fold's retry (back-off up to 1 s) commits what the journal acknowledged, and requests succeed again.
         using (var c = new SqliteConnection($"Data Source={Path.Combine(gw.DataDirectory, AuditStoreHandle.DatabaseFileName)}"))
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "CREATE TRIGGER audit_block BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'unwritable'); END;";
+            cmd.CommandText = "DROP TRIGGER audit_block";
             cmd.ExecuteNonQuery();
         }
 
-        HttpResponseMessage? response = null;
+        string? body = null;
+        while (body is null && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            using var response = await admin.GetAsync("api/audit?type=admin.request&limit=1000");
+            if (response.IsSuccessStatusCode)
+            {
+                body = await response.Content.ReadAsStringAsync();
+            }
+            else
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(body);
+        foreach (var id in acknowledged)
+        {
+            Assert.Contains(id, body, StringComparison.Ordinal);
+        }
+    }
+
+    private static void BreakAuditInserts(GatewayFixture gw)
+    {
+        using var c = new SqliteConnection($"Data Source={Path.Combine(gw.DataDirectory, AuditStoreHandle.DatabaseFileName)}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "CREATE TRIGGER audit_block BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'unwritable'); END;";
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The status and request id of a GET, or a null status when the connection was aborted (no answer: failing closed).</summary>
+    private static async Task<(int? Status, string? RequestId)> TryGetAsync(HttpClient client, string path)
+    {
         try
         {
-            response = await admin.GetAsync("api/audit?limit=1");
+            using var response = await client.GetAsync(path);
+            var id = response.Headers.TryGetValues(WardenAuditMiddleware.RequestIdHeader, out var ids) ? ids.FirstOrDefault() : null;
+            return ((int)response.StatusCode, id);
         }
         catch (HttpRequestException)
         {
-            // The connection was aborted: the caller got no answer, which is failing closed.
+            return (null, null);
         }
-
-        Assert.True(response is null || !response.IsSuccessStatusCode, $"expected failure, got {(int?)response?.StatusCode}");
-        Assert.Contains("fail closed", gw.Logs.AllText, StringComparison.Ordinal);
-        response?.Dispose();
     }
 
     [Fact]

@@ -89,10 +89,22 @@ public abstract class SqliteAuditContractTests : AuditStoreContractTests
         var all = new List<byte>();
         foreach (var file in Directory.GetFiles(_dir))
         {
-            using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var ms = new MemoryStream();
-            fs.CopyTo(ms);
-            all.AddRange(ms.ToArray());
+            FileStream fs;
+            try
+            {
+                fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // SQLite removed it (-wal / -shm at the last close) after the listing: it holds nothing any more
+            }
+
+            using (fs)
+            {
+                using var ms = new MemoryStream();
+                fs.CopyTo(ms);
+                all.AddRange(ms.ToArray());
+            }
         }
 
         return Task.FromResult(all.ToArray());
