@@ -39,6 +39,13 @@ internal sealed class SqliteAuditJournal : IDisposable
         {
             if (ReadEpoch() == 0)
             {
+                if (_header.AsSpan().ContainsAnyExcept((byte)0))
+                {
+                    // Not a fresh (zero-filled) file and not a journal header: frames after it may hold acknowledged
+                    // records. Starting over would drop them silently: refuse (fail closed) and let the operator decide.
+                    throw new AuditUnavailableException($"the audit journal {path} has a damaged header: refusing to use it");
+                }
+
                 // New (or never initialized): .NET pre-allocates with FALLOC_FL_KEEP_SIZE, so the length is set here and
                 // frame writes never extend the file. The fresh epoch is nobody's: the first store to write takes over.
                 RandomAccess.SetLength(_file, capacity);
@@ -46,10 +53,14 @@ internal sealed class SqliteAuditJournal : IDisposable
                 _epoch = 0;
             }
         }
-        finally
+        catch
         {
             Unlock();
+            _file.Dispose();
+            throw;
         }
+
+        Unlock();
     }
 
     /// <summary>Frames written since the last reset (bytes).</summary>

@@ -70,6 +70,21 @@ public sealed class SqliteAuditJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task DamagedHeader_Reopen_RefusesInsteadOfStartingOver()
+    {
+        var first = Open();
+        await AppendAsync(first, 1, 3);
+        first.AbandonJournal();
+        FlipByte(1); // the file magic: not a fresh file, not a journal header
+
+        Assert.Throws<AuditUnavailableException>(() => Open());
+        Assert.Equal(0, StoredCount());
+        FlipByte(1);
+        Open();
+        Assert.Equal(3, StoredCount()); // the frames were kept: the repaired header replays them
+    }
+
+    [Fact]
     public async Task StaleEpochFrames_Reopen_Ignored()
     {
         var first = Open();
