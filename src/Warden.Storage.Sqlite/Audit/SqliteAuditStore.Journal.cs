@@ -5,7 +5,7 @@ namespace Warden.Storage.Sqlite.Audit;
 /// <summary>
 /// The append journal (<see cref="SqliteAuditJournalOptions"/>; docs/audit.md, "The append journal"): a batch is
 /// acknowledged once its frame is written to the journal (one <c>pwrite</c> under the journal's <c>flock</c>), and a
-/// timer folds the journaled records, with the checkpoints queued behind them, into SQLite in one transaction within
+/// fold thread (SqliteAuditStore.JournalFold.cs) folds the journaled records, with the checkpoints queued behind them, into SQLite in one transaction within
 /// <see cref="SqliteAuditJournalOptions.FoldInterval"/>. A fold never holds the trail's leadership. A fold that fails
 /// makes the store fail closed (every append throws <see cref="AuditUnavailableException"/>) until a retry succeeds.
 /// A store that finds another one owns the journal (another process, or a second store on the file) takes it over:
