@@ -174,6 +174,11 @@ internal sealed class SqliteAuditJournal : IDisposable
     {
         // .NET takes a non-blocking flock (LOCK_SH for a shared open) when it opens a file: dropped at once, as the
         // journal's lock is taken per operation. The open fails while another store holds LOCK_EX: retried (held µs–ms).
+        if (Directory.Exists(path))
+        {
+            throw new AuditUnavailableException($"the audit journal path {path} is a directory: refusing to start");
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -187,6 +192,10 @@ internal sealed class SqliteAuditJournal : IDisposable
             catch (IOException) when (attempt < 400)
             {
                 Thread.Sleep(5); // locked by another store, or created by it between the check and CreateNew
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new AuditUnavailableException($"the audit journal {path} cannot be opened ({ex.Message}): refusing to start", ex);
             }
         }
     }

@@ -85,6 +85,15 @@ public sealed class SqliteAuditJournalTests : IDisposable
     }
 
     [Fact]
+    public void JournalPathIsADirectory_Open_RefusesWithTheReason()
+    {
+        Directory.CreateDirectory(JournalPath);
+
+        var ex = Assert.Throws<AuditUnavailableException>(() => Open());
+        Assert.Contains("is a directory", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StaleEpochFrames_Reopen_Ignored()
     {
         var first = Open();
