@@ -25,7 +25,6 @@ public sealed partial class SqliteAuditStore
     private readonly ManualResetEventSlim _foldStop = new();
     private Thread? _folder; // folds every interval while records arrive; sleeps after IdleTicks intervals with nothing to fold
     private bool _folderActive;
-    private bool _retrying;
     private int _idleTicks;
     private Exception? _foldFailure; // set while folds fail: appends fail closed
     private int _failedFolds;

@@ -41,7 +41,7 @@ public sealed partial class SqliteAuditStore
                     _foldWake.Reset(); // under the lock that an append (or close) takes to set it: no lost wake-up
                 }
 
-                delay = _retrying ? RetryDelay(_failedFolds) : _journalOptions!.FoldInterval;
+                delay = _foldFailure is not null ? RetryDelay(_failedFolds) : _journalOptions!.FoldInterval;
             }
 
             _foldWake.Wait();
@@ -75,16 +75,12 @@ public sealed partial class SqliteAuditStore
 
         lock (_journalLock)
         {
-            if (!folded)
+            // A failed fold keeps the thread active; FoldLoop waits the back-off while _foldFailure is set.
+            if (folded && (hadWork || _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0))
             {
-                _retrying = true;
-            }
-            else if (_retrying || hadWork || _unfolded.Count > 0 || _unfoldedCheckpoints.Count > 0)
-            {
-                _retrying = false;
                 _idleTicks = 0;
             }
-            else if (++_idleTicks >= IdleTicks)
+            else if (folded && ++_idleTicks >= IdleTicks)
             {
                 _folderActive = false; // under the same lock as the append that activates it again
             }
