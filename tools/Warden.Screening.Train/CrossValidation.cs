@@ -19,7 +19,7 @@ internal static class CrossValidation
 {
     public const int Folds = 4;
 
-    private static readonly string[][] CategoryFolds =
+    private static string[][] CategoryFolds { get; set; } =
     [
         ["Information Retrieval", "Alphanumeric Substitution", "Social Interaction"],
         ["Content Creation", "Misspelling Intentionally", "Clickbait"],
@@ -31,7 +31,20 @@ internal static class CrossValidation
     public static List<(LinearTextModel Direct, LinearTextModel Indirect)> FoldHeads { get; } = [];
 
     /// <summary>The categories of <see cref="CategoryFolds"/> by kind (task, output manipulation, other): the rows of a seeded assignment.</summary>
-    public static string[][] CategoryKinds { get; } = [.. Enumerable.Range(0, 3).Select(k => CategoryFolds.Where(f => f.Length > k).Select(f => f[k]).ToArray())];
+    public static string[][] CategoryKinds { get; private set; } = [.. Enumerable.Range(0, 3).Select(k => CategoryFolds.Where(f => f.Length > k).Select(f => f[k]).ToArray())];
+
+    /// <summary>
+    /// Round 11 (`--all-data 1`): the four categories of the former held-out split join the cross-validation, one per fold
+    /// of the fixed assignment, and each joins its kind (task: Learning and Tutoring; output manipulation: Homophonic
+    /// Substitution; other: Persuasion, Malware Distribution) for the seeded assignments.
+    /// </summary>
+    public static void IncludeHeldOutCategories()
+    {
+        var kinds = CategoryKinds;
+        CategoryKinds = [[.. kinds[0], "Learning and Tutoring"], [.. kinds[1], "Homophonic Substitution"], [.. kinds[2], "Persuasion", "Malware Distribution"]];
+        var folds = CategoryFolds;
+        CategoryFolds = [[.. folds[0], "Persuasion"], [.. folds[1], "Homophonic Substitution"], [.. folds[2], "Malware Distribution"], [.. folds[3], "Learning and Tutoring"]];
+    }
 
     /// <summary>Round 4's fold assignment: email/document i in fold i mod 4, the fixed category folds.</summary>
     public static FoldAssignment DefaultAssignment(EvalSets sets) =>

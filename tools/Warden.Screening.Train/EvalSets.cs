@@ -24,6 +24,12 @@ internal sealed class EvalSets
     public List<string> AttackCategoriesTrain { get; } = [];
     public List<string> AttacksHoldout { get; } = [];
 
+    /// <summary>The category of each held-out attack (parallel to <see cref="AttacksHoldout"/>).</summary>
+    public List<string> AttackCategoriesHoldout { get; } = [];
+
+    /// <summary>True after <see cref="MergeHoldoutIntoTraining"/>: there is no held-out split any more.</summary>
+    public bool AllData { get; private set; }
+
     /// <summary>
     /// Attacks I wrote (`--extra-attacks`, round 8), in categories of my own: training only. They join every
     /// cross-validation fold's training attacks and are never among a fold's unseen attacks, so the CV measures
@@ -98,6 +104,7 @@ internal sealed class EvalSets
                 if (HeldOutCategories.Contains(category))
                 {
                     s.AttacksHoldout.Add(a!.GetValue<string>());
+                    s.AttackCategoriesHoldout.Add(category);
                 }
                 else
                 {
@@ -108,6 +115,29 @@ internal sealed class EvalSets
         }
 
         return s;
+    }
+
+    /// <summary>
+    /// Round 11 (`--all-data 1`): every held-out split joins its training split, so the shipped model is fitted on all the
+    /// tuning data once model selection is over. The held-out sets are then training data and are neither written nor scored.
+    /// </summary>
+    public void MergeHoldoutIntoTraining()
+    {
+        DeepsetTrain.AddRange(DeepsetHoldout);
+        BenignTrain.AddRange(BenignHoldout);
+        BenignDocsTrain.AddRange(BenignDocsHoldout);
+        DocumentsTrain.AddRange(DocumentsHoldout);
+        ContextsTrain.AddRange(ContextsHoldout);
+        AttacksTrain.AddRange(AttacksHoldout);
+        AttackCategoriesTrain.AddRange(AttackCategoriesHoldout);
+        DeepsetHoldout.Clear();
+        BenignHoldout.Clear();
+        BenignDocsHoldout.Clear();
+        DocumentsHoldout.Clear();
+        ContextsHoldout.Clear();
+        AttacksHoldout.Clear();
+        AttackCategoriesHoldout.Clear();
+        AllData = true;
     }
 
     /// <summary>Inserts <paramref name="attack"/> at the start (0), a middle sentence boundary (1) or the end (2).</summary>

@@ -10,6 +10,7 @@ using Warden.Screening.Train;
 // --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
 // --long-position 1 (round 10: first/last-segment inputs only in documents of more than four segments, replacing inputs 5 and 6),
 // --indirect-deepset-weight W (0.5) and --indirect-benign-weight W (0 = off; round 9: the indirect head's deepset positives and benign trigger-word negatives),
+// --all-data 1 (round 11: every held-out split joins training; no held-out set is written or scored),
 // --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
@@ -45,6 +46,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["cv-seed"] = "1",
     ["cv-out"] = "",
     ["cv-baseline"] = "",
+    ["all-data"] = "0",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -63,6 +65,13 @@ if (opts["audit"].Length > 0)
 }
 
 var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"], opts["extra-attacks"]);
+
+// Round 11: `--all-data 1` fits the chosen configuration on all the tuning data (no held-out split is left).
+if (opts["all-data"] == "1")
+{
+    sets.MergeHoldoutIntoTraining();
+    CrossValidation.IncludeHeldOutCategories();
+}
 Console.WriteLine($"deepset train={sets.DeepsetTrain.Count} holdout={sets.DeepsetHoldout.Count}; benign train={sets.BenignTrain.Count} holdout={sets.BenignHoldout.Count}; "
     + $"benign docs train={sets.BenignDocsTrain.Count} holdout={sets.BenignDocsHoldout.Count}; "
     + $"documents train={sets.DocumentsTrain.Count} holdout={sets.DocumentsHoldout.Count}; contexts train={sets.ContextsTrain.Count} holdout={sets.ContextsHoldout.Count}; attacks train={sets.AttacksTrain.Count} holdout={sets.AttacksHoldout.Count}; my attacks (training only)={sets.ExtraAttacks.Count}");
@@ -139,20 +148,24 @@ var dir = opts["eval-dir"];
 var indirectHoldout = EvalSets.Indirect("ih", sets.ContextsHoldout, sets.AttacksHoldout, 3);
 var indirectTrain = EvalSets.Indirect("it", sets.ContextsTrain, sets.AttacksTrain, 1);
 var mixedHoldout = EvalSets.Indirect("mh", sets.ContextsHoldout.Concat(sets.DocumentsHoldout).ToList(), sets.AttacksHoldout, 3);
-EvalSets.WriteJsonl(Path.Combine(dir, "deepset_holdout.jsonl"), sets.DeepsetHoldout);
 EvalSets.WriteJsonl(Path.Combine(dir, "deepset_train.jsonl"), sets.DeepsetTrain);
-EvalSets.WriteJsonl(Path.Combine(dir, "benign_holdout.jsonl"), sets.BenignHoldout);
 EvalSets.WriteJsonl(Path.Combine(dir, "benign_train.jsonl"), sets.BenignTrain);
-EvalSets.WriteJsonl(Path.Combine(dir, "benign_docs_holdout.jsonl"), sets.BenignDocsHoldout);
-EvalSets.WriteJsonl(Path.Combine(dir, "indirect_holdout.jsonl"), indirectHoldout);
 EvalSets.WriteJsonl(Path.Combine(dir, "indirect_train.jsonl"), indirectTrain);
-EvalSets.WriteJsonl(Path.Combine(dir, "indirect_mixed_holdout.jsonl"), mixedHoldout);
+if (!sets.AllData)
+{
+    // With `--all-data 1` there is no held-out split: nothing is written that could pass for one.
+    EvalSets.WriteJsonl(Path.Combine(dir, "deepset_holdout.jsonl"), sets.DeepsetHoldout);
+    EvalSets.WriteJsonl(Path.Combine(dir, "benign_holdout.jsonl"), sets.BenignHoldout);
+    EvalSets.WriteJsonl(Path.Combine(dir, "benign_docs_holdout.jsonl"), sets.BenignDocsHoldout);
+    EvalSets.WriteJsonl(Path.Combine(dir, "indirect_holdout.jsonl"), indirectHoldout);
+    EvalSets.WriteJsonl(Path.Combine(dir, "indirect_mixed_holdout.jsonl"), mixedHoldout);
+}
 
 var detector = new InjectionDetector(null, directModel, indirectModel, combiner);
 var classifierOnly = new InjectionDetector(new InjectionDetectorOptions { UseRules = false }, directModel, indirectModel, combiner);
 var rulesOnly = new InjectionDetector(new InjectionDetectorOptions { UseClassifier = false }, directModel, indirectModel, combiner);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 scores the training split only (for tuning runs: the held-out sets stay unseen).
-var skipHoldout = Environment.GetEnvironmentVariable("WARDEN_TRAIN_SKIP_HOLDOUT") == "1";
+var skipHoldout = Environment.GetEnvironmentVariable("WARDEN_TRAIN_SKIP_HOLDOUT") == "1" || sets.AllData;
 foreach (var (name, rows) in new[]
 {
     ("deepset_train", sets.DeepsetTrain), ("deepset_holdout", sets.DeepsetHoldout),
