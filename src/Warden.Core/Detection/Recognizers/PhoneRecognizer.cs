@@ -209,7 +209,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         // Bare digit runs (no separators) are ids, not phones, unless they carry a + prefix or context.
         var separators = main.Length - n;
         var international = main.StartsWith("+") || main.StartsWith("00");
-        if (separators == 0 && !international && !Context.Near(text, start, end))
+        if (separators == 0 && !international && (!Context.Near(text, start, end) || NamesOtherIdentifier(text, start, end)))
         {
             return false;
         }
@@ -235,7 +235,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         var direct001 = main.StartsWith("001");
         if (!key.IsEmpty && !direct001 && verdicts is not null && verdicts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
         {
-            return known > 0 && SetScore(ref score, known);
+            return SetScore(ref score, known > 0 ? known : HasNanpLayout(main) ? NanpLayoutScore : 0);
         }
 
         var candidate = !key.IsEmpty ? new string(key) : NormalizedString(main, n, digits, extAt > 0 ? span[extAt..] : []);
@@ -249,7 +249,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
             }
         }
 
-        return verdict > 0 && SetScore(ref score, verdict);
+        return SetScore(ref score, verdict > 0 ? verdict : HasNanpLayout(main) ? NanpLayoutScore : 0);
     }
 
     /// <summary>libphonenumber's verdict on a normalized candidate: the score of a valid number, 0 for an invalid one.</summary>
@@ -313,8 +313,14 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         return new string(chars);
     }
 
+    /// <summary>Sets the score of an accepted candidate; false (and the score unchanged) for 0, a rejected one.</summary>
     private static bool SetScore(ref double score, double value)
     {
+        if (value <= 0)
+        {
+            return false;
+        }
+
         score = value;
         return true;
     }
