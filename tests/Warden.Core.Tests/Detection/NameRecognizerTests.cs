@@ -43,6 +43,14 @@ public sealed class NameRecognizerTests
         Assert.DoesNotContain(Engine.Analyze(text), f => text[f.Start..f.End] is "It's" or "Yesterday");
     }
 
+    [Theory]
+    [InlineData("Apt. 705\n Zoetermeer\n Tanzania 53144\n06-10446904-Office\\,001-748-088-2851x818-Fax")]
+    [InlineData("Head Office: +44 20 7946 0958, Tel 020 7946 0959, Fax 020 7946 0960")]
+    public void FaxAndTelLabels_NextToOfficeNumbers_AreNotOrganizations(string text)
+    {
+        Assert.DoesNotContain(Found(text, EntityTypes.Organization), o => o is "Fax" or "Tel");
+    }
+
     [Fact]
     public void Letterhead_LineAboveAddress_IsOrganization()
     {
