@@ -85,6 +85,7 @@ public sealed class PhoneRegionCheckTests
             var expected = TypeHelper(nsn, metadata);
             var actual = check.TypeOf(nsn, out var leading);
             Assert.True(expected == actual, $"{entity} {nsn}: expected {expected}, got {actual}");
+            Assert.True(check.IsKnown(nsn, out var leadingToo) == (expected != PhoneNumberType.UNKNOWN) && leadingToo == leading, $"{entity} {nsn}: IsKnown differs");
             if (metadata.HasLeadingDigits)
             {
                 Assert.True((bool)LeadingDigits.Invoke(metadata, [nsn])! == leading, $"{entity} {nsn}: leading digits differ");

@@ -44,12 +44,36 @@ internal sealed class PhoneRegionCheck
 
     private readonly bool _sameMobileAndFixedLine;
 
+    /// <summary>Per number length 0–<see cref="MaxLength"/>: the label bits whose descriptions admit that length.</summary>
+    private readonly ushort[] _admitted;
+
+    /// <summary>The labels of which one must match, besides the general description, for the type to be known.</summary>
+    private readonly ushort _typeLabels;
+
+    /// <summary>The longest national significant number libphonenumber parses.</summary>
+    private const int MaxLength = 17;
+
     private PhoneRegionCheck(DigitDfa dfa, ulong[] lengths, bool sameMobileAndFixedLine, bool hasLeadingDigits)
     {
         _dfa = dfa;
         _lengths = lengths;
         _sameMobileAndFixedLine = sameMobileAndFixedLine;
         HasLeadingDigits = hasLeadingDigits;
+        _admitted = new ushort[MaxLength + 1];
+        for (var length = 0; length <= MaxLength; length++)
+        {
+            for (var bit = General; bit <= Mobile; bit++)
+            {
+                _admitted[length] |= (ushort)(((lengths[bit] >> length) & 1) << bit);
+            }
+        }
+
+        // Known: the general description and then a special type or fixed line, or mobile unless it shares fixed line's pattern.
+        _typeLabels = (ushort)(((1 << (FixedLine + 1)) - 1) & ~(1 << General));
+        if (!sameMobileAndFixedLine)
+        {
+            _typeLabels |= 1 << Mobile;
+        }
     }
 
     /// <summary>True when the region has a leading-digits pattern (libphonenumber then picks it by that, not by type).</summary>
@@ -127,6 +151,24 @@ internal sealed class PhoneRegionCheck
         }
 
         return bits;
+    }
+
+    /// <summary>
+    /// Exactly <c>TypeOf(nsn) != UNKNOWN</c> (for at most <see cref="MaxLength"/> digits; longer: false, which the
+    /// caller never asks): whether the general description and one of the descriptions that give a type match, with the
+    /// same length tests; also whether a prefix matches the leading digits, as <see cref="TypeOf(ReadOnlySpan{char}, out bool)"/>.
+    /// </summary>
+    public bool IsKnown(ReadOnlySpan<char> nsn, out bool leadingDigitsMatch)
+    {
+        var matched = _dfa.Run(nsn, 1 << Leading, out var seen);
+        leadingDigitsMatch = seen != 0;
+        if ((uint)nsn.Length > MaxLength)
+        {
+            return false;
+        }
+
+        var m = matched & _admitted[nsn.Length];
+        return (m & (1 << General)) != 0 && (m & _typeLabels) != 0;
     }
 
     /// <summary>Exactly libphonenumber's GetNumberTypeHelper(<paramref name="nsn"/>, this region's metadata).</summary>

@@ -101,7 +101,7 @@ internal static class PhoneValidity
                 return false;
             }
 
-            valid = only.TypeOf(nsn) != PhoneNumberType.UNKNOWN;
+            valid = only.IsKnown(nsn, out _);
             return true;
         }
 
@@ -114,7 +114,7 @@ internal static class PhoneValidity
                 return false;
             }
 
-            var known = check.TypeOf(nsn, out var leading) != PhoneNumberType.UNKNOWN;
+            var known = check.IsKnown(nsn, out var leading);
             if (check.HasLeadingDigits ? leading : known)
             {
                 valid = known;
