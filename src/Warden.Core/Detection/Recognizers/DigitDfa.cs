@@ -80,7 +80,8 @@ internal sealed class DigitDfa
         var sets = new List<int[]> { Array.Empty<int>() };
         var index = new Dictionary<int[], int>(SetComparer.Instance) { [sets[0]] = 0 };
         var lookup = index.GetAlternateLookup<ReadOnlySpan<int>>();
-        var trans = new List<int[]> { new int[10] };
+        var trans = new List<int>(new int[10]); // state * 10 + digit
+
         var work = new Queue<int>();
         var members = new int[n];
 
@@ -127,7 +128,11 @@ internal sealed class DigitDfa
             var stored = set.ToArray();
             sets.Add(stored);
             index[stored] = id;
-            trans.Add(new int[10]);
+            for (var d = 0; d < 10; d++)
+            {
+                trans.Add(0);
+            }
+
             work.Enqueue(id);
             return id;
         }
@@ -158,7 +163,7 @@ internal sealed class DigitDfa
                     }
                 }
 
-                trans[id][d] = seeds.Count == 0 ? 0 : Intern(seeds);
+                trans[(id * 10) + d] = seeds.Count == 0 ? 0 : Intern(seeds);
             }
         }
 
@@ -175,18 +180,22 @@ internal sealed class DigitDfa
     }
 
     /// <summary>Merges equivalent states of the acyclic automaton: a state's class is fixed by its labels and its successors' classes.</summary>
-    private static DigitDfa? Minimize(int start, List<int[]> trans, ushort[] rawLabels)
+    private static DigitDfa? Minimize(int start, List<int> trans, ushort[] rawLabels)
     {
-        var cls = new int[trans.Count];
+        var cls = new int[rawLabels.Length];
         Array.Fill(cls, -1);
         cls[0] = 0;
-        var signatures = new Dictionary<string, int>(StringComparer.Ordinal);
-        var nextRows = new List<int[]> { new int[10] };
+
+        // A class's signature: its labels and its ten successor classes (each below 2^16, as there are at most MaxStates
+        // states), packed into three words.
+        var signatures = new Dictionary<(ulong, ulong, ulong), int>();
+        var nextRows = new List<int>(new int[10]);
         var labelRows = new List<ushort> { 0 };
 
         // Iterative post-order walk (the depth is the longest number, but no recursion is needed either way).
         var stack = new Stack<(int State, int Digit)>();
         stack.Push((start, 0));
+        Span<int> mapped = stackalloc int[10];
         while (stack.Count > 0)
         {
             var (state, digit) = stack.Pop();
@@ -195,14 +204,14 @@ internal sealed class DigitDfa
                 continue;
             }
 
-            var row = trans[state];
             var pending = false;
             for (var d = digit; d < 10; d++)
             {
-                if (cls[row[d]] < 0)
+                var next = trans[(state * 10) + d];
+                if (cls[next] < 0)
                 {
                     stack.Push((state, d));
-                    stack.Push((row[d], 0));
+                    stack.Push((next, 0));
                     pending = true;
                     break;
                 }
@@ -213,20 +222,25 @@ internal sealed class DigitDfa
                 continue;
             }
 
-            var mapped = new int[10];
+            var dead = rawLabels[state] == 0;
             for (var d = 0; d < 10; d++)
             {
-                mapped[d] = cls[row[d]];
+                mapped[d] = cls[trans[(state * 10) + d]];
+                dead &= mapped[d] == 0;
             }
 
-            var key = string.Join(',', mapped) + ":" + rawLabels[state];
+            var key = (Pack(mapped[..4]), Pack(mapped[4..8]), Pack(mapped[8..]) | ((ulong)rawLabels[state] << 32));
             if (!signatures.TryGetValue(key, out var c))
             {
                 // A state with no labels and only dead successors is the dead state.
-                c = rawLabels[state] == 0 && mapped.All(m => m == 0) ? 0 : nextRows.Count;
+                c = dead ? 0 : labelRows.Count;
                 if (c != 0)
                 {
-                    nextRows.Add(mapped);
+                    foreach (var m in mapped)
+                    {
+                        nextRows.Add(m);
+                    }
+
                     labelRows.Add(rawLabels[state]);
                 }
 
@@ -237,12 +251,7 @@ internal sealed class DigitDfa
         }
 
         // Renumber so that the start is 1 (and the dead state 0).
-        var count = nextRows.Count;
-        if (count > ushort.MaxValue)
-        {
-            return null;
-        }
-
+        var count = labelRows.Count;
         var startClass = cls[start];
         if (startClass == 0)
         {
@@ -251,7 +260,6 @@ internal sealed class DigitDfa
         }
 
         var renumber = new int[count];
-        renumber[0] = 0;
         renumber[startClass] = 1;
         var nextId = 2;
         for (var i = 1; i < count; i++)
@@ -262,7 +270,7 @@ internal sealed class DigitDfa
             }
         }
 
-        var next = new ushort[count * 10];
+        var table = new ushort[count * 10];
         var labels = new ushort[count];
         for (var i = 1; i < count; i++)
         {
@@ -270,11 +278,23 @@ internal sealed class DigitDfa
             labels[r] = labelRows[i];
             for (var d = 0; d < 10; d++)
             {
-                next[(r * 10) + d] = (ushort)renumber[nextRows[i][d]];
+                table[(r * 10) + d] = (ushort)renumber[nextRows[(i * 10) + d]];
             }
         }
 
-        return new DigitDfa(next, labels);
+        return new DigitDfa(table, labels);
+    }
+
+    /// <summary>Up to four class numbers below 2^16 in one word.</summary>
+    private static ulong Pack(ReadOnlySpan<int> classes)
+    {
+        var word = 0UL;
+        for (var i = 0; i < classes.Length; i++)
+        {
+            word |= (ulong)(ushort)classes[i] << (16 * i);
+        }
+
+        return word;
     }
 
     /// <summary>Equality of sorted state sets (also looked up by span, so that a set is only copied when it is new).</summary>
