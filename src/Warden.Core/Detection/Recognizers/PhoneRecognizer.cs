@@ -232,6 +232,13 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         Span<char> buffer = stackalloc char[64];
         var length = Normalized(main, n, digits, extAt > 0 ? span[extAt..] : [], buffer);
         var key = length <= buffer.Length ? buffer[..length] : [];
+        // "+digits" that PhoneValidity's shortcut covers: libphonenumber's verdict (Verdict's first case) straight from the
+        // characters, without a string, a parse or the memo (which would only give the same verdict again).
+        if (!key.IsEmpty && main.StartsWith("+") && PhoneValidity.TryIsValidInternational(key, out var valid))
+        {
+            return valid && SetScore(ref score, 0.8);
+        }
+
         var direct001 = main.StartsWith("001");
         if (!key.IsEmpty && !direct001 && verdicts is not null && verdicts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
         {
