@@ -20,7 +20,7 @@ internal sealed partial class SecretRecognizer
         var pos = 0;
         while (pos < span.Length)
         {
-            var rel = span[pos..].IndexOfAny(AssignmentStems);
+            var rel = IndexOfStem(span[pos..]);
             if (rel < 0)
             {
                 return;
@@ -34,7 +34,7 @@ internal sealed partial class SecretRecognizer
             while (next < to)
             {
                 // A later stem in the window may reach past it: extend the window to cover its value.
-                var r2 = span[next..to].IndexOfAny(AssignmentStems);
+                var r2 = IndexOfStem(span[next..to]);
                 if (r2 < 0)
                 {
                     break;

@@ -144,9 +144,11 @@ internal sealed partial class SecretRecognizer
     }
 
     /// <summary>
-    /// The rules without literals (Discord): at each anchor followed by more of a key. The anchors are searched with
-    /// <see cref="FollowedAnchors"/>, which passes over anchors followed by a space, tab or line break (the dots that end
-    /// sentences) a block at a time; no rule's alphabet holds those, so exactly the anchors the loop below could use are found.
+    /// The rules without literals (Discord): at each anchor followed by more of a key. With Discord alone, only the dots with
+    /// another dot seven characters later (<see cref="IndexOfDotPair"/>): the others fail <see cref="DiscordFirstDotAt"/>.
+    /// Otherwise the anchors are searched with <see cref="FollowedAnchors"/>, which passes over anchors followed by a space,
+    /// tab or line break (the dots that end sentences) a block at a time; no rule's alphabet holds those, so exactly the
+    /// anchors the loop below could use are found.
     /// </summary>
     private void FindUnprefixedKeys(string text, Span<int> covered, List<(int Rule, Finding Finding)> found)
     {
@@ -154,7 +156,9 @@ internal sealed partial class SecretRecognizer
         var p = 0;
         while (p < span.Length)
         {
-            var rel = UnprefixedAnchorString is { } anchors ? FollowedAnchors.IndexOf(span[p..], anchors) : span[p..].IndexOfAny(AnchorChars);
+            var rel = OnlyDiscordUnprefixed ? IndexOfDotPair(span[p..])
+                : UnprefixedAnchorString is { } anchors ? FollowedAnchors.IndexOf(span[p..], anchors)
+                : span[p..].IndexOfAny(AnchorChars);
             if (rel < 0)
             {
                 break;
