@@ -57,6 +57,12 @@ internal sealed partial class SecretRecognizer
 
     private void ScanGroup(string text, SecretLiteralGroups.Group group, Span<int> covered, List<(int Rule, Finding Finding)> found)
     {
+        if (group.Anchor is { } anchor)
+        {
+            ScanAnchoredGroup(text, group, anchor, covered, found);
+            return;
+        }
+
         var span = text.AsSpan();
         var wasted = 0;
         var pos = 0;
@@ -92,6 +98,46 @@ internal sealed partial class SecretRecognizer
             }
 
             pos = at + 1;
+        }
+    }
+
+    /// <summary>
+    /// A group searched by its anchor character: at each occurrence, the literals whose first anchor follows the character
+    /// before it (and those that start with the anchor). Every occurrence of a literal is found once, at its first anchor,
+    /// and a rule's run is matched from its first occurrence not covered, as the multi-string search would (see
+    /// <see cref="SecretLiteralGroups.Group"/> for two literals found out of order). Linear: a bounded check per anchor.
+    /// </summary>
+    private void ScanAnchoredGroup(string text, SecretLiteralGroups.Group group, char anchor, Span<int> covered, List<(int Rule, Finding Finding)> found)
+    {
+        var span = text.AsSpan();
+        var pos = 0;
+        while (pos < span.Length)
+        {
+            var rel = span[pos..].IndexOf(anchor);
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var q = pos + rel;
+            foreach (var (literal, offset, rule) in group.AnchoredAfter(q > 0 ? span[q - 1] : null))
+            {
+                var at = q - offset;
+                if (at >= 0 && at >= covered[rule] && span[at..].StartsWith(literal, StringComparison.Ordinal))
+                {
+                    MatchRun(text, rule, at, covered, found);
+                }
+            }
+
+            foreach (var (literal, _, rule) in group.AnchoredAfter(null))
+            {
+                if (q >= covered[rule] && span[q..].StartsWith(literal, StringComparison.Ordinal))
+                {
+                    MatchRun(text, rule, q, covered, found);
+                }
+            }
+
+            pos = q + 1;
         }
     }
 
