@@ -6,24 +6,24 @@ namespace Warden.Core.Detection.Recognizers;
 /// The key prefixes of the provider rules (<see cref="SecretRule.Literals"/>) in a few searches instead of one search per
 /// rule. One <see cref="SearchValues{T}"/> over all of them is slow (its Teddy fingerprints of 45 literals match most of
 /// prose), so the rules are grouped by what their literals look like: uppercase and punctuation prefixes ("AKIA", "AC",
-/// "SG.", "://", ":AA", ".eyJ") and dash prefixes ("glpat-", "xoxb-", "sk-") in multi-string searches (about one plain
-/// pass over the text each), every hit dispatched by its first character to the rules whose literal starts there; the
-/// underscore prefixes ("ghp_", "sk_live_", "hf_") and Azure's "AccountKey=" by their rare anchor character ('_', '='):
-/// one single-character search, each occurrence dispatched by the character before it to the literals whose first anchor
-/// follows that character.
+/// "SG.", "://", ".eyJ") in a multi-string search (about one plain pass over the text), every hit dispatched by its first
+/// character to the rules whose literal starts there; the underscore prefixes ("ghp_", "sk_live_", "hf_"), the dash
+/// prefixes ("glpat-", "xoxb-", "sk-", with "GR1348941", Slack's webhook URL and Telegram's ":AA" by 'G' and ':') and
+/// Azure's "AccountKey=" by their anchor characters: one search for one to three characters, each occurrence dispatched by
+/// the character before it to the literals whose first anchor follows that character.
 /// </summary>
 internal sealed class SecretLiteralGroups
 {
     /// <summary>
-    /// The rules of each group, by <see cref="SecretRule.Kind"/>, and its anchor character ('\0': a multi-string search);
+    /// The rules of each group, by <see cref="SecretRule.Kind"/>, and its anchor characters (none: a multi-string search);
     /// a rule with literals not listed gets a group of its own.
     /// </summary>
-    private static readonly (string[] Kinds, char Anchor)[] GroupKinds =
+    private static readonly (string[] Kinds, string Anchors)[] GroupKinds =
     [
-        (["aws_access_key_id", "google_api_key", "artifactory_token", "sendgrid_api_key", "twilio_key", "url_credentials", "telegram_bot_token", "jwt"], '\0'),
-        (["github_token", "stripe_key", "npm_token", "huggingface_token"], '_'),
-        (["gitlab_token", "slack_token", "anthropic_api_key", "openai_api_key", "mailchimp_api_key", "pypi_token"], '\0'),
-        (["azure_storage_key"], '='),
+        (["aws_access_key_id", "google_api_key", "artifactory_token", "sendgrid_api_key", "twilio_key", "url_credentials", "jwt"], ""),
+        (["github_token", "stripe_key", "npm_token", "huggingface_token"], "_"),
+        (["gitlab_token", "slack_token", "anthropic_api_key", "openai_api_key", "mailchimp_api_key", "pypi_token", "telegram_bot_token"], "-:G"),
+        (["azure_storage_key"], "="),
     ];
 
     private SecretLiteralGroups(Group[] groups) => Groups = groups;
@@ -36,17 +36,17 @@ internal sealed class SecretLiteralGroups
     {
         var withLiterals = Enumerable.Range(0, rules.Count).Where(i => rules[i].Literals is not null).ToList();
         var groups = new List<Group>();
-        foreach (var (kinds, anchor) in GroupKinds)
+        foreach (var (kinds, anchors) in GroupKinds)
         {
             var members = withLiterals.Where(i => kinds.Contains(rules[i].Kind, StringComparer.Ordinal)).ToArray();
             if (members.Length > 0)
             {
-                groups.Add(new Group(rules, members, anchor));
+                groups.Add(new Group(rules, members, anchors));
                 withLiterals.RemoveAll(members.Contains);
             }
         }
 
-        groups.AddRange(withLiterals.Select(i => new Group(rules, [i], '\0')));
+        groups.AddRange(withLiterals.Select(i => new Group(rules, [i], "")));
         return new SecretLiteralGroups([.. groups]);
     }
 
@@ -59,7 +59,7 @@ internal sealed class SecretLiteralGroups
 
         private readonly (string Literal, int Offset, int Rule)[] _anchorFirst = [];
 
-        public Group(IReadOnlyList<SecretRule> rules, int[] members, char anchor)
+        public Group(IReadOnlyList<SecretRule> rules, int[] members, string anchors)
         {
             Rules = members;
             var literals = members.SelectMany(r => rules[r].Literals!.Select(l => (Literal: l, Rule: r))).ToArray();
@@ -74,12 +74,13 @@ internal sealed class SecretLiteralGroups
                 _byFirstChar[c] = [.. literals.Where(l => l.Literal[0] == c)];
             }
 
-            // By anchor only when every literal holds it and consists of its rule's characters: two literals of one rule found
-            // out of text order then overlap, so they lie in one run of the rule and the rule's run is matched once either way.
-            if (anchor != '\0' && literals.All(l => l.Literal.Contains(anchor, StringComparison.Ordinal) && l.Literal.All(rules[l.Rule].Alphabet.Contains)))
+            // By anchors only when every literal holds one and consists of its rule's characters. Each literal is found at its
+            // first anchor; two literals of one rule found out of text order then overlap, so they lie in one run of the rule and
+            // the rule's run is matched once either way.
+            if (anchors.Length is >= 1 and <= 3 && literals.All(l => l.Literal.AsSpan().IndexOfAny(anchors) >= 0 && l.Literal.All(rules[l.Rule].Alphabet.Contains)))
             {
-                Anchor = anchor;
-                var entries = literals.Select(l => (l.Literal, Offset: l.Literal.IndexOf(anchor, StringComparison.Ordinal), l.Rule)).ToArray();
+                Anchors = anchors;
+                var entries = literals.Select(l => (l.Literal, Offset: l.Literal.AsSpan().IndexOfAny(anchors), l.Rule)).ToArray();
                 _anchorFirst = [.. entries.Where(e => e.Offset == 0)];
                 for (var c = 0; c < _byCharBeforeAnchor.Length; c++)
                 {
@@ -93,15 +94,15 @@ internal sealed class SecretLiteralGroups
 
         public SearchValues<string> Search { get; }
 
-        /// <summary>The character every literal of the group holds, when the group is searched by it; else null.</summary>
-        public char? Anchor { get; }
+        /// <summary>One to three characters one of which every literal of the group holds, when the group is searched by them; else null.</summary>
+        public string? Anchors { get; }
 
         /// <summary>The literals (and their rules) that start with <paramref name="c"/> (an ASCII character a hit starts with).</summary>
         public ReadOnlySpan<(string Literal, int Rule)> StartingWith(char c) => c < 128 ? _byFirstChar[c] : [];
 
         /// <summary>
         /// The literals (with the offset of their first anchor, and their rule) whose first anchor comes right after
-        /// <paramref name="before"/>; <see langword="null"/>: the literals that start with the anchor.
+        /// <paramref name="before"/>; <see langword="null"/>: the literals that start with an anchor.
         /// </summary>
         public ReadOnlySpan<(string Literal, int Offset, int Rule)> AnchoredAfter(char? before) =>
             before is not { } c ? _anchorFirst : c < 128 ? _byCharBeforeAnchor[c] : [];

@@ -8,8 +8,8 @@ namespace Warden.Core.Detection.Recognizers;
 /// <summary>
 /// Vectorized searches for rare anchors in place of frequent ones. The search for the assignment name stems (<see cref="AssignmentStems"/>) by rare anchors instead of their first letters.
 /// The multi-string search must fingerprint every stem by its first two characters (because of "pw"), and "to", "se",
-/// "pa", "ke" are frequent in prose, so it stops and verifies at most words. Every stem instead holds one of four rarer
-/// anchors at a fixed offset: 'k' ("key" at 0, "token" at 2), "ss" ("pass" at 2), "cr" ("credential" at 0, "secret" at 2),
+/// "pa" are frequent in prose, so it stops and verifies at most words. Every stem instead holds one of four rarer
+/// anchors at a fixed offset: "ke" ("key" at 0, "token" at 2), "ss" ("pass" at 2), "cr" ("credential" at 0, "secret" at 2),
 /// "pw" (at 0), found a vector at a time in any ASCII case.
 /// </summary>
 internal sealed partial class SecretRecognizer
@@ -36,7 +36,7 @@ internal sealed partial class SecretRecognizer
         {
             var a = Vector256.LoadUnsafe(ref first, (nuint)i) | lower;
             var b = Vector256.LoadUnsafe(ref first, (nuint)(i + 1)) | lower;
-            var hits = Vector256.Equals(a, Vector256.Create((ushort)'k'))
+            var hits = (Vector256.Equals(a, Vector256.Create((ushort)'k')) & Vector256.Equals(b, Vector256.Create((ushort)'e')))
                 | (Vector256.Equals(a, Vector256.Create((ushort)'s')) & Vector256.Equals(b, Vector256.Create((ushort)'s')))
                 | (Vector256.Equals(a, Vector256.Create((ushort)'c')) & Vector256.Equals(b, Vector256.Create((ushort)'r')))
                 | (Vector256.Equals(a, Vector256.Create((ushort)'p')) & Vector256.Equals(b, Vector256.Create((ushort)'w')));
@@ -69,7 +69,7 @@ internal sealed partial class SecretRecognizer
 
     /// <summary>
     /// The start of a stem whose anchor is at <paramref name="at"/>, or -1: by the anchor's letter, "token" two characters
-    /// before a 'k' or "key" at it; "pass" two characters before "ss"; "secret" two characters before "cr" or "credential"
+    /// before "ke" or "key" at it; "pass" two characters before "ss"; "secret" two characters before "cr" or "credential"
     /// at it; "pw" at it (two stems can not start two characters apart, so the order of the checks does not matter).
     /// </summary>
     private static int StemAroundAnchor(ReadOnlySpan<char> s, int at)
@@ -77,7 +77,9 @@ internal sealed partial class SecretRecognizer
         switch ((char)(s[at] | 0x20))
         {
             case 'k':
-                return LettersAt(s, at + 1, "ey") ? at : at >= 2 && LettersAt(s, at - 2, "to") && LettersAt(s, at + 1, "en") ? at - 2 : -1;
+                return !LettersAt(s, at + 1, "e") ? -1
+                    : LettersAt(s, at + 2, "y") ? at
+                    : at >= 2 && LettersAt(s, at - 2, "to") && LettersAt(s, at + 2, "n") ? at - 2 : -1;
             case 's':
                 return at >= 2 && LettersAt(s, at + 1, "s") && LettersAt(s, at - 2, "pa") ? at - 2 : -1;
             case 'c':
