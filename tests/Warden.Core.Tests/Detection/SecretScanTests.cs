@@ -16,13 +16,14 @@ public sealed class SecretScanTests
         "AKIA", "ABIA", "ACCA", "ASIA", "A3T", "ghp_", "gho_", "github_pat_", "glpat-", "gldt-", "glptt-", "gloas-", "glimt-", "glagent-",
         "GR1348941", "xoxb-", "xoxp-", "https://hooks.slack.com/services/", "sk_live_", "rk_test_", "whsec_", "sk-ant-", "sk-ant-api03-",
         "sk-", "sk-proj-", "T3BlbkFJ", "AIza", ".eyJ", "eyJ", "://", "postgres://", "AccountKey=", "SharedAccessKey=", "sig=", "AKC", "AP",
-        "APF", "-us", "-us12", "SG.", "AC", "SK", ":AA", "pypi-AgE", "npm_", "hf_",
+        "APF", "-us", "-us12", "SG.", "AC", "SK", ":AA", "pypi-AgE", "npm_", "hf_", "ghu_", "ghs_", "ghr_", "sk_test_", "rk_live_",
+        "SharedAccessSignature=", "github_pat_github_pat_", "whsec_sk_live_", "ghp_hf_npm_",
     ];
 
     private static readonly string[] Fillers =
     [
         "", "", "a", "Z", "0", "9f", "abcdefghij", "ABCDEFGHIJKLMNOP", "0123456789abcdef", "aB3dE6gH9jK2mN5pQ8sT", "_", "-", ".", ":", "@",
-        "=", "/", "%", "+", " ", "\n", "\"", "sk", "x", "u:p@h", "eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxIn0",
+        "=", "/", "%", "+", " ", "\n", "\"", "sk", "x", "u:p@h", "eyJhbGciOiJIUzI1NiJ9", "eyJzdWIiOiIxIn0", "snake_case_name", "==", "__",
     ];
 
     public static IEnumerable<object[]> Seeds() => Enumerable.Range(1, 200).Select(i => new object[] { i });

@@ -236,7 +236,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         // characters, without a string, a parse or the memo (which would only give the same verdict again).
         if (!key.IsEmpty && main.StartsWith("+") && PhoneValidity.TryIsValidInternational(key, out var valid))
         {
-            return valid && SetScore(ref score, 0.8);
+            return SetScore(ref score, valid ? 0.8 : HasNanpLayout(main) ? NanpLayoutScore : 0);
         }
 
         var direct001 = main.StartsWith("001");

@@ -20,7 +20,7 @@ internal sealed partial class SecretRecognizer
         var pos = 0;
         while (pos < span.Length)
         {
-            var rel = span[pos..].IndexOfAny(AssignmentStems);
+            var rel = IndexOfStem(span[pos..]);
             if (rel < 0)
             {
                 return;
@@ -34,7 +34,7 @@ internal sealed partial class SecretRecognizer
             while (next < to)
             {
                 // A later stem in the window may reach past it: extend the window to cover its value.
-                var r2 = span[next..to].IndexOfAny(AssignmentStems);
+                var r2 = IndexOfStem(span[next..to]);
                 if (r2 < 0)
                 {
                     break;
@@ -144,32 +144,54 @@ internal sealed partial class SecretRecognizer
         return i < 0 ? text.Length : at + i;
     }
 
+    /// <summary>
+    /// The matches of <see cref="SecretPatterns.Assignment"/> in the window, matched by hand (<see cref="NextAssignment"/>),
+    /// or by <paramref name="pattern"/> when one is given (the reference, for tests), each turned into a finding when its
+    /// value looks like a credential.
+    /// </summary>
     internal void MatchAssignments(string text, int from, int to, List<Finding> results, Regex? pattern = null)
     {
-        foreach (var w in (pattern ?? SecretPatterns.Assignment()).EnumerateMatches(text.AsSpan(from, to - from)))
+        if (pattern is not null)
         {
-            var m = (Index: from + w.Index, w.Length);
-            var span = text.AsSpan(m.Index, m.Length);
-            var (valueStart, valueLength) = ValueOf(span);
-            if (valueLength <= 0)
+            foreach (var w in pattern.EnumerateMatches(text.AsSpan(from, to - from)))
             {
-                continue;
+                AddAssignment(text, from + w.Index, w.Length, results);
             }
 
-            var value = span.Slice(valueStart, valueLength);
-            var score = CredentialScore(value);
-            if (score <= 0)
-            {
-                continue;
-            }
-
-            // "Server=db;User Id=app;Password=…;" — a key=value list separated by ';' is a connection string.
-            var valueEnd = m.Index + valueStart + valueLength;
-            var kind = (m.Index > 0 && text[m.Index - 1] == ';') || (valueEnd < text.Length && text[valueEnd] == ';')
-                ? "connection_string"
-                : "credential_assignment";
-            results.Add(new Finding(Detection.EntityTypes.Secret, m.Index + valueStart, m.Index + valueStart + valueLength, score, Name, kind));
+            return;
         }
+
+        var window = text.AsSpan(from, to - from);
+        var quotes = UnclosedQuotes.None;
+        for (var at = 0; NextAssignment(window, at, ref quotes, out var index, out var length); at = index + length)
+        {
+            AddAssignment(text, from + index, length, results);
+        }
+    }
+
+    /// <summary>Reports the value of the match at <paramref name="index"/> when it looks like a credential.</summary>
+    private void AddAssignment(string text, int index, int length, List<Finding> results)
+    {
+        var span = text.AsSpan(index, length);
+        var (valueStart, valueLength) = ValueOf(span);
+        if (valueLength <= 0)
+        {
+            return;
+        }
+
+        var value = span.Slice(valueStart, valueLength);
+        var score = CredentialScore(value);
+        if (score <= 0)
+        {
+            return;
+        }
+
+        // "Server=db;User Id=app;Password=…;" — a key=value list separated by ';' is a connection string.
+        var valueEnd = index + valueStart + valueLength;
+        var kind = (index > 0 && text[index - 1] == ';') || (valueEnd < text.Length && text[valueEnd] == ';')
+            ? "connection_string"
+            : "credential_assignment";
+        results.Add(new Finding(Detection.EntityTypes.Secret, index + valueStart, valueEnd, score, Name, kind));
     }
 
     /// <summary>Finds the value after the name and separator; strips quotes.</summary>

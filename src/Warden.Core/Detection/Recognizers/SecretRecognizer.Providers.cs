@@ -9,6 +9,9 @@ internal sealed partial class SecretRecognizer
     /// </summary>
     private const int WastedHitBudget = 64;
 
+    /// <summary>Anchors of an anchored group that start no match (see <see cref="ScanAnchoredGroup"/>) before its multi-string search takes over.</summary>
+    private const int IdleAnchorBudget = 32;
+
     /// <summary>Per thread, the provider findings of one call with their rule (reordered by rule before they are reported).</summary>
     [ThreadStatic]
     private static List<(int Rule, Finding Finding)>? t_found;
@@ -57,9 +60,22 @@ internal sealed partial class SecretRecognizer
 
     private void ScanGroup(string text, SecretLiteralGroups.Group group, Span<int> covered, List<(int Rule, Finding Finding)> found)
     {
+        if (group.Anchors is { } anchors)
+        {
+            ScanAnchoredGroup(text, group, anchors, covered, found);
+        }
+        else
+        {
+            ScanLiterals(text, group, 0, covered, found);
+        }
+    }
+
+    /// <summary>The group's multi-string search from <paramref name="from"/>.</summary>
+    private void ScanLiterals(string text, SecretLiteralGroups.Group group, int from, Span<int> covered, List<(int Rule, Finding Finding)> found)
+    {
         var span = text.AsSpan();
         var wasted = 0;
-        var pos = 0;
+        var pos = from;
         while (pos < span.Length)
         {
             var rel = span[pos..].IndexOfAny(group.Search);
@@ -92,6 +108,64 @@ internal sealed partial class SecretRecognizer
             }
 
             pos = at + 1;
+        }
+    }
+
+    /// <summary>
+    /// A group searched by its anchor characters: at each occurrence, the literals whose first anchor follows the character
+    /// before it (and those that start with an anchor). Every occurrence of a literal is found once, at its first anchor,
+    /// and a rule's run is matched from its first occurrence not covered, as the multi-string search would (see
+    /// <see cref="SecretLiteralGroups.Group"/> for two literals found out of order). Linear: a bounded check per anchor.
+    /// Anchors that start no match (a wall of colons or dashes) each cost a search restart, so after
+    /// <see cref="IdleAnchorBudget"/> of them the group's multi-string search takes over after the last anchor visited (a
+    /// literal starting at or before it has its first anchor there or earlier: it holds no anchor before its first).
+    /// </summary>
+    private void ScanAnchoredGroup(string text, SecretLiteralGroups.Group group, string anchors, Span<int> covered, List<(int Rule, Finding Finding)> found)
+    {
+        var span = text.AsSpan();
+        var pos = 0;
+        var idle = 0;
+        while (pos < span.Length)
+        {
+            var rel = anchors.Length switch
+            {
+                1 => span[pos..].IndexOf(anchors[0]),
+                2 => span[pos..].IndexOfAny(anchors[0], anchors[1]),
+                _ => span[pos..].IndexOfAny(anchors[0], anchors[1], anchors[2]),
+            };
+            if (rel < 0)
+            {
+                return;
+            }
+
+            var q = pos + rel;
+            var useful = false;
+            foreach (var (literal, offset, rule) in group.AnchoredAfter(q > 0 ? span[q - 1] : null))
+            {
+                var at = q - offset;
+                if (literal[offset] == span[q] && at >= 0 && at >= covered[rule] && span[at..].StartsWith(literal, StringComparison.Ordinal))
+                {
+                    MatchRun(text, rule, at, covered, found);
+                    useful = true;
+                }
+            }
+
+            foreach (var (literal, _, rule) in group.AnchoredAfter(null))
+            {
+                if (literal[0] == span[q] && q >= covered[rule] && span[q..].StartsWith(literal, StringComparison.Ordinal))
+                {
+                    MatchRun(text, rule, q, covered, found);
+                    useful = true;
+                }
+            }
+
+            if (!useful && ++idle > IdleAnchorBudget)
+            {
+                ScanLiterals(text, group, q + 1, covered, found);
+                return;
+            }
+
+            pos = q + 1;
         }
     }
 
@@ -144,9 +218,11 @@ internal sealed partial class SecretRecognizer
     }
 
     /// <summary>
-    /// The rules without literals (Discord): at each anchor followed by more of a key. The anchors are searched with
-    /// <see cref="FollowedAnchors"/>, which passes over anchors followed by a space, tab or line break (the dots that end
-    /// sentences) a block at a time; no rule's alphabet holds those, so exactly the anchors the loop below could use are found.
+    /// The rules without literals (Discord): at each anchor followed by more of a key. With Discord alone, only the dots with
+    /// another dot seven characters later (<see cref="IndexOfDotPair"/>): the others fail <see cref="DiscordFirstDotAt"/>.
+    /// Otherwise the anchors are searched with <see cref="FollowedAnchors"/>, which passes over anchors followed by a space,
+    /// tab or line break (the dots that end sentences) a block at a time; no rule's alphabet holds those, so exactly the
+    /// anchors the loop below could use are found.
     /// </summary>
     private void FindUnprefixedKeys(string text, Span<int> covered, List<(int Rule, Finding Finding)> found)
     {
@@ -154,7 +230,9 @@ internal sealed partial class SecretRecognizer
         var p = 0;
         while (p < span.Length)
         {
-            var rel = UnprefixedAnchorString is { } anchors ? FollowedAnchors.IndexOf(span[p..], anchors) : span[p..].IndexOfAny(AnchorChars);
+            var rel = OnlyDiscordUnprefixed ? IndexOfDotPair(span[p..])
+                : UnprefixedAnchorString is { } anchors ? FollowedAnchors.IndexOf(span[p..], anchors)
+                : span[p..].IndexOfAny(AnchorChars);
             if (rel < 0)
             {
                 break;

@@ -73,6 +73,13 @@ internal sealed partial class SecretRecognizer : IRecognizer
             : null;
     }
 
+    /// <summary>
+    /// Discord is the only rule without literals: its anchors are then searched as dot pairs (<see cref="IndexOfDotPair"/>),
+    /// since <see cref="DiscordFirstDotAt"/> rejects every dot without another dot seven characters later. (Here, after
+    /// <see cref="Rules"/>: the initializers of one file run in order.)
+    /// </summary>
+    private static readonly bool OnlyDiscordUnprefixed = Rules.Where(r => r.Literals is null).Select(r => r.Kind).SequenceEqual([DiscordKind]);
+
     /// <summary>For each ASCII anchor character: the indexes of the rules without literals it anchors.</summary>
     private static readonly int[][] ByAnchor = BuildDispatch();
 
@@ -80,8 +87,8 @@ internal sealed partial class SecretRecognizer : IRecognizer
     private static readonly SecretLiteralGroups LiteralGroups = SecretLiteralGroups.Create(Rules);
 
     /// <summary>
-    /// The name stems in one search. Splitting off the two-letter "pw" (so the rest gets three-character fingerprints) is
-    /// cheaper on prose but costs three times as much per restart on a wall of names ("password=key:token …").
+    /// The name stems in one search: the reference for <see cref="IndexOfStem"/> (which finds the same by rarer anchors) and
+    /// its fallback without 256-bit vectors.
     /// </summary>
     internal static readonly SearchValues<string> AssignmentStems = SearchValues.Create(["pass", "pw", "secret", "token", "key", "credential"], StringComparison.OrdinalIgnoreCase);
 
