@@ -24,7 +24,8 @@ internal sealed partial class NamedEntityRecognizer : IRecognizer
 
     public IReadOnlyCollection<string> EntityTypes { get; } = [Detection.EntityTypes.Person, Detection.EntityTypes.Location, Detection.EntityTypes.Organization];
 
-    public void Analyze(string text, List<Finding> results)
+    /// <summary>Finds the names of one piece of text (at most <see cref="ChunkChars"/> characters when called through <see cref="Analyze"/>).</summary>
+    private void AnalyzePiece(string text, List<Finding> results)
     {
         var tokens = new List<Token>(Math.Min(text.Length / 5 + 4, 1 << 20));
         Tokenizer.Tokenize(text, tokens);
