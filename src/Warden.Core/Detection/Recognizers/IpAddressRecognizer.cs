@@ -199,28 +199,48 @@ internal sealed partial class IpAddressRecognizer() : RegexRecognizer("IpAddress
         }
     }
 
-    /// <summary>True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40.</summary>
+    /// <summary>
+    /// True for a dotted quad with octets 0–255 and no leading zeros, such as 10.20.30.40: four parts of one to three ASCII
+    /// digits joined by single dots, read in one pass (its tests compare it with the former Split and int.Parse version).
+    /// </summary>
     internal static bool IsDottedQuad(ReadOnlySpan<char> s)
     {
-        if (s.Length is < 7 or > 15 || s.Count('.') != 3)
+        if (s.Length is < 7 or > 15)
         {
             return false;
         }
 
         var parts = 0;
-        foreach (var range in s.Split('.'))
+        var i = 0;
+        while (true)
         {
-            var p = s[range];
-            if (p.Length is 0 or > 3 || (p.Length > 1 && p[0] == '0') || p.IndexOfAnyExceptInRange('0', '9') >= 0 ||
-                int.Parse(p, provider: System.Globalization.CultureInfo.InvariantCulture) > 255)
+            var begin = i;
+            var value = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                value = (value * 10) + (s[i] - '0');
+                i++;
+            }
+
+            var length = i - begin;
+            if (length is 0 or > 3 || (length > 1 && s[begin] == '0') || value > 255)
             {
                 return false;
             }
 
             parts++;
-        }
+            if (i == s.Length)
+            {
+                return parts == 4;
+            }
 
-        return parts == 4;
+            if (s[i] != '.' || parts == 4)
+            {
+                return false;
+            }
+
+            i++;
+        }
     }
 
     [GeneratedRegex(@"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})?", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant)]

@@ -86,7 +86,7 @@ internal abstract class RegexRecognizer : IRecognizer
         {
             if (end - start >= MinLength && RunMayMatch(text.AsSpan(start, end - start)))
             {
-                MatchIn(text, start, end, results);
+                MatchRun(text, start, end, results);
             }
         }
     }
@@ -241,9 +241,9 @@ internal abstract class RegexRecognizer : IRecognizer
     internal void AnalyzeWholeText(string text, List<Finding> results, Regex? pattern = null) => MatchIn(text, 0, text.Length, results, pattern);
 
     /// <summary>
-    /// Considers the matches of <see cref="Pattern"/> in the digit-anchored run text[from..to); a subclass may find them by
-    /// hand for shapes whose matches it knows exactly (differential tests compare it to <see cref="AnalyzeWithAnchorRuns"/>,
-    /// which always runs the pattern).
+    /// Considers the matches of <see cref="Pattern"/> in the anchored run text[from..to) (digit-anchored or from
+    /// <see cref="AnchorRuns"/>); a subclass may find them by hand for shapes whose matches it knows exactly (differential
+    /// tests compare it to <see cref="AnalyzeWithAnchorRuns"/> or <see cref="AnalyzeWholeText"/>, which always run the pattern).
     /// </summary>
     protected virtual void MatchRun(string text, int from, int to, List<Finding> results) => MatchIn(text, from, to, results);
 
