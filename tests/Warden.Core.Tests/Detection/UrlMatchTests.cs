@@ -87,4 +87,32 @@ public sealed class UrlMatchTests
             Assert.Equal(DifferentialText.RegexMatches(Backtracking, window), DifferentialText.RegexMatches(Reference, window));
         }
     }
+
+    [Fact]
+    public void IndexOfUrlAnchor_GeneratedTexts_SameAsNaiveScan()
+    {
+        var rng = new Random(9);
+        const string Alphabet = "..::/aZz@[`{09 \u00E9\u212A-";
+        for (var i = 0; i < 20_000; i++)
+        {
+            var chars = new char[rng.Next(0, 90)];
+            for (var k = 0; k < chars.Length; k++)
+            {
+                chars[k] = rng.Next(3) == 0 ? Alphabet[rng.Next(Alphabet.Length)] : 'x';
+            }
+
+            var text = new string(chars);
+            var expected = -1;
+            for (var k = 0; k + 1 < text.Length && expected < 0; k++)
+            {
+                var n = text[k + 1];
+                if ((text[k] == '.' && (char.IsAsciiLetter(n) || n > 0x7F)) || (text[k] == ':' && n == '/'))
+                {
+                    expected = k;
+                }
+            }
+
+            Assert.True(expected == UrlRecognizer.IndexOfUrlAnchor(text), text);
+        }
+    }
 }
