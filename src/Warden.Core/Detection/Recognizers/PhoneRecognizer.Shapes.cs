@@ -20,6 +20,10 @@ internal sealed partial class PhoneRecognizer
     private static readonly ContextWords OtherIdentifierContext = new(
         ["license", "licence", "driver", "driving", "passport", "ssn", "social security", "nhs", "national insurance"]);
 
+    /// <summary>libphonenumber's verdict score, or <see cref="NanpLayoutScore"/> for a rejected number in the strict layout.</summary>
+    private static double OrLayoutScore(double verdict, ReadOnlySpan<char> main) =>
+        verdict > 0 ? verdict : HasNanpLayout(main) ? NanpLayoutScore : 0;
+
     /// <summary>True when a bare digit run at [start, end) is next to the name of another identifier.</summary>
     private static bool NamesOtherIdentifier(string text, int start, int end) => OtherIdentifierContext.Near(text, start, end);
 

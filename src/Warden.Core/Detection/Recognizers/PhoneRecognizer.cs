@@ -236,13 +236,13 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
         // characters, without a string, a parse or the memo (which would only give the same verdict again).
         if (!key.IsEmpty && main.StartsWith("+") && PhoneValidity.TryIsValidInternational(key, out var valid))
         {
-            return SetScore(ref score, valid ? 0.8 : HasNanpLayout(main) ? NanpLayoutScore : 0);
+            return SetScore(ref score, OrLayoutScore(valid ? 0.8 : 0, main));
         }
 
         var direct001 = main.StartsWith("001");
         if (!key.IsEmpty && !direct001 && verdicts is not null && verdicts.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var known))
         {
-            return SetScore(ref score, known > 0 ? known : HasNanpLayout(main) ? NanpLayoutScore : 0);
+            return SetScore(ref score, OrLayoutScore(known, main));
         }
 
         var candidate = !key.IsEmpty ? new string(key) : NormalizedString(main, n, digits, extAt > 0 ? span[extAt..] : []);
@@ -256,7 +256,7 @@ internal sealed partial class PhoneRecognizer : RegexRecognizer, IRecognizer
             }
         }
 
-        return SetScore(ref score, verdict > 0 ? verdict : HasNanpLayout(main) ? NanpLayoutScore : 0);
+        return SetScore(ref score, OrLayoutScore(verdict, main));
     }
 
     /// <summary>libphonenumber's verdict on a normalized candidate: the score of a valid number, 0 for an invalid one.</summary>
