@@ -34,6 +34,13 @@ internal static class HeadTraining
     /// </summary>
     public static float IndirectBenignWeight { get; set; }
 
+    /// <summary>
+    /// Round 13 (`--direct-frozen 1`): texts the direct head never trains or calibrates on (the former held-out emails and
+    /// benign document sentences after `--all-data indirect`), so it keeps round 7's material while the indirect side grows.
+    /// Compared by reference, so a training text equal to a moved one (BIPIA repeats five emails) is still used.
+    /// </summary>
+    public static HashSet<string> DirectExcluded { get; } = new(ReferenceEqualityComparer.Instance);
+
     public static (LinearTextModel Direct, LinearTextModel Indirect) Train(MLContext ml, TrainingSlice d, float l1, float l2, double targetFpr, bool quiet = false)
     {
         var directModel = TrainDirect(ml, d, l1, l2, quiet);
@@ -81,7 +88,10 @@ internal static class HeadTraining
 
     private static List<string> DirectNegatives(TrainingSlice d) =>
         d.Deepset.Where(r => r.Label == 0).Select(r => r.Text).Concat(d.Benign.Select(r => r.Text))
-            .Concat(EvalSets.Indirect("t", d.Contexts, [], 0).Select(r => r.Text)).ToList();
+            .Concat(EvalSets.Indirect("t", DirectOnly(d.Contexts), [], 0).Select(r => r.Text)).ToList();
+
+    private static List<string> DirectOnly(List<string> texts) =>
+        DirectExcluded.Count == 0 ? texts : texts.Where(t => !DirectExcluded.Contains(t)).ToList();
 
     private static LinearTextModel TrainDirect(MLContext ml, TrainingSlice d, float l1, float l2, bool quiet)
     {
@@ -92,12 +102,12 @@ internal static class HeadTraining
             direct.Add(TrainingExample.From(text, label == 1, 1f));
         }
 
-        foreach (var (_, text, _) in d.Benign.Concat(d.BenignDocs))
+        foreach (var (_, text, _) in d.Benign.Concat(d.BenignDocs.Where(r => !DirectExcluded.Contains(r.Text))))
         {
             direct.Add(TrainingExample.From(text, false, BenignWeight));
         }
 
-        foreach (var context in d.Contexts)
+        foreach (var context in DirectOnly(d.Contexts))
         {
             direct.Add(TrainingExample.From(context, false, 1f));
             direct.AddRange(EvalSets.Segments(context, 0, 0).Select(seg => TrainingExample.From(seg.Segment, false, 0.5f)));

@@ -10,7 +10,7 @@ using Warden.Screening.Train;
 // --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
 // --long-position 1 (round 10: first/last-segment inputs only in documents of more than four segments, replacing inputs 5 and 6),
 // --indirect-deepset-weight W (0.5) and --indirect-benign-weight W (0 = off; round 9: the indirect head's deepset positives and benign trigger-word negatives),
-// --all-data 1 (round 11: every held-out split joins training; no held-out set is written or scored),
+// --all-data 1 (round 11: every held-out split joins training; no held-out set is written or scored), --all-data indirect (round 12: only the indirect material does), --direct-frozen 1 (round 13: with it, the direct head keeps round 7's material), --fresh DIR (stop 22: write the blind test sets built from DIR), --score FILE[,FILE] (the scorer's summary with --model-dir's files),
 // --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
@@ -47,6 +47,9 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["cv-out"] = "",
     ["cv-baseline"] = "",
     ["all-data"] = "0",
+    ["direct-frozen"] = "0",
+    ["fresh"] = "",
+    ["score"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -59,18 +62,43 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     opts[args[i][2..]] = args[i + 1];
 }
 
+if (opts["score"].Length > 0)
+{
+    return Audit.Score(opts["score"], opts["model-dir"]);
+}
+
 if (opts["audit"].Length > 0)
 {
     return Audit.Run(opts["audit"], opts["model-dir"]);
 }
 
+// Stop 22: `--fresh DIR` builds the blind test sets from a folder of emails, documents and attacks (tests/data/screening/fresh22)
+// the same way as the held-out sets, writes them to --eval-dir and stops (no training, no scoring).
+if (opts["fresh"].Length > 0)
+{
+    return FreshSets.Write(opts["fresh"], opts["eval-dir"]);
+}
+
 var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts["documents"], opts["long-documents"], opts["benign-extra"], opts["extra-documents"], opts["extra-attacks"]);
 
 // Round 11: `--all-data 1` fits the chosen configuration on all the tuning data (no held-out split is left).
-if (opts["all-data"] == "1")
+// Round 12: `--all-data indirect` does the same for the indirect material only (deepset and benign lines keep their splits).
+switch (opts["all-data"])
 {
-    sets.MergeHoldoutIntoTraining();
-    CrossValidation.IncludeHeldOutCategories();
+    case "0":
+        break;
+    case "1":
+        sets.MergeHoldoutIntoTraining();
+        CrossValidation.IncludeHeldOutCategories();
+        break;
+    case "indirect":
+        // Round 13: `--direct-frozen 1` keeps the direct head on round 7's material (the moved texts are skipped by it).
+        sets.MergeIndirectHoldoutIntoTraining(opts["direct-frozen"] == "1" ? HeadTraining.DirectExcluded : null);
+        CrossValidation.IncludeHeldOutCategories();
+        break;
+    default:
+        Console.Error.WriteLine($"--all-data takes 0, 1 or indirect, not {opts["all-data"]}");
+        return 2;
 }
 Console.WriteLine($"deepset train={sets.DeepsetTrain.Count} holdout={sets.DeepsetHoldout.Count}; benign train={sets.BenignTrain.Count} holdout={sets.BenignHoldout.Count}; "
     + $"benign docs train={sets.BenignDocsTrain.Count} holdout={sets.BenignDocsHoldout.Count}; "
@@ -156,6 +184,11 @@ if (!sets.AllData)
     // With `--all-data 1` there is no held-out split: nothing is written that could pass for one.
     EvalSets.WriteJsonl(Path.Combine(dir, "deepset_holdout.jsonl"), sets.DeepsetHoldout);
     EvalSets.WriteJsonl(Path.Combine(dir, "benign_holdout.jsonl"), sets.BenignHoldout);
+}
+
+if (!sets.IndirectAllData)
+{
+    // Likewise with `--all-data indirect` for the indirect held-out sets.
     EvalSets.WriteJsonl(Path.Combine(dir, "benign_docs_holdout.jsonl"), sets.BenignDocsHoldout);
     EvalSets.WriteJsonl(Path.Combine(dir, "indirect_holdout.jsonl"), indirectHoldout);
     EvalSets.WriteJsonl(Path.Combine(dir, "indirect_mixed_holdout.jsonl"), mixedHoldout);
@@ -177,6 +210,11 @@ foreach (var (name, rows) in new[]
     if (skipHoldout && (name.Contains("hold", StringComparison.Ordinal) || name == "benign_all"))
     {
         continue;
+    }
+
+    if (sets.IndirectAllData && name is "indirect_holdout" or "indirect_mixed_hold" or "benign_docs_hold")
+    {
+        continue; // merged into training: there is no such held-out set
     }
 
     Console.WriteLine($"{name,-18} full: {Metrics.Summary(detector, rows)}");
