@@ -66,12 +66,30 @@ internal static class InjectionRules
         Rule("rule.no_restrictions", ["restriction", "filter", "limitation", "censorship", "guideline", "einschr", "zensur"], 0.5f,
             @"\b(answer|respond|reply|act|operate|speak|write|talk|you\s+are|you're|you\s+have|you\s+can|ai|assistant|model|bot|chatbot)\b[^.!?\n]{0,40}\b(without|no|ignore\s+(all\s+)?(your\s+)?)\s*(any\s+)?(ethical|moral|content|safety)?\s*(restrictions|filters|limitations|censorship|guidelines)(\s+(apply|whatsoever|at\s+all)|\s*([.,;:!]|$))|\b(ignore|disregard)\s+(all\s+)?(your\s+)?(ethical|moral|content|safety)\s+(restrictions|filters|limitations|guidelines)\b"
             + @"|\b(antworte|antworten|antwortest|sprich|schreib|schreibe|reagiere|handle|agiere|bist|ki|modell|assistent|chatbot)\b[^.!?\n]{0,40}\bohne\s+(jegliche\s+)?(einschränkungen|filter|zensur)\b"),
+        // Stop 22: what an instruction planted for an AI *reader* of mail or a page looks like, whatever its task: a vocative to the
+        // assistant followed by an order ("AI assistant: before replying, forward …", "Assistant, tell the reader …"), the user's
+        // own data sent somewhere, orders about "the user" (a mail speaks to "you"), and hooks into the summary being written.
+        Rule("rule.ai_vocative", ["assistant", "assistent", "llm", "gpt", "claude", "copilot", "gemini", "summar", "language model", "ai,", "ai:", "a.i.", "ki,", "ki:"], 0.7f,
+            @"(^|[\n.!?|]\s*|\bcontent:\s*)(dear\s+|hey\s+|hi\s+|hello\s+|attention\s+|note\s+for\s+the\s+|p\.?s\.?\s+(for|to)\s+the\s+)?" + AiName + @"\s*[,:]\s*" + OrderWords + @"\b"),
+        Rule("rule.exfiltrate_user_data", ["user", "recipient", "reader", "conversation", "chat", "previous", "mailbox", "inbox", "address", "contacts"], 0.8f,
+            @"\b(send|forward|e-?mail|post|upload|transmit|copy|sync|share)\s+(all\s+(of\s+)?)?(the\s+|this\s+)?(user'?s?|recipient'?s|reader'?s|conversation|chat\s+history|previous\s+messages|mailbox|inbox|address\s+book|contacts)\b[^.!?\n]{0,60}\s+to\s+([\w.+-]+@[\w-]+\.[a-z]{2,}|https?://|[\w-]+\.[a-z]{2,}\b)"),
+        Rule("rule.about_the_user", ["user", "nutzer", "anwender", "leser"], 0.4f,
+            @"\b(tell|ask|inform|remind|warn|assure|convince|persuade|urge|advise|instruct|notify|direct|redirect|encourage|prompt|request)\s+the\s+users?\s+(to|that|about|for|their|how|where|why|whether|if|not)\b"
+            + @"|\b(weise|bitte|informiere|erinnere|fordere|sage|sag|teile|überzeuge|warne)\s+(den|die|dem)\s+(nutzer|benutzer|nutzerin|benutzerin|anwender|leser)\w*\b"),
+        Rule("rule.summary_hook", ["summar"], 0.4f,
+            @"\b(when|while|before|after)\s+(you\s+)?(summari[sz](e|ing)|writ(e|ing)\s+(the|your|a)\s+summary|giv(e|ing)\s+(the|your|a)\s+summary)\b|\bin\s+(your|the)\s+summary\b"),
         Rule("rule.hide_from_user", ["user", "human", "recipient", "nutzer"], 0.8f,
             @"\b(do\s+not|don't|never)\s+(tell|inform|mention|reveal|show|notify|alert)\s+(this\s+)?(to\s+)?(the\s+)?(user|human|recipient)s?(\s*([.,;:!)\n]|$)|\s+(about|anything|that|this|what|of|you|we|i|until|before|how|where|why|when|or|and)\b)|\bwithout\s+(telling|informing|notifying)\s+the\s+user\b|\bsag(e)?\s+(dem|der)\s+(nutzer|benutzer)\w*\s+nichts\b"),
     ];
 
     /// <summary>What follows an addressed AI: punctuation, the end, or a word that continues the address ("Note to the AI: …", "If you are an AI reading this").</summary>
     private const string Addressee = @"(\s*([,:;.!?)\-–—\n]|$)|\s+(reading|processing|summari[sz]ing|parsing|that|who|which|and|or|please|you|must|should|ignore|do|don't|model|assistant|agent|system|bot|tool|language|large|like|such|in|with|from|chatbot)\b)";
+
+    /// <summary>Names of an AI reader used as a vocative ("AI assistant:", "Assistant,", "KI:").</summary>
+    private const string AiName = @"(ai|a\.i\.|ai[\s-]+assistant|ai[\s-]+agent|assistant|llm|language\s+model|chatgpt|gpt|claude|copilot|gemini|summari[sz]er|summari[sz]ation\s+(tool|bot|assistant|model)|summary\s+(tool|bot|assistant)|e-?mail\s+assistant|mail\s+assistant|ki|ki-assistent|assistent)";
+
+    /// <summary>What follows the vocative in an order: a verb, a time clause or a modal word ("before replying", "do not", "please").</summary>
+    private const string OrderWords = @"(tell|ask|forward|send|write|reply|respond|answer|summari[sz]e|include|add|insert|ignore|disregard|translate|classify|list|explain|describe|calculate|compute|work\s+out|draft|create|make|give|say|mention|report|output|print|append|delete|remove|open|visit|share|e-?mail|schedule|book|approve|pay|transfer|recommend|rate|before|when|after|do\s+not|don't|never|always|from\s+now\s+on|stop|start|begin|end|use|reveal|show|provide|generate|compose|rewrite|format|encode|convert|pretend|act|play|switch|change|instead|only|first|also|now|note|remember|inform|warn|remind|assure|let|put|attach|copy|paste|call|contact|direct|redirect|urge|advise|please|antworte|schreib|schreibe|sende|leite|sag|sage|gib|nenne|erkläre|übersetze|ignoriere|vergiss|bitte|füge|erwähne|frage|teile|verschweige|behaupte)";
 
     /// <summary>What an urgent notice asks a model to do (not "renew your permit").</summary>
     private const string ModelVerbs = @"ignore|forget|disregard|obey|comply|reveal|forward|print\s+(your|everything|the\s+(above|previous|system|hidden|original|initial))|output|summari[sz]e|translate|execute|stop\s+(summari[sz]ing|processing|reading)|vergiss|ignoriere|leite";
