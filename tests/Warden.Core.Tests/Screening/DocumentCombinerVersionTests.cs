@@ -98,6 +98,8 @@ public sealed class DocumentCombinerVersionTests
         var w = r7.SegmentWeights.ToArray();
         w[2 + DiscourseFeatures.VoiceAt] = 3f; // weigh the answer-shaping opener
         var voiced = new DocumentCombiner(w, r7.SegmentBias, r7.DocumentWeights, r7.DocumentBias, r7.Offset, r7.DirectInDocuments);
-        Assert.True(new InjectionDetector(options, direct, indirect, voiced).Assess(doc).Score > score, "a weighted voice feature must move the score");
+        // Segment logits, not the document score: with a strong indirect head the planted line can already decide the document.
+        Assert.Contains(rows, r => r[2 + DiscourseFeatures.VoiceAt] != 0 && voiced.SegmentLogit(r) > r7.SegmentLogit(r));
+        Assert.True(new InjectionDetector(options, direct, indirect, voiced).Assess(doc).Score >= score, "a weighted voice feature must not lower the score");
     }
 }
