@@ -239,7 +239,7 @@ internal sealed class EvalSets
             }
 
             var o = JsonNode.Parse(line)!;
-            yield return (o["id"]!.ToString(), o["text"]!.GetValue<string>(), o["label"]!.GetValue<int>());
+            yield return (o["id"]!.ToString(), o["text"]!.GetValue<string>(), o["label"]?.GetValue<int>() ?? 0); // clean documents may carry no label
         }
     }
 
