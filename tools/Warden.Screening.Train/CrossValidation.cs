@@ -5,7 +5,14 @@ using Warden.Core.Screening;
 namespace Warden.Screening.Train;
 
 /// <summary>One evaluation document: its label and, per segment, the combiner inputs and whether the segment carries the attack.</summary>
-internal sealed record DocRecord(int Fold, bool Label, List<float[]> Segments, List<bool> Attack, string? AttackText = null, string? Text = null, bool Bipia = false, int Position = -1);
+internal sealed record DocRecord(int Fold, bool Label, List<float[]> Segments, List<bool> Attack, string? AttackText = null, string? Text = null, bool Bipia = false, int Position = -1)
+{
+    /// <summary>The document's direct logit (the combiner's fifth document input; 0 unless `--document-direct 1`).</summary>
+    public float Direct { get; init; }
+
+    /// <summary>A long deepset prompt (`--document-direct 1`): fits the document layer only; never a segment example, never calibrates, never scored as a document.</summary>
+    public bool Prompt { get; init; }
+}
 
 /// <summary>
 /// Grouped cross-validation inside the training split, shaped like the held-out test: each fold holds out a
@@ -61,13 +68,24 @@ internal static class CrossValidation
             var trainAttacks = sets.AttacksTrain.Where((_, i) => !valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
             var valAttacks = sets.AttacksTrain.Where((_, i) => valCategories.Contains(sets.AttackCategoriesTrain[i])).ToList();
             var fold = f;
-            var slice = new TrainingSlice(sets.DeepsetTrain, sets.BenignTrain, sets.BenignDocsTrain,
+
+            // With `--document-direct 1` the fold's heads leave out a quarter of deepset, whose long prompts become the fold's prompt records.
+            var deepset = DocumentDirect ? sets.DeepsetTrain.Where((_, i) => i % a.Folds != fold).ToList() : sets.DeepsetTrain;
+            var slice = new TrainingSlice(deepset, sets.BenignTrain, sets.BenignDocsTrain,
                 sets.ContextsTrain.Where((_, i) => a.Contexts[i] != fold).ToList(), sets.DocumentsTrain.Where((_, i) => a.Documents[i] != fold).ToList(), trainAttacks, sets.ExtraAttacks);
             var (direct, indirect) = HeadTraining.Train(ml, slice, l1, l2, targetFpr, quiet: true);
             FoldHeads.Add((direct, indirect));
             var contexts = sets.ContextsTrain.Where((_, i) => a.Contexts[i] == fold).ToList();
             var docs = contexts.Concat(sets.DocumentsTrain.Where((_, i) => a.Documents[i] == fold)).ToList();
             records.AddRange(Documents(f, docs, valAttacks, direct, indirect, bipiaCount: contexts.Count));
+            if (DocumentDirect)
+            {
+                foreach (var (_, text, label) in sets.DeepsetTrain.Where((r, i) => i % a.Folds == fold && r.Text.Length >= LongPromptChars))
+                {
+                    var prompt = Record(f, text, 0, 0, direct, indirect) with { Label = label == 1, Prompt = true };
+                    records.AddRange(Enumerable.Repeat(prompt, LongPromptCopies));
+                }
+            }
             if (assignment is null)
             {
                 Console.WriteLine($"cv fold {f}: {docs.Count} documents, {valAttacks.Count} unseen attacks ({string.Join(", ", valCategories)})");
@@ -102,6 +120,19 @@ internal static class CrossValidation
         }
     }
 
+    /// <summary>
+    /// Stop 22 (`--document-direct 1`): the combiner gets the document's direct logit as a fifth document input and is fitted with
+    /// the long deepset prompts (as many characters as open the detector's document gate) among its documents, each scored by
+    /// heads that did not train on it, so a long prompt is judged as a prompt. Off: the input is 0 and earlier files are reproduced.
+    /// </summary>
+    public static bool DocumentDirect { get; set; }
+
+    /// <summary>How often each long prompt record counts in the document layer's fit (`--long-prompt-copies`).</summary>
+    public static int LongPromptCopies { get; set; } = 10;
+
+    /// <summary>The detector's document gate opens at this length (InjectionDetector.DocumentMinChars).</summary>
+    private const int LongPromptChars = 180;
+
     /// <summary>The direct head's weight in documents written into the combiner (`--direct-in-documents`; 1 = round 4).</summary>
     public static float DirectInDocuments { get; set; } = 1f;
 
@@ -120,7 +151,7 @@ internal static class CrossValidation
         }
 
         var attack = EvalSets.Segments(text, start, length).Select(s => length > 0 && s.Overlaps).ToList();
-        return new DocRecord(fold, length > 0, inputs, attack, Text: text);
+        return new DocRecord(fold, length > 0, inputs, attack, Text: text) { Direct = DocumentDirect ? (float)HeadTraining.MaxDirectLogit(direct, text) : 0f };
     }
 
     /// <summary>Fits the segment and document layers on <paramref name="records"/> and calibrates 0.5 at <paramref name="targetFpr"/> of their clean documents.</summary>
@@ -128,7 +159,7 @@ internal static class CrossValidation
     {
         var segX = new List<float[]>();
         var segY = new List<bool>();
-        foreach (var r in records)
+        foreach (var r in records.Where(r => !r.Prompt))
         {
             for (var i = 0; i < r.Segments.Count; i++)
             {
@@ -141,11 +172,11 @@ internal static class CrossValidation
         }
 
         var (sw, sb) = DenseLogistic.Fit(segX, segY, l2);
-        var seg = new DocumentCombiner(sw, sb, [1, 0, 0, 0], 0, 0);
+        var seg = new DocumentCombiner(sw, sb, [1, 0, 0, 0, 0], 0, 0);
         var docX = records.Select(r => DocumentInputs(seg, r)).ToList();
         var (dw, db) = DenseLogistic.Fit(docX, records.Select(r => r.Label).ToList(), l2);
         var combiner = new DocumentCombiner(sw, sb, dw, db, 0);
-        var clean = records.Where(r => !r.Label).Select(r => (double)Logit(combiner, r)).Order().ToArray();
+        var clean = records.Where(r => !r.Label && !r.Prompt).Select(r => (double)Logit(combiner, r)).Order().ToArray();
         var cut = clean[Math.Clamp((int)Math.Ceiling(clean.Length * (1 - targetFpr)), 0, clean.Length - 1)];
         return combiner.WithOffset(-(float)cut).WithDirectInDocuments(DirectInDocuments);
     }
@@ -154,7 +185,7 @@ internal static class CrossValidation
     public static float Logit(DocumentCombiner combiner, DocRecord r)
     {
         var x = DocumentInputs(combiner, r);
-        return combiner.DocumentLogit(x[0], x[1], r.Segments.Count, x[3]) + combiner.Offset;
+        return combiner.DocumentLogit(x[0], x[1], r.Segments.Count, x[3], x[4]) + combiner.Offset;
     }
 
     private static float[] DocumentInputs(DocumentCombiner seg, DocRecord r)
@@ -174,7 +205,7 @@ internal static class CrossValidation
             }
         }
 
-        return [top1, r.Segments.Count > 1 ? top2 : top1, MathF.Log(Math.Clamp(r.Segments.Count, 1, DocumentCombiner.MaxPriorSegments)), sum / r.Segments.Count];
+        return [top1, r.Segments.Count > 1 ? top2 : top1, MathF.Log(Math.Clamp(r.Segments.Count, 1, DocumentCombiner.MaxPriorSegments)), sum / r.Segments.Count, r.Direct];
     }
 
     /// <summary>Leave-one-fold-out estimate: the combiner fitted on three folds, scored on the fourth; and the old max-pooling for comparison.</summary>
@@ -190,7 +221,7 @@ internal static class CrossValidation
         for (var f = 0; f < foldCount; f++)
         {
             var combiner = FitCombiner(records.Where(r => r.Fold != f).ToList(), l2, targetFpr);
-            var test = records.Where(r => r.Fold == f).ToList();
+            var test = records.Where(r => r.Fold == f && !r.Prompt).ToList();
             if (FoldHeads.Count == foldCount && test.All(r => r.Text is not null))
             {
                 var (detector, vf, vfb) = FullDetector(f, combiner, test);
@@ -203,7 +234,7 @@ internal static class CrossValidation
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    full neg {n.a.Score:F2} [{string.Join(",", n.a.Signals.Select(x => $"{x.Id}={x.Score:F2}"))}] {n.r.Text![..Math.Min(90, n.r.Text!.Length)].ReplaceLineEndings(" ")}"));
                     }
 
-                    var full = test.Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
+                    var full = test.Where(r => !r.Prompt).Select(r => (Score: detector.Assess(r.Text!).Score - 0.5, r.Label, r.Bipia)).ToList();
                     var cut5 = full.Where(x => !x.Label && x.Bipia).Select(x => x.Score).OrderDescending().ElementAt(full.Count(x => !x.Label && x.Bipia) / 20);
                     foreach (var g in test.Where(r => r.Label && r.Bipia).Select(r => (r, a: detector.Assess(r.Text!).Score - 0.5)).Where(x => x.Item2 <= cut5).GroupBy(x => x.r.AttackText).OrderByDescending(g => g.Count()).Take(8))
                     {

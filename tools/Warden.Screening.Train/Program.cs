@@ -10,7 +10,7 @@ using Warden.Screening.Train;
 // --extra-attacks FILE[,FILE] and --extra-attack-weight (training-only attacks of my own, round 8), --voice-features 1 (round 8's combiner inputs; 0 masks them),
 // --long-position 1 (round 10: first/last-segment inputs only in documents of more than four segments, replacing inputs 5 and 6),
 // --indirect-deepset-weight W (0.5) and --indirect-benign-weight W (0 = off; round 9: the indirect head's deepset positives and benign trigger-word negatives),
-// --all-data 1 (round 11: every held-out split joins training; no held-out set is written or scored), --all-data indirect (round 12: only the indirect material does), --direct-frozen 1 (round 13: with it, the direct head keeps round 7's material), --fresh DIR (stop 22: write the blind test sets built from DIR), --score FILE[,FILE] (the scorer's summary with --model-dir's files),
+// --all-data 1 (round 11: every held-out split joins training; no held-out set is written or scored), --all-data indirect (round 12: only the indirect material does), --direct-frozen 1 (round 13: with it, the direct head keeps round 7's material), --fresh DIR (stop 22: write the blind test sets built from DIR), --score FILE[,FILE] (the scorer's summary with --model-dir's files), --document-direct 1 --long-prompt-copies K (stop 22, round 14c: the combiner reads the document's direct logit and is fitted with long deepset prompts),
 // --cv-repeats R --cv-folds K --cv-seed S --cv-out FILE --cv-baseline FILE (round 9: repeated grouped CV with seeded folds, and the paired difference to an earlier --cv-out).
 // WARDEN_TRAIN_DEBUG=1 also prints per-attack CV recall, flagged benign lines and top clean documents (training split only);
 // WARDEN_TRAIN_SKIP_HOLDOUT=1 skips every held-out metric.
@@ -50,6 +50,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["direct-frozen"] = "0",
     ["fresh"] = "",
     ["score"] = "",
+    ["document-direct"] = "0",
+    ["long-prompt-copies"] = "10",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -117,6 +119,8 @@ HeadTraining.IndirectDeepsetWeight = float.Parse(opts["indirect-deepset-weight"]
 HeadTraining.IndirectBenignWeight = float.Parse(opts["indirect-benign-weight"], CultureInfo.InvariantCulture);
 HeadTraining.BenignWeight = float.Parse(opts["benign-weight"], CultureInfo.InvariantCulture);
 CrossValidation.DirectInDocuments = float.Parse(opts["direct-in-documents"], CultureInfo.InvariantCulture);
+CrossValidation.DocumentDirect = opts["document-direct"] == "1";
+CrossValidation.LongPromptCopies = int.Parse(opts["long-prompt-copies"], CultureInfo.InvariantCulture);
 
 CrossValidation.Mask = opts["mask"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
 

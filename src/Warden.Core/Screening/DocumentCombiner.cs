@@ -16,16 +16,18 @@ internal sealed class DocumentCombiner
     public const uint Magic = 0x43445357;
 
     /// <summary>
-    /// Format version (5: round 10, adds the weights of the <see cref="DiscourseFeatures.PositionCount"/> long-document
+    /// Format version (6: stop 22, adds the weight of the document's direct logit, <see cref="DocumentInputs"/>' fifth input; 5: round 10, adds the weights of the <see cref="DiscourseFeatures.PositionCount"/> long-document
     /// position features; 4: round 8, adds the weights of <see cref="DiscourseFeatures.VoiceCount"/> features; 3: round 6,
     /// adds <see cref="DirectInDocuments"/>). Version 2 files (round 4's shipped combiner: ten discourse features and the two
     /// neighbour features) load with a direct weight in documents of 1; older files load with weight 0 for the features they
     /// do not store. A combiner is saved in the oldest version that holds its non-zero weights, so earlier files are
     /// reproduced byte for byte.
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     private const int Version2 = 2;
+
+    private const int Version5 = 5;
 
     private const int Version3 = 3;
 
@@ -43,8 +45,14 @@ internal sealed class DocumentCombiner
     /// <summary>Segment inputs: indirect logit, direct logit, then the discourse features.</summary>
     public const int SegmentInputs = 2 + DiscourseFeatures.Count;
 
-    /// <summary>Document inputs: top segment logit, runner-up, ln(segments), mean segment logit.</summary>
-    public const int DocumentInputs = 4;
+    /// <summary>
+    /// Document inputs: top segment logit, runner-up, ln(segments), mean segment logit and (version 6) the document's direct
+    /// logit, the direct head's highest logit on the whole text or any segment (a long prompt is still a prompt).
+    /// </summary>
+    public const int DocumentInputs = 5;
+
+    /// <summary>Document inputs of a file before version 6.</summary>
+    private const int OldDocumentInputs = DocumentInputs - 1;
 
     /// <summary>
     /// The segment-count prior is learned on documents of up to a few dozen segments; beyond this count it is held
@@ -119,11 +127,12 @@ internal sealed class DocumentCombiner
     /// The mean segment logit is the document's own register: an instruction in a recipe or a README is not a
     /// change of register, one in a receipt is.
     /// </remarks>
-    public float DocumentLogit(float top1, float top2, int segments, float mean)
+    public float DocumentLogit(float top1, float top2, int segments, float mean, float direct = 0f)
     {
         var w = DocumentWeights;
         var second = segments > 1 && float.IsFinite(top2) ? top2 : top1;
-        return DocumentBias + (w[0] * top1) + (w[1] * second) + (w[2] * MathF.Log(Math.Clamp(segments, 1, MaxPriorSegments))) + (w[3] * mean);
+        var logit = DocumentBias + (w[0] * top1) + (w[1] * second) + (w[2] * MathF.Log(Math.Clamp(segments, 1, MaxPriorSegments))) + (w[3] * mean);
+        return w[4] == 0 ? logit : logit + (w[4] * direct);
     }
 
     public static DocumentCombiner LoadEmbedded()
@@ -134,7 +143,7 @@ internal sealed class DocumentCombiner
         return Load(stream);
     }
 
-    /// <summary>Reads the binary format (versions 2 to 5); throws <see cref="InvalidDataException"/> on anything malformed.</summary>
+    /// <summary>Reads the binary format (versions 2 to 6); throws <see cref="InvalidDataException"/> on anything malformed.</summary>
     public static DocumentCombiner Load(Stream stream)
     {
         using var ms = new MemoryStream();
@@ -143,10 +152,11 @@ internal sealed class DocumentCombiner
         var version = data.Length >= 12 ? BinaryPrimitives.ReadInt32LittleEndian(data[4..]) : -1;
         var segmentInputs = version switch
         {
-            Version => SegmentInputs,
+            Version or Version5 => SegmentInputs,
             Version4 => Version4SegmentInputs,
             _ => OldSegmentInputs,
         };
+        var documentInputs = version == Version ? DocumentInputs : OldDocumentInputs;
         var length = StoredLength(version, segmentInputs);
         if (length < 0 || data.Length != 12 + (4 * length) || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(data[8..]) != length)
@@ -163,9 +173,11 @@ internal sealed class DocumentCombiner
         // Older files have no weights for round 8's or round 10's features (the last inputs of a row): they count with 0.
         var segment = new float[SegmentInputs];
         stored.AsSpan(1, segmentInputs).CopyTo(segment);
+        var document = new float[DocumentInputs];
+        stored.AsSpan(2 + segmentInputs, documentInputs).CopyTo(document);
         try
         {
-            return new DocumentCombiner(segment, stored[0], stored.AsSpan(2 + segmentInputs, DocumentInputs), stored[1 + segmentInputs], stored[^1],
+            return new DocumentCombiner(segment, stored[0], document, stored[1 + segmentInputs], stored[^1],
                 version == Version2 ? 1f : stored[^2]);
         }
         catch (ArgumentException e)
@@ -177,23 +189,25 @@ internal sealed class DocumentCombiner
     /// <summary>
     /// Writes the binary format: without round 8's and round 10's features (all their weights 0) as version 2 when the
     /// direct weight in documents is 1 (round 4's behaviour) or version 3 otherwise; with round 8's only, version 4; with
-    /// round 10's, version 5. So earlier files are reproduced byte for byte.
+    /// round 10's, version 5; with a weight for the document's direct logit (stop 22), version 6. So earlier files are
+    /// reproduced byte for byte.
     /// </summary>
     public void Save(Stream stream)
     {
+        var withDirect = DocumentWeights[OldDocumentInputs] != 0;
         var withPosition = SegmentWeights[Version4SegmentInputs..].IndexOfAnyExcept(0f) >= 0;
         var withVoice = SegmentWeights[OldSegmentInputs..Version4SegmentInputs].IndexOfAnyExcept(0f) >= 0;
-        var version = withPosition ? Version : withVoice ? Version4 : DirectInDocuments == 1 ? Version2 : Version3;
+        var version = withDirect ? Version : withPosition ? Version5 : withVoice ? Version4 : DirectInDocuments == 1 ? Version2 : Version3;
         var n = version switch
         {
-            Version => SegmentInputs,
+            Version or Version5 => SegmentInputs,
             Version4 => Version4SegmentInputs,
             _ => OldSegmentInputs,
         };
         var w = new List<float>(Length) { SegmentBias };
         w.AddRange(SegmentWeights[..n]);
         w.Add(DocumentBias);
-        w.AddRange(DocumentWeights);
+        w.AddRange(version == Version ? DocumentWeights : DocumentWeights[..OldDocumentInputs]);
         if (version != Version2)
         {
             w.Add(DirectInDocuments);
@@ -215,8 +229,9 @@ internal sealed class DocumentCombiner
     /// <summary>Floats stored by a file of <paramref name="version"/> (-1 for an unknown version).</summary>
     private static int StoredLength(int version, int segmentInputs) => version switch
     {
-        Version2 => 1 + segmentInputs + 1 + DocumentInputs + 1,
-        Version3 or Version4 or Version => 1 + segmentInputs + 1 + DocumentInputs + 2,
+        Version2 => 1 + segmentInputs + 1 + OldDocumentInputs + 1,
+        Version3 or Version4 or Version5 => 1 + segmentInputs + 1 + OldDocumentInputs + 2,
+        Version => 1 + segmentInputs + 1 + DocumentInputs + 2,
         _ => -1,
     };
 }

@@ -217,9 +217,13 @@ public sealed class InjectionDetector
         offset = 0;
         length = text.Length;
         var best = 0.0;
+
+        // The document's direct logit (a combiner input since stop 22): the direct head's highest logit on the whole text or a segment.
+        var directMax = float.NegativeInfinity;
         if (text.Length <= WholeTextLimit)
         {
-            best = LinearTextModel.Sigmoid(_direct.Logit(text) + _direct.Offset);
+            directMax = _direct.Logit(text);
+            best = LinearTextModel.Sigmoid(directMax + _direct.Offset);
         }
 
         var segments = new List<(int Start, int Length)>();
@@ -263,6 +267,7 @@ public sealed class InjectionDetector
                 ld = _direct.Logit(seg);
             }
 
+            directMax = Math.Max(directMax, ld);
             var p = directScale * LinearTextModel.Sigmoid(ld + _direct.Offset);
             if (p > best)
             {
@@ -280,7 +285,7 @@ public sealed class InjectionDetector
         var (top1, top2, sum, top1At, top1Len) = (state.Top1, state.Top2, state.Sum, state.Top1At, state.Top1Len);
         if (discourse is not null)
         {
-            var pi = gate * LinearTextModel.Sigmoid(_combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count) + _combiner.Offset);
+            var pi = gate * LinearTextModel.Sigmoid(_combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count, directMax) + _combiner.Offset);
             if (pi > best)
             {
                 best = pi;

@@ -52,7 +52,7 @@ public sealed class DiscoursePositionFeatureTests
     public void Version5_WithPositionWeights_RoundTrips_AndIsLongerThanVersion4()
     {
         var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray();
-        var c = new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f);
+        var c = new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f);
         var bytes = Bytes(c);
         Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(100 + (4 * (DiscourseFeatures.VoiceCount + DiscourseFeatures.PositionCount)), bytes.Length);
@@ -63,14 +63,14 @@ public sealed class DiscoursePositionFeatureTests
 
         // Position weights without voice weights still need version 5 (the voice weight is stored as 0).
         segment[2 + DiscourseFeatures.VoiceAt] = 0f;
-        Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f)).AsSpan(4)));
+        Assert.Equal(5, BinaryPrimitives.ReadInt32LittleEndian(Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f)).AsSpan(4)));
     }
 
     [Fact]
     public void Version4File_LoadsWithZeroPositionWeights_AndVersionMismatchRejected()
     {
         var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray();
-        var v4 = Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f));
+        var v4 = Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f));
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(v4.AsSpan(4)));
         var back = DocumentCombiner.Load(new MemoryStream(v4));
         Assert.All(back.SegmentWeights[(2 + DiscourseFeatures.PositionAt)..].ToArray(), w => Assert.Equal(0f, w));
@@ -79,7 +79,7 @@ public sealed class DiscoursePositionFeatureTests
         var asV5 = (byte[])v4.Clone();
         BinaryPrimitives.WriteInt32LittleEndian(asV5.AsSpan(4), 5);
         Assert.Throws<InvalidDataException>(() => DocumentCombiner.Load(new MemoryStream(asV5)));
-        var v5 = Bytes(new DocumentCombiner(Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f));
+        var v5 = Bytes(new DocumentCombiner(Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f));
         BinaryPrimitives.WriteInt32LittleEndian(v5.AsSpan(4), 4);
         Assert.Throws<InvalidDataException>(() => DocumentCombiner.Load(new MemoryStream(v5)));
     }

@@ -17,7 +17,7 @@ public sealed class DocumentCombinerFormatTests
     // Without round 8's features (their weights 0) unless asked: such a combiner is saved as version 2 or 3.
     private static DocumentCombiner Sample(float directInDocuments, bool voice = false) =>
         new(Enumerable.Range(1, DocumentCombiner.SegmentInputs)
-            .Select(i => (!voice && i > 2 + DiscourseFeatures.VoiceAt) || i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, directInDocuments);
+            .Select(i => (!voice && i > 2 + DiscourseFeatures.VoiceAt) || i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, directInDocuments);
 
     [Fact]
     public void Save_FullDirectWeight_WritesVersion2_ThatLoadsAndSavesBackIdentically()

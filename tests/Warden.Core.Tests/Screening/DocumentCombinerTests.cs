@@ -27,7 +27,7 @@ public sealed class DocumentCombinerTests
     [Fact]
     public void Combiner_SaveLoad_RoundTrips()
     {
-        var c = new DocumentCombiner(Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f);
+        var c = new DocumentCombiner(Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i / 10f).ToArray(), -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f);
         using var ms = new MemoryStream();
         c.Save(ms);
         ms.Position = 0;
@@ -56,7 +56,7 @@ public sealed class DocumentCombinerTests
     [Fact]
     public void DocumentLogit_SegmentPrior_HeldConstantBeyondCap()
     {
-        var c = new DocumentCombiner(new float[DocumentCombiner.SegmentInputs], 0, [1f, 0f, -1f, 0f], 0, 0);
+        var c = new DocumentCombiner(new float[DocumentCombiner.SegmentInputs], 0, [1f, 0f, -1f, 0f, 0f], 0, 0);
         Assert.True(c.DocumentLogit(3, 0, 10, 0) > c.DocumentLogit(3, 0, 40, 0));
         Assert.Equal(c.DocumentLogit(3, 0, DocumentCombiner.MaxPriorSegments, 0), c.DocumentLogit(3, 0, 100_000, 0));
     }

@@ -46,7 +46,7 @@ public sealed class DocumentCombinerVersionTests
     {
         // Voice weights but no long-document position weights (round 10): saved as version 4.
         var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray();
-        var c = new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f);
+        var c = new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f);
         var bytes = Bytes(c);
         Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)));
         Assert.Equal(100 + (4 * DiscourseFeatures.VoiceCount), bytes.Length);
@@ -62,7 +62,7 @@ public sealed class DocumentCombinerVersionTests
     public void MismatchedHeaderAndBody_Rejected()
     {
         var segment = Enumerable.Range(1, DocumentCombiner.SegmentInputs).Select(i => i > 2 + DiscourseFeatures.PositionAt ? 0f : i / 10f).ToArray();
-        var v4 = Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f], 0.5f, -0.75f, 0f));
+        var v4 = Bytes(new DocumentCombiner(segment, -1f, [1f, 0.5f, -2f, 0.25f, 0f], 0.5f, -0.75f, 0f));
 
         // A version-3 header on a version-4 body, and a version-4 header on the round-7 (version-3) file.
         var asV3 = (byte[])v4.Clone();
