@@ -52,7 +52,7 @@ internal sealed partial class HtmlVisibleText
             return;
         }
 
-        var kind = tag.HiddenKind();
+        var kind = tag.HiddenKind(name, _sheet);
         string? href = null;
         if (name == "a" && !tag.Href.IsEmpty && kind is null)
         {
@@ -83,7 +83,7 @@ internal sealed partial class HtmlVisibleText
             if (_hiddenDepth == 0)
             {
                 _hiddenKind = kind.Value;
-                _findings.Add(kind.Value, start, end - start, "<" + name + ">");
+                _findings.Add(kind.Value, start, end - start, tag.HiddenKind() is null ? "<" + name + "> by a stylesheet rule" : "<" + name + ">");
             }
 
             _hiddenDepth++;
@@ -110,7 +110,7 @@ internal sealed partial class HtmlVisibleText
             return;
         }
 
-        if (!alt.IsEmpty && tag.HiddenKind() is null)
+        if (!alt.IsEmpty && tag.HiddenKind("img", _sheet) is null)
         {
             Append("[image: ");
             foreach (var ch in alt)
