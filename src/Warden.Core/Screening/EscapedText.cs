@@ -59,7 +59,7 @@ internal static class EscapedText
             if (end - start > max)
             {
                 findings.Add(FindingKind.EncodedBlob, start, end - start, $"escaped run of {end - start} chars too large to decode; removed");
-                Replace(ref sb, text, ref copied, start, end, $"[escaped data removed: {end - start} chars]");
+                EncodedBlobs.Replace(ref sb, text, ref copied, start, end, $"[escaped data removed: {end - start} chars]");
                 continue;
             }
 
@@ -72,7 +72,7 @@ internal static class EscapedText
             var name = family switch { Escape.Percent => "percent-escaped", Escape.ByteX => "\\x-escaped", Escape.Utf16 => "\\u-escaped", _ => "character-reference" };
             findings.Add(FindingKind.EncodedBlob, start, end - start, $"{name} text of {decoded.Length} chars");
             findings.AddPayload(FindingKind.EncodedBlob, decoded);
-            Replace(ref sb, text, ref copied, start, end, $"[{name} text removed: {decoded.Length} chars]");
+            EncodedBlobs.Replace(ref sb, text, ref copied, start, end, $"[{name} text removed: {decoded.Length} chars]");
         }
 
         if (sb is null)
@@ -180,11 +180,4 @@ internal static class EscapedText
 
     private static bool Hex(string s, int from, int count) =>
         from + count <= s.Length && !s.AsSpan(from, count).ContainsAnyExcept(HexDigits);
-
-    private static void Replace(ref StringBuilder? sb, string text, ref int copied, int start, int end, string marker)
-    {
-        sb ??= new StringBuilder(text.Length);
-        sb.Append(text, copied, start - copied).Append(marker);
-        copied = end;
-    }
 }
