@@ -49,7 +49,7 @@ internal sealed partial class HtmlVisibleText
     private FindingKind _hiddenKind;
     private bool _overflowHidden;
 
-    /// <summary>Hiding rules of the page's own style sheets read so far (null until one has any).</summary>
+    /// <summary>Hiding rules of the page's own style sheets read so far (null until the first <c>&lt;style&gt;</c>).</summary>
     private HtmlStyleSheet? _sheet;
 
     private HtmlVisibleText(string html, bool markdown, FindingCollector findings, UrlGuard urls)

@@ -58,10 +58,6 @@ internal ref struct TagAttributes
         }
     }
 
-    /// <summary>The hiding kind from the element's own attributes, or else from the page's stylesheet rules (null: rendered).</summary>
-    public readonly FindingKind? HiddenKind(string tag, HtmlStyleSheet? sheet) =>
-        HiddenKind() ?? (sheet is null || sheet.IsEmpty ? null : sheet.Match(tag, Id, Class));
-
     public readonly FindingKind? HiddenKind()
     {
         if (HiddenAttribute)
