@@ -40,14 +40,15 @@ internal static class Audit
         {
             var rows = File.ReadLines(file).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonNode.Parse(l)!)
                 .Select(o => (o["id"]!.ToString(), o["text"]!.GetValue<string>(), o["label"]!.GetValue<int>())).ToList();
-            Console.WriteLine($"score {Path.GetFileName(file)}: {Metrics.Summary(detector, rows)}");
+            var assessed = rows.Select(r => (detector.Assess(r.Item2), r.Item3)).ToList();
+            Console.WriteLine($"score {Path.GetFileName(file)}: {Metrics.Summary(assessed)}");
 
             // WARDEN_TRAIN_DUMP=DIR writes "id<TAB>score" per line (for error analysis of development sets, never a test set).
             var dump = Environment.GetEnvironmentVariable("WARDEN_TRAIN_DUMP");
             if (!string.IsNullOrEmpty(dump))
             {
                 File.WriteAllLines(Path.Combine(dump, Path.GetFileNameWithoutExtension(file) + ".scores.tsv"),
-                    rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Item1}\t{detector.Assess(r.Item2).Score:F6}")));
+                    rows.Select((r, i) => string.Create(CultureInfo.InvariantCulture, $"{r.Item1}\t{assessed[i].Item1.Score:F6}")));
             }
         }
 

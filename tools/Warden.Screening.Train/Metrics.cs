@@ -6,9 +6,12 @@ namespace Warden.Screening.Train;
 /// <summary>The same numbers as score_labels.py: recall/FPR at the decision, ROC AUC, recall at FPR ≤ 5%.</summary>
 internal static class Metrics
 {
-    public static string Summary(InjectionDetector detector, List<(string Id, string Text, int Label)> rows)
+    public static string Summary(InjectionDetector detector, List<(string Id, string Text, int Label)> rows) =>
+        Summary(rows.Select(r => (detector.Assess(r.Text), r.Label)).ToList());
+
+    /// <summary>The same summary from assessments already made (so a caller that also needs the scores assesses once).</summary>
+    public static string Summary(List<(InjectionAssessment Assessment, int Label)> scored)
     {
-        var scored = rows.Select(r => (Assessment: detector.Assess(r.Text), r.Label)).ToList();
         var pos = scored.Count(s => s.Label == 1);
         var neg = scored.Count - pos;
         var tp = scored.Count(s => s.Label == 1 && s.Assessment.Detected);

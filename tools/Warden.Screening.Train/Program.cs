@@ -85,6 +85,12 @@ var sets = EvalSets.Load(opts["data"], opts["benign"], opts["benign-docs"], opts
 
 // Round 11: `--all-data 1` fits the chosen configuration on all the tuning data (no held-out split is left).
 // Round 12: `--all-data indirect` does the same for the indirect material only (deepset and benign lines keep their splits).
+if (opts["direct-frozen"] == "1" && opts["all-data"] != "indirect")
+{
+    Console.Error.WriteLine("--direct-frozen 1 needs --all-data indirect");
+    return 2;
+}
+
 switch (opts["all-data"])
 {
     case "0":

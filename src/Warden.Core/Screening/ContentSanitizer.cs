@@ -3,7 +3,7 @@ namespace Warden.Core.Screening;
 /// <summary>
 /// Removes or neutralises the places where untrusted content can hide instructions from a human reader,
 /// and reports each one. Stages run in a fixed order, each linear in the input:
-/// HTML (html/markdown) → invisible Unicode → Markdown links/images → encoded blobs → confusables.
+/// HTML (html/markdown) → invisible Unicode → Markdown links/images → encoded blobs → escaped text → confusables.
 /// </summary>
 public sealed class ContentSanitizer
 {
@@ -37,6 +37,7 @@ public sealed class ContentSanitizer
 
         text = MarkdownLinks.Neutralise(text, findings, _urls);
         text = EncodedBlobs.Decode(text, findings);
+        text = EscapedText.Decode(text, findings);
         var (readable, detection) = Confusables.Fold(text, findings);
         return new SanitizedContent(readable, detection, findings.Findings, findings.Payloads);
     }

@@ -73,7 +73,8 @@ internal static class EncodedBlobs
         return sb.ToString();
     }
 
-    private static void Replace(ref StringBuilder? sb, string text, ref int copied, int start, int end, string marker)
+    /// <summary>Copies <paramref name="text"/> up to <paramref name="start"/> and a marker instead of the run (shared with <see cref="EscapedText"/>).</summary>
+    internal static void Replace(ref StringBuilder? sb, string text, ref int copied, int start, int end, string marker)
     {
         sb ??= new StringBuilder(text.Length);
         sb.Append(text, copied, start - copied).Append(marker);

@@ -52,7 +52,8 @@ internal sealed partial class HtmlVisibleText
             return;
         }
 
-        var kind = tag.HiddenKind();
+        var own = tag.HiddenKind();
+        var kind = own ?? SheetKind(name, tag);
         string? href = null;
         if (name == "a" && !tag.Href.IsEmpty && kind is null)
         {
@@ -83,7 +84,7 @@ internal sealed partial class HtmlVisibleText
             if (_hiddenDepth == 0)
             {
                 _hiddenKind = kind.Value;
-                _findings.Add(kind.Value, start, end - start, "<" + name + ">");
+                _findings.Add(kind.Value, start, end - start, own is null ? "<" + name + "> by a stylesheet rule" : "<" + name + ">");
             }
 
             _hiddenDepth++;
@@ -110,7 +111,7 @@ internal sealed partial class HtmlVisibleText
             return;
         }
 
-        if (!alt.IsEmpty && tag.HiddenKind() is null)
+        if (!alt.IsEmpty && tag.HiddenKind() is null && SheetKind("img", tag) is null)
         {
             Append("[image: ");
             foreach (var ch in alt)
@@ -121,6 +122,10 @@ internal sealed partial class HtmlVisibleText
             Append("]");
         }
     }
+
+    /// <summary>The hiding kind the page's own style sheets give an element (null: none, or no sheet with hiding rules yet).</summary>
+    private FindingKind? SheetKind(string name, scoped in TagAttributes tag) =>
+        _sheet is null || _sheet.IsEmpty ? null : _sheet.Match(name, tag.Id, tag.Class);
 
     private sealed record OpenElement(string Name, FindingKind? HiddenKind, string? Href);
 }

@@ -49,6 +49,9 @@ internal sealed partial class HtmlVisibleText
     private FindingKind _hiddenKind;
     private bool _overflowHidden;
 
+    /// <summary>Hiding rules of the page's own style sheets read so far (null until the first <c>&lt;style&gt;</c>).</summary>
+    private HtmlStyleSheet? _sheet;
+
     private HtmlVisibleText(string html, bool markdown, FindingCollector findings, UrlGuard urls)
     {
         _html = html;
@@ -313,6 +316,12 @@ internal sealed partial class HtmlVisibleText
         }
 
         _findings.Add(FindingKind.HtmlNonRenderedElement, tagStart, resume - tagStart, "<" + name + ">");
+        if (name == "style")
+        {
+            _sheet ??= new HtmlStyleSheet();
+            _sheet.Add(s.AsSpan(contentStart, end - contentStart));
+        }
+
         if (name is "template" or "noscript" or "noembed" or "noframes" or "xmp")
         {
             _findings.AddPayload(FindingKind.HtmlNonRenderedElement, s.AsSpan(contentStart, end - contentStart));

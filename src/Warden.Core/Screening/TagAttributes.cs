@@ -9,6 +9,8 @@ internal ref struct TagAttributes
     public ReadOnlySpan<char> Href;
     public ReadOnlySpan<char> Content;
     public ReadOnlySpan<char> Color;
+    public ReadOnlySpan<char> Class;
+    public ReadOnlySpan<char> Id;
     public bool HiddenAttribute;
     public bool AriaHidden;
     public bool ZeroBox;
@@ -17,6 +19,9 @@ internal ref struct TagAttributes
     {
         switch (name.Length)
         {
+            case 2 when name.Equals("id", StringComparison.OrdinalIgnoreCase):
+                Id = value;
+                break;
             case 3 when name.Equals("alt", StringComparison.OrdinalIgnoreCase):
                 Alt = value;
                 break;
@@ -31,6 +36,9 @@ internal ref struct TagAttributes
                 break;
             case 5 when name.Equals("color", StringComparison.OrdinalIgnoreCase):
                 Color = value;
+                break;
+            case 5 when name.Equals("class", StringComparison.OrdinalIgnoreCase):
+                Class = value;
                 break;
             case 6 when name.Equals("hidden", StringComparison.OrdinalIgnoreCase):
                 HiddenAttribute = !value.Equals("until-found", StringComparison.OrdinalIgnoreCase);
