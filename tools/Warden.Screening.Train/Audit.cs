@@ -26,8 +26,19 @@ internal static class Audit
             combiner = DocumentCombiner.Load(s);
         }
 
-        return new InjectionDetector(null, Head(LinearTextModel.DirectHead), Head(LinearTextModel.IndirectHead), combiner);
+        // Stop 23: a second pair (injection-indirect-b.bin, injection-document-b.bin) in the folder is loaded as the shipped detector loads it.
+        SecondOpinion? second = null;
+        if (File.Exists(Path.Combine(modelDir, SecondOpinion.IndirectHead + ".bin")))
+        {
+            using var s = File.OpenRead(Path.Combine(modelDir, SecondOpinion.CombinerHead + ".bin"));
+            second = new SecondOpinion(Head(SecondOpinion.IndirectHead), DocumentCombiner.Load(s), FirstWeight);
+        }
+
+        return new InjectionDetector(null, Head(LinearTextModel.DirectHead), Head(LinearTextModel.IndirectHead), combiner, second);
     }
+
+    /// <summary>The first pair's weight when a folder holds two (`--first-weight`, default the shipped one).</summary>
+    public static float FirstWeight { get; set; } = SecondOpinion.DefaultFirstWeight;
 
     /// <summary>
     /// `--score FILE[,FILE]`: the scorer's summary (recall, FPR, AUC, recall at FPR ≤ 5 %) of labelled JSONL files with the model

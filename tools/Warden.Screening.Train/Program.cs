@@ -52,6 +52,8 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["score"] = "",
     ["document-direct"] = "0",
     ["long-prompt-copies"] = "10",
+    ["first-weight"] = "0.5",
+    ["member-suffix"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -64,6 +66,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
     opts[args[i][2..]] = args[i + 1];
 }
 
+Audit.FirstWeight = float.Parse(opts["first-weight"], CultureInfo.InvariantCulture);
 if (opts["score"].Length > 0)
 {
     return Audit.Score(opts["score"], opts["model-dir"]);
@@ -174,9 +177,15 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct offset: o
 BenignCrossValidation.Report(directFolds, oofOffset, indirectModel, combiner, sets.BenignExtraIds);
 var modelDir = opts["model-dir"];
 Directory.CreateDirectory(modelDir);
-Trainer.Save(directModel, Path.Combine(modelDir, LinearTextModel.DirectHead + ".bin"));
-Trainer.Save(indirectModel, Path.Combine(modelDir, LinearTextModel.IndirectHead + ".bin"));
-using (var file = File.Create(Path.Combine(modelDir, DocumentCombiner.Head + ".bin")))
+// Stop 23: `--member-suffix -b` writes the indirect head and the combiner as the second pair (SecondOpinion) and leaves the direct head alone.
+var suffix = opts["member-suffix"];
+if (suffix.Length == 0)
+{
+    Trainer.Save(directModel, Path.Combine(modelDir, LinearTextModel.DirectHead + ".bin"));
+}
+
+Trainer.Save(indirectModel, Path.Combine(modelDir, LinearTextModel.IndirectHead + suffix + ".bin"));
+using (var file = File.Create(Path.Combine(modelDir, DocumentCombiner.Head + suffix + ".bin")))
 {
     combiner.Save(file);
 }

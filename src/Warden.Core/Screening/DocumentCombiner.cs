@@ -135,9 +135,12 @@ internal sealed class DocumentCombiner
         return w[4] == 0 ? logit : logit + (w[4] * direct);
     }
 
-    public static DocumentCombiner LoadEmbedded()
+    public static DocumentCombiner LoadEmbedded() => LoadEmbedded(Head);
+
+    /// <summary>Loads a combiner shipped inside Warden.Core by its resource name (<see cref="Head"/> or <see cref="SecondOpinion.CombinerHead"/>).</summary>
+    public static DocumentCombiner LoadEmbedded(string head)
     {
-        var resource = "Warden.Core.Screening.Model." + Head + ".bin";
+        var resource = "Warden.Core.Screening.Model." + head + ".bin";
         using var stream = typeof(DocumentCombiner).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"embedded screening model '{resource}' is missing");
         return Load(stream);

@@ -18,11 +18,14 @@ public sealed class InjectionDetector
     private readonly LinearTextModel _direct;
     private readonly LinearTextModel _indirect;
     private readonly DocumentCombiner _combiner;
-    private readonly float[] _pairs;
+    private readonly SecondOpinion? _second;
+
+    // The heads' weights interleaved for one featurization pass: (direct, indirect) pairs, or (direct, indirect, second indirect) quads.
+    private readonly float[] _interleaved;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
     public InjectionDetector(InjectionDetectorOptions? options = null)
-        : this(options, LinearTextModel.LoadEmbedded(LinearTextModel.DirectHead), LinearTextModel.LoadEmbedded(LinearTextModel.IndirectHead))
+        : this(options, LinearTextModel.LoadEmbedded(LinearTextModel.DirectHead), LinearTextModel.LoadEmbedded(LinearTextModel.IndirectHead), EmbeddedCombiner.Value, EmbeddedSecond.Value)
     {
     }
 
@@ -32,16 +35,24 @@ public sealed class InjectionDetector
     }
 
     internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel direct, LinearTextModel indirect, DocumentCombiner combiner)
+        : this(options, direct, indirect, combiner, null)
+    {
+    }
+
+    internal InjectionDetector(InjectionDetectorOptions? options, LinearTextModel direct, LinearTextModel indirect, DocumentCombiner combiner, SecondOpinion? second)
     {
         _options = options ?? new InjectionDetectorOptions();
         _options.Validate();
         _direct = direct;
         _indirect = indirect;
         _combiner = combiner;
-        _pairs = LinearTextModel.Interleave(direct, indirect);
+        _second = second;
+        _interleaved = second is null ? LinearTextModel.Interleave(direct, indirect) : LinearTextModel.Interleave(direct, indirect, second.Indirect);
     }
 
-    private static readonly Lazy<DocumentCombiner> EmbeddedCombiner = new(DocumentCombiner.LoadEmbedded);
+    private static readonly Lazy<DocumentCombiner> EmbeddedCombiner = new(() => DocumentCombiner.LoadEmbedded());
+
+    private static readonly Lazy<SecondOpinion> EmbeddedSecond = new(SecondOpinion.LoadEmbedded);
 
     /// <summary>The decision threshold in use.</summary>
     public double Threshold => _options.Threshold;
@@ -244,7 +255,9 @@ public sealed class InjectionDetector
         // successor's n-gram logit is known: one pass, no per-segment storage).
         const int n = DocumentCombiner.SegmentInputs;
         Span<float> rows = stackalloc float[3 * n];
+        Span<float> rows2 = stackalloc float[_second is null ? 0 : 3 * n];
         var state = new TopSegments();
+        var state2 = new TopSegments();
         for (var i = 0; i < segments.Count; i++)
         {
             var (s, l) = segments[i];
@@ -252,14 +265,35 @@ public sealed class InjectionDetector
             float ld;
             if (discourse is not null)
             {
-                (ld, var li) = LinearTextModel.Logits(seg, _pairs, _direct, _indirect);
+                float li, li2 = 0;
+                if (_second is null)
+                {
+                    (ld, li) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect);
+                }
+                else
+                {
+                    (ld, li, li2) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect);
+                }
+
                 var row = rows.Slice((i % 3) * n, n);
                 row[0] = li;
                 row[1] = ld;
                 discourse.Fill(seg, i, segments.Count, row[2..]);
+                var row2 = _second is null ? [] : rows2.Slice((i % 3) * n, n);
+                if (_second is not null)
+                {
+                    // The discourse features are the document's, not a head's: the second row differs only in its indirect logit.
+                    row.CopyTo(row2);
+                    row2[0] = li2;
+                }
+
                 if (i > 0)
                 {
-                    Complete(ref state, rows, i - 1, row, segments);
+                    Complete(ref state, _combiner, rows, i - 1, row, segments);
+                    if (_second is not null)
+                    {
+                        Complete(ref state2, _second.Combiner, rows2, i - 1, row2, segments);
+                    }
                 }
             }
             else
@@ -279,13 +313,30 @@ public sealed class InjectionDetector
 
         if (discourse is not null && segments.Count > 0)
         {
-            Complete(ref state, rows, segments.Count - 1, [], segments);
+            Complete(ref state, _combiner, rows, segments.Count - 1, [], segments);
+            if (_second is not null)
+            {
+                Complete(ref state2, _second.Combiner, rows2, segments.Count - 1, [], segments);
+            }
         }
 
         var (top1, top2, sum, top1At, top1Len) = (state.Top1, state.Top2, state.Sum, state.Top1At, state.Top1Len);
         if (discourse is not null)
         {
-            var pi = gate * LinearTextModel.Sigmoid(_combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count, directMax) + _combiner.Offset);
+            var z = _combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count, directMax) + _combiner.Offset;
+            if (_second is not null)
+            {
+                var z2 = _second.Combiner.DocumentLogit(state2.Top1, state2.Top2, segments.Count, state2.Sum / segments.Count, directMax) + _second.Combiner.Offset;
+                if (z2 > z)
+                {
+                    // The evidence shown is the top segment of the pair that is more certain.
+                    (top1At, top1Len) = (state2.Top1At, state2.Top1Len);
+                }
+
+                z = _second.Mix(z, z2);
+            }
+
+            var pi = gate * LinearTextModel.Sigmoid(z);
             if (pi > best)
             {
                 best = pi;
@@ -298,12 +349,12 @@ public sealed class InjectionDetector
     }
 
     /// <summary>Completes segment <paramref name="j"/>'s row with its neighbours and folds its combiner logit into <paramref name="state"/>.</summary>
-    private void Complete(ref TopSegments state, Span<float> rows, int j, ReadOnlySpan<float> next, List<(int Start, int Length)> segments)
+    private static void Complete(ref TopSegments state, DocumentCombiner combiner, Span<float> rows, int j, ReadOnlySpan<float> next, List<(int Start, int Length)> segments)
     {
         const int n = DocumentCombiner.SegmentInputs;
         var row = rows.Slice((j % 3) * n, n);
         DiscourseFeatures.FillNeighbours(row, j > 0 ? rows.Slice(((j - 1) % 3) * n, n) : [], next);
-        var g = _combiner.SegmentLogit(row);
+        var g = combiner.SegmentLogit(row);
         state.Sum += g;
         if (g > state.Top1)
         {

@@ -152,7 +152,45 @@ internal sealed class LinearTextModel
         return pairs;
     }
 
+    /// <summary>Uncalibrated logits of three heads over one featurization pass (see <see cref="Interleave(LinearTextModel, LinearTextModel, LinearTextModel)"/>).</summary>
+    public static (float First, float Second, float Third) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second, LinearTextModel third)
+    {
+        var sink = new TripleSum(interleaved);
+        var n = TextFeaturizer.Featurize(text, ref sink);
+        var scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
+        return (first.Bias + (sink.First * scale), second.Bias + (sink.Second * scale), third.Bias + (sink.Third * scale));
+    }
+
+    /// <summary>The weights of three heads side by side, padded to four floats per feature (one 16-byte slot, never split across cache lines).</summary>
+    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third)
+    {
+        var quads = new float[4 * TextFeaturizer.Dimensions];
+        for (var i = 0; i < TextFeaturizer.Dimensions; i++)
+        {
+            quads[4 * i] = first._weights[i];
+            quads[(4 * i) + 1] = second._weights[i];
+            quads[(4 * i) + 2] = third._weights[i];
+        }
+
+        return quads;
+    }
+
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    private struct TripleSum(float[] quads) : IFeatureSink
+    {
+        public float First;
+        public float Second;
+        public float Third;
+
+        public void Add(int index)
+        {
+            ref var w = ref quads[4 * index];
+            First += w;
+            Second += Unsafe.Add(ref w, 1);
+            Third += Unsafe.Add(ref w, 2);
+        }
+    }
 
     private struct PairSum(float[] pairs) : IFeatureSink
     {
