@@ -220,17 +220,17 @@ public sealed partial class InjectionDetector
             }
         }
 
-        var (top1, top2, sum, top1At, top1Len) = (state.Top1, state.Top2, state.Sum, state.Top1At, state.Top1Len);
         if (discourse is not null)
         {
-            var z = _combiner.DocumentLogit(top1, top2, segments.Count, sum / segments.Count, directMax) + _combiner.Offset;
+            var z = CalibratedDocumentLogit(_combiner, state, segments.Count, directMax);
+            var (at, len) = (state.Top1At, state.Top1Len);
             if (_second is not null)
             {
-                var z2 = _second.Combiner.DocumentLogit(state2.Top1, state2.Top2, segments.Count, state2.Sum / segments.Count, directMax) + _second.Combiner.Offset;
+                var z2 = CalibratedDocumentLogit(_second.Combiner, state2, segments.Count, directMax);
                 if (z2 > z)
                 {
                     // The evidence shown is the top segment of the pair that is more certain.
-                    (top1At, top1Len) = (state2.Top1At, state2.Top1Len);
+                    (at, len) = (state2.Top1At, state2.Top1Len);
                 }
 
                 z = _second.Mix(z, z2);
@@ -240,13 +240,17 @@ public sealed partial class InjectionDetector
             if (pi > best)
             {
                 best = pi;
-                offset = top1At;
-                length = top1Len;
+                offset = at;
+                length = len;
             }
         }
 
         return best;
     }
+
+    /// <summary>A pair's document logit from its top segments, shifted by its combiner's calibration offset.</summary>
+    private static float CalibratedDocumentLogit(DocumentCombiner combiner, in TopSegments state, int segments, float directMax) =>
+        combiner.DocumentLogit(state.Top1, state.Top2, segments, state.Sum / segments, directMax) + combiner.Offset;
 
     /// <summary>Completes segment <paramref name="j"/>'s row with its neighbours and folds its combiner logit into <paramref name="state"/>.</summary>
     private static void Complete(ref TopSegments state, DocumentCombiner combiner, Span<float> rows, int j, ReadOnlySpan<float> next, List<(int Start, int Length)> segments)
