@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Retrains the shipped injection-screening model (stop 23, round 17) in one command:
+# Retrains the shipped injection-screening model (stop 24, round 19) in one command:
 #   1. round 7's pair: the direct head, the first indirect head and its combiner;
 #   2. round 16's pair (`--member-suffix -b`): the second indirect head and combiner, trained with the helper-written attacks,
-#      emails and documents as well; the detector averages the two pairs' document logits (SecondOpinion).
+#      emails and documents as well;
+#   3. round 19's pair (`--member-suffix -c`): the same configuration with more authors' attacks, emails and documents.
+#   The detector mixes the three pairs' document logits 0.5 / 0.25 / 0.25 (SecondOpinion).
 # Usage: tools/retrain-screening.sh [EVAL_DATA_DIR]   (default /work/shared/eval/injection)
 # WARDEN_MODEL_DIR=/tmp/m writes the files elsewhere, leaving the shipped ones alone.
 set -euo pipefail
@@ -18,3 +20,6 @@ train
 train --member-suffix -b --document-direct 1 --long-prompt-copies 3 \
   --extra-attacks "$d/attacks_r8.jsonl,$d/attacks22/attacks.jsonl,$d/fresh22/attacks.jsonl,$d/fresh22b/attacks.jsonl" \
   --extra-documents "$d/benign_documents_extra.jsonl,$d/fresh22/emails.jsonl,$d/fresh22/documents.jsonl,$d/fresh22b/emails.jsonl,$d/fresh22b/documents.jsonl"
+train --member-suffix -c --document-direct 1 --long-prompt-copies 3 \
+  --extra-attacks "$d/attacks_r8.jsonl,$d/attacks22/attacks.jsonl,$d/fresh22c/attacks.jsonl,$d/fresh23a/attacks.jsonl,$d/fresh23b/attacks.jsonl,$d/fresh24a/attacks.jsonl,$d/fresh24b/attacks.jsonl" \
+  --extra-documents "$d/benign_documents_extra.jsonl,$d/fresh22c/emails.jsonl,$d/fresh22c/documents.jsonl,$d/fresh23a/emails.jsonl,$d/fresh23a/documents.jsonl,$d/fresh23b/emails.jsonl,$d/fresh23b/documents.jsonl"

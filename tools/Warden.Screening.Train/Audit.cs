@@ -26,12 +26,20 @@ internal static class Audit
             combiner = DocumentCombiner.Load(s);
         }
 
-        // Stop 23: a second pair (injection-indirect-b.bin, injection-document-b.bin) in the folder is loaded as the shipped detector loads it.
+        // Stop 23: a second pair (injection-indirect-b.bin, injection-document-b.bin) in the folder is loaded as the shipped detector
+        // loads it; stop 24: so is a third (-c), with `--third-weight` (a folder without one scores as two pairs).
         SecondOpinion? second = null;
         if (File.Exists(Path.Combine(modelDir, SecondOpinion.IndirectHead + ".bin")))
         {
-            using var s = File.OpenRead(Path.Combine(modelDir, SecondOpinion.CombinerHead + ".bin"));
-            second = new SecondOpinion(Head(SecondOpinion.IndirectHead), DocumentCombiner.Load(s), FirstWeight);
+            DocumentCombiner Combiner(string name)
+            {
+                using var s = File.OpenRead(Path.Combine(modelDir, name + ".bin"));
+                return DocumentCombiner.Load(s);
+            }
+
+            second = File.Exists(Path.Combine(modelDir, SecondOpinion.ThirdIndirectHead + ".bin"))
+                ? new SecondOpinion(Head(SecondOpinion.IndirectHead), Combiner(SecondOpinion.CombinerHead), Head(SecondOpinion.ThirdIndirectHead), Combiner(SecondOpinion.ThirdCombinerHead), FirstWeight, ThirdWeight)
+                : new SecondOpinion(Head(SecondOpinion.IndirectHead), Combiner(SecondOpinion.CombinerHead), FirstWeight);
         }
 
         return new InjectionDetector(null, Head(LinearTextModel.DirectHead), Head(LinearTextModel.IndirectHead), combiner, second);
@@ -39,6 +47,9 @@ internal static class Audit
 
     /// <summary>The first pair's weight when a folder holds two (`--first-weight`, default the shipped one).</summary>
     public static float FirstWeight { get; set; } = SecondOpinion.DefaultFirstWeight;
+
+    /// <summary>The third pair's weight when a folder holds three (`--third-weight`, default the shipped one).</summary>
+    public static float ThirdWeight { get; set; } = SecondOpinion.DefaultThirdWeight;
 
     /// <summary>
     /// `--score FILE[,FILE]`: the scorer's summary (recall, FPR, AUC, recall at FPR ≤ 5 %) of labelled JSONL files with the model

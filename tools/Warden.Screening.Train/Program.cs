@@ -53,6 +53,7 @@ var opts = new Dictionary<string, string>(StringComparer.Ordinal)
     ["document-direct"] = "0",
     ["long-prompt-copies"] = "10",
     ["first-weight"] = "0.5",
+    ["third-weight"] = "0.25",
     ["member-suffix"] = "",
 };
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -67,6 +68,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 }
 
 Audit.FirstWeight = float.Parse(opts["first-weight"], CultureInfo.InvariantCulture);
+Audit.ThirdWeight = float.Parse(opts["third-weight"], CultureInfo.InvariantCulture);
 if (opts["score"].Length > 0)
 {
     return Audit.Score(opts["score"], opts["model-dir"]);

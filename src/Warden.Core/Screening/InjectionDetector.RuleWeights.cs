@@ -30,6 +30,26 @@ public sealed partial class InjectionDetector
         return weight >= 0.5 ? weight : weight * Math.Clamp((classifier - WeakRuleFrom) / (WeakRuleFull - WeakRuleFrom), 0, 1);
     }
 
+    /// <summary>The match follows a negation ("do not", "don't", "cannot", "never"): for <see cref="InjectionRule.Negatable"/> rules.</summary>
+    internal static bool IsNegated(string text, int index)
+    {
+        var before = text.AsSpan(0, index).TrimEnd();
+        if (before.EndsWith("n't", StringComparison.OrdinalIgnoreCase) || before.EndsWith("n’t", StringComparison.Ordinal))
+        {
+            return true; // "don't", "won't": the contraction is itself the end of a word
+        }
+
+        foreach (var word in (ReadOnlySpan<string>)["not", "cannot", "never"])
+        {
+            if (before.EndsWith(word, StringComparison.OrdinalIgnoreCase) && (before.Length == word.Length || !char.IsLetter(before[^(word.Length + 1)])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// A quotation mark just before the match and one that closes the quotation after it: right after the match, or
     /// later on the same line when the quote is a whole quoted sentence ("… quote a classic: "Ignore all previous

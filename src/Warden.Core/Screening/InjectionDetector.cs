@@ -18,8 +18,12 @@ public sealed partial class InjectionDetector
     private readonly DocumentCombiner _combiner;
     private readonly SecondOpinion? _second;
 
-    // The heads' weights interleaved for one featurization pass: (direct, indirect) pairs, or (direct, indirect, second indirect) quads.
+    // The heads' weights interleaved for one featurization pass: (direct, indirect) pairs, or quads of the direct head and up to
+    // three indirect heads (one per pair).
     private readonly float[] _interleaved;
+
+    // The combiner of each pair: the first, then the second opinion's one or two.
+    private readonly DocumentCombiner[] _combiners;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
     public InjectionDetector(InjectionDetectorOptions? options = null)
@@ -45,7 +49,21 @@ public sealed partial class InjectionDetector
         _indirect = indirect;
         _combiner = combiner;
         _second = second;
-        _interleaved = second is null ? LinearTextModel.Interleave(direct, indirect) : LinearTextModel.Interleave(direct, indirect, second.Indirect);
+        if (second is null)
+        {
+            _interleaved = LinearTextModel.Interleave(direct, indirect);
+            _combiners = [combiner];
+        }
+        else if (second.ThirdIndirect is null)
+        {
+            _interleaved = LinearTextModel.Interleave(direct, indirect, second.Indirect);
+            _combiners = [combiner, second.Combiner];
+        }
+        else
+        {
+            _interleaved = LinearTextModel.Interleave(direct, indirect, second.Indirect, second.ThirdIndirect);
+            _combiners = [combiner, second.Combiner, second.ThirdCombiner!];
+        }
     }
 
     private static readonly Lazy<DocumentCombiner> EmbeddedCombiner = new(() => DocumentCombiner.LoadEmbedded());
@@ -103,7 +121,7 @@ public sealed partial class InjectionDetector
         {
             foreach (var rule in InjectionRules.All)
             {
-                if (rule.TryMatch(text, out var index, out var length))
+                if (rule.TryMatch(text, out var index, out var length) && !(rule.Negatable && IsNegated(text, index)))
                 {
                     var weight = RuleWeight(rule.Weight, text, index, length, _options.UseClassifier ? clf : 1);
                     notRule *= 1 - weight;
@@ -150,13 +168,14 @@ public sealed partial class InjectionDetector
         best *= directScale;
         using var discourse = gate > 0 ? DiscourseFeatures.Analyze(text) : null;
 
-        // Combiner input rows of the previous, current and next segment (a segment's row is completed once its
+        // Combiner input rows of the previous, current and next segment, per pair (a segment's row is completed once its
         // successor's n-gram logit is known: one pass, no per-segment storage).
         const int n = DocumentCombiner.SegmentInputs;
-        Span<float> rows = stackalloc float[3 * n];
-        Span<float> rows2 = stackalloc float[_second is null ? 0 : 3 * n];
-        var state = new TopSegments();
-        var state2 = new TopSegments();
+        var pairs = _combiners.Length;
+        Span<float> rows = stackalloc float[pairs * 3 * n];
+        Span<float> indirect = stackalloc float[pairs];
+        Span<TopSegments> states = stackalloc TopSegments[pairs];
+        states.Fill(new TopSegments());
         for (var i = 0; i < segments.Count; i++)
         {
             var (s, l) = segments[i];
@@ -164,35 +183,24 @@ public sealed partial class InjectionDetector
             float ld;
             if (discourse is not null)
             {
-                float li, li2 = 0;
-                if (_second is null)
-                {
-                    (ld, li) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect);
-                }
-                else
-                {
-                    (ld, li, li2) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect);
-                }
-
+                ld = SegmentLogits(seg, indirect);
                 var row = rows.Slice((i % 3) * n, n);
-                row[0] = li;
+                row[0] = indirect[0];
                 row[1] = ld;
                 discourse.Fill(seg, i, segments.Count, row[2..]);
-                var row2 = rows2[..0];
-                if (_second is not null)
+                for (var p = 0; p < pairs; p++)
                 {
-                    // The discourse features are the document's, not a head's: the second row differs only in its indirect logit.
-                    row2 = rows2.Slice((i % 3) * n, n);
-                    row.CopyTo(row2);
-                    row2[0] = li2;
-                }
-
-                if (i > 0)
-                {
-                    Complete(ref state, _combiner, rows, i - 1, row, segments);
-                    if (_second is not null)
+                    // The discourse features are the document's, not a head's: another pair's row differs only in its indirect logit.
+                    var own = rows.Slice((p * 3 * n) + ((i % 3) * n), n);
+                    if (p > 0)
                     {
-                        Complete(ref state2, _second.Combiner, rows2, i - 1, row2, segments);
+                        row.CopyTo(own);
+                        own[0] = indirect[p];
+                    }
+
+                    if (i > 0)
+                    {
+                        Complete(ref states[p], _combiners[p], rows.Slice(p * 3 * n, 3 * n), i - 1, own, segments);
                     }
                 }
             }
@@ -202,50 +210,63 @@ public sealed partial class InjectionDetector
             }
 
             directMax = Math.Max(directMax, ld);
-            var p = directScale * LinearTextModel.Sigmoid(ld + _direct.Offset);
-            if (p > best)
+            var prob = directScale * LinearTextModel.Sigmoid(ld + _direct.Offset);
+            if (prob > best)
             {
-                best = p;
+                best = prob;
                 offset = s;
                 length = l;
             }
         }
 
-        if (discourse is not null && segments.Count > 0)
-        {
-            Complete(ref state, _combiner, rows, segments.Count - 1, [], segments);
-            if (_second is not null)
-            {
-                Complete(ref state2, _second.Combiner, rows2, segments.Count - 1, [], segments);
-            }
-        }
-
         if (discourse is not null)
         {
-            var z = CalibratedDocumentLogit(_combiner, state, segments.Count, directMax);
-            var (at, len) = (state.Top1At, state.Top1Len);
-            if (_second is not null)
+            // Each pair's calibrated document logit; the evidence shown is the top segment of the pair that is most certain.
+            Span<float> z = stackalloc float[3];
+            z.Clear();
+            var top = 0;
+            for (var p = 0; p < pairs; p++)
             {
-                var z2 = CalibratedDocumentLogit(_second.Combiner, state2, segments.Count, directMax);
-                if (z2 > z)
+                if (segments.Count > 0)
                 {
-                    // The evidence shown is the top segment of the pair that is more certain.
-                    (at, len) = (state2.Top1At, state2.Top1Len);
+                    Complete(ref states[p], _combiners[p], rows.Slice(p * 3 * n, 3 * n), segments.Count - 1, [], segments);
                 }
 
-                z = _second.Mix(z, z2);
+                z[p] = CalibratedDocumentLogit(_combiners[p], states[p], segments.Count, directMax);
+                top = z[p] > z[top] ? p : top;
             }
 
-            var pi = gate * LinearTextModel.Sigmoid(z);
+            var mixed = _second is null ? z[0] : _second.Mix(z[0], z[1], z[2]);
+            var pi = gate * LinearTextModel.Sigmoid(mixed);
             if (pi > best)
             {
                 best = pi;
-                offset = at;
-                length = len;
+                offset = states[top].Top1At;
+                length = states[top].Top1Len;
             }
         }
 
         return best;
+    }
+
+    /// <summary>One featurization pass over a segment: the direct logit, and each pair's indirect logit into <paramref name="indirect"/>.</summary>
+    private float SegmentLogits(ReadOnlySpan<char> seg, Span<float> indirect)
+    {
+        float ld;
+        if (_second is null)
+        {
+            (ld, indirect[0]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect);
+        }
+        else if (_second.ThirdIndirect is null)
+        {
+            (ld, indirect[0], indirect[1]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect);
+        }
+        else
+        {
+            (ld, indirect[0], indirect[1], indirect[2]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect, _second.ThirdIndirect);
+        }
+
+        return ld;
     }
 
     /// <summary>A pair's document logit from its top segments, shifted by its combiner's calibration offset.</summary>

@@ -9,7 +9,8 @@ namespace Warden.Core.Screening;
 /// <param name="Pattern">The compiled pattern.</param>
 /// <param name="Anchors">Words one of which occurs near the start of every match; the pattern only runs on windows around them.</param>
 /// <param name="CharAnchors">Single-character anchors (e.g. <c>@</c>), searched separately: mixed into <paramref name="Anchors"/> they would push the string search off its vectorised path.</param>
-internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, SearchValues<string> Anchors, SearchValues<char>? CharAnchors = null)
+/// <param name="Negatable">A match right after "not", "n't" or "never" does not count ("Do not tell the user …" is a prohibition, not an order).</param>
+internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, SearchValues<string> Anchors, SearchValues<char>? CharAnchors = null, bool Negatable = false)
 {
     /// <summary>How far before an anchor a match may start.</summary>
     public const int Before = 96;

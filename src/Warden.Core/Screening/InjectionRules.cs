@@ -73,9 +73,14 @@ internal static class InjectionRules
             @"(^|[\n.!?|]\s*|\bcontent:\s*)(dear\s+|hey\s+|hi\s+|hello\s+|attention\s+|note\s+for\s+the\s+|p\.?s\.?\s+(for|to)\s+the\s+)?" + AiName + @"\s*[,:]\s*" + OrderWords + @"\b"),
         Rule("rule.exfiltrate_user_data", ["user", "recipient", "reader", "conversation", "chat", "previous", "mailbox", "inbox", "address", "contacts"], 0.8f,
             @"\b(send|forward|e-?mail|post|upload|transmit|copy|sync|share)\s+(all\s+(of\s+)?)?(the\s+|this\s+)?(user'?s?|recipient'?s|reader'?s|conversation|chat\s+history|previous\s+messages|mailbox|inbox|address\s+book|contacts)\b[^.!?\n]{0,60}\s+to\s+([\w.+-]+@[\w-]+\.[a-z]{2,}|https?://|[\w-]+\.[a-z]{2,}\b)"),
-        Rule("rule.about_the_user", ["user", "nutzer", "anwender", "leser"], 0.4f,
-            @"\b(tell|ask|inform|remind|warn|assure|convince|persuade|urge|advise|instruct|notify|direct|redirect|encourage|prompt|request)\s+the\s+users?\s+(to|that|about|for|their|how|where|why|whether|if|not)\b"
-            + @"|\b(weise|bitte|informiere|erinnere|fordere|sage|sag|teile|überzeuge|warne)\s+(den|die|dem)\s+(nutzer|benutzer|nutzerin|benutzerin|anwender|leser)\w*\b"),
+        // Stop 24 (round 19): an order about the human reader in the third person ("Ask the user to confirm …", "urge the reader
+        // to call …", "Sag dem Nutzer …") is addressed to whoever reads the mail for them; people write "you". Strong since round
+        // 19 (it was weak, 0.4): it matched 0 of 495 clean emails and documents written for Warden, 0 of BIPIA's 50 emails and 0
+        // of the deepset prompts. A prohibition ("Do not tell the user their password …") is policy text, not an order: no match.
+        Rule("rule.about_the_user", ["user", "reader", "recipient", "nutzer", "anwender", "leser", "empf"], 0.6f,
+            @"\b(tell|ask|inform|remind|warn|assure|reassure|convince|persuade|urge|advise|instruct|notify|direct|redirect|encourage|prompt|request|alert|invite|pressure|push|get|have|make|let)\s+(the|this)\s+(users?|readers?|recipients?)\s+(to|that|about|for|their|how|where|why|whether|if|not|they)\b"
+            + @"|\b(weise|bitte|informiere|erinnere|fordere|sage|sag|teile|überzeuge|warne|frag|frage|dränge)\s+(den|die|dem)\s+(nutzer|benutzer|nutzerin|benutzerin|anwender|leser|leserin|empfänger|empfängerin)\w*\b",
+            negatable: true),
         Rule("rule.summary_hook", ["summar"], 0.4f,
             @"\b(when|while|before|after)\s+(you\s+)?(summari[sz](e|ing)|writ(e|ing)\s+(the|your|a)\s+summary|giv(e|ing)\s+(the|your|a)\s+summary)\b|\bin\s+(your|the)\s+summary\b"),
         Rule("rule.hide_from_user", ["user", "human", "recipient", "nutzer"], 0.8f,
@@ -104,7 +109,7 @@ internal static class InjectionRules
     /// <summary>A name of 1–30 word characters other than "the" ("call the tool hire shop" names no tool; no look-arounds in NonBacktracking).</summary>
     private const string NotThe = @"([\w-]{4,30}|[\w-]{1,2}|[a-su-z0-9_-][\w-]{2}|t[a-gi-z0-9_-][\w-]|th[a-df-z0-9_-])";
 
-    private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern)
+    private static InjectionRule Rule(string id, string[] anchors, float weight, string pattern, bool negatable = false)
     {
         // Non-ASCII anchors, or one-character anchors mixed with words, push SearchValues off its vectorised
         // path (≈ 30x slower scans): words and single characters are searched separately, and only ASCII.
@@ -116,6 +121,6 @@ internal static class InjectionRules
         var words = anchors.Where(a => a.Length > 1).ToArray();
         var chars = anchors.Where(a => a.Length == 1).Select(a => a[0]).ToArray();
         return new(id, weight, new Regex(pattern, Options, Timeout), SearchValues.Create(words, StringComparison.OrdinalIgnoreCase),
-            chars.Length == 0 ? null : SearchValues.Create(chars));
+            chars.Length == 0 ? null : SearchValues.Create(chars), negatable);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Warden.Core.Screening;
 
@@ -155,14 +156,24 @@ internal sealed class LinearTextModel
     /// <summary>Uncalibrated logits of three heads over one featurization pass (see <see cref="Interleave(LinearTextModel, LinearTextModel, LinearTextModel)"/>).</summary>
     public static (float First, float Second, float Third) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second, LinearTextModel third)
     {
-        var sink = new TripleSum(interleaved);
-        var n = TextFeaturizer.Featurize(text, ref sink);
-        var scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
-        return (first.Bias + (sink.First * scale), second.Bias + (sink.Second * scale), third.Bias + (sink.Third * scale));
+        var sum = QuadSums(text, interleaved, out var scale);
+        return (first.Bias + (sum[0] * scale), second.Bias + (sum[1] * scale), third.Bias + (sum[2] * scale));
+    }
+
+    /// <summary>Uncalibrated logits of four heads over one featurization pass (see <see cref="Interleave(LinearTextModel, LinearTextModel, LinearTextModel, LinearTextModel)"/>).</summary>
+    public static (float First, float Second, float Third, float Fourth) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel fourth)
+    {
+        var sum = QuadSums(text, interleaved, out var scale);
+        return (first.Bias + (sum[0] * scale), second.Bias + (sum[1] * scale), third.Bias + (sum[2] * scale), fourth.Bias + (sum[3] * scale));
     }
 
     /// <summary>The weights of three heads side by side, padded to four floats per feature (one 16-byte slot, never split across cache lines).</summary>
-    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third)
+    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third) => Quads(first, second, third, null);
+
+    /// <summary>The weights of four heads side by side: one 16-byte slot per feature, summed with one vector add.</summary>
+    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel fourth) => Quads(first, second, third, fourth);
+
+    private static float[] Quads(LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel? fourth)
     {
         var quads = new float[4 * TextFeaturizer.Dimensions];
         for (var i = 0; i < TextFeaturizer.Dimensions; i++)
@@ -170,26 +181,27 @@ internal sealed class LinearTextModel
             quads[4 * i] = first._weights[i];
             quads[(4 * i) + 1] = second._weights[i];
             quads[(4 * i) + 2] = third._weights[i];
+            quads[(4 * i) + 3] = fourth is null ? 0 : fourth._weights[i];
         }
 
         return quads;
     }
 
+    private static Vector128<float> QuadSums(ReadOnlySpan<char> text, float[] quads, out float scale)
+    {
+        var sink = new QuadSum(quads);
+        var n = TextFeaturizer.Featurize(text, ref sink);
+        scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
+        return sink.Sum;
+    }
+
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
 
-    private struct TripleSum(float[] quads) : IFeatureSink
+    private struct QuadSum(float[] quads) : IFeatureSink
     {
-        public float First;
-        public float Second;
-        public float Third;
+        public Vector128<float> Sum;
 
-        public void Add(int index)
-        {
-            ref var w = ref quads[4 * index];
-            First += w;
-            Second += Unsafe.Add(ref w, 1);
-            Third += Unsafe.Add(ref w, 2);
-        }
+        public void Add(int index) => Sum += Vector128.LoadUnsafe(ref quads[4 * index]);
     }
 
     private struct PairSum(float[] pairs) : IFeatureSink
