@@ -121,7 +121,7 @@ public sealed partial class InjectionDetector
         {
             foreach (var rule in InjectionRules.All)
             {
-                if (rule.TryMatch(text, out var index, out var length) && !(rule.Negatable && IsNegated(text, index)))
+                if (rule.TryMatch(text, rule.Negatable ? IsNegated : null, out var index, out var length))
                 {
                     var weight = RuleWeight(rule.Weight, text, index, length, _options.UseClassifier ? clf : 1);
                     notRule *= 1 - weight;

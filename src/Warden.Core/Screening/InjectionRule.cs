@@ -25,6 +25,12 @@ internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, Sea
     /// </summary>
     public bool TryMatch(string text, out int index, out int length)
     {
+        return TryMatch(text, reject: null, out index, out length);
+    }
+
+    /// <summary>As <see cref="TryMatch(string, out int, out int)"/>, skipping every match whose start <paramref name="reject"/> refuses (a negated order must not hide a later one).</summary>
+    public bool TryMatch(string text, Func<string, int, bool>? reject, out int index, out int length)
+    {
         index = length = 0;
         var from = 0;
         var charHit = -2; // next single-character anchor at or after `from` (-2: not searched yet, -1: none left)
@@ -54,6 +60,11 @@ internal sealed record InjectionRule(string Id, float Weight, Regex Pattern, Sea
 
             foreach (var m in Pattern.EnumerateMatches(text.AsSpan(start, end - start)))
             {
+                if (reject is not null && reject(text, start + m.Index))
+                {
+                    continue;
+                }
+
                 index = start + m.Index;
                 length = m.Length;
                 return true;
