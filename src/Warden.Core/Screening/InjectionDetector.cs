@@ -22,7 +22,8 @@ public sealed partial class InjectionDetector
     // three indirect heads (one per pair).
     private readonly float[] _interleaved;
 
-    // The combiner of each pair: the first, then the second opinion's one or two.
+    // The direct head, then each pair's indirect head; and each pair's combiner: the first, then the second opinion's one or two.
+    private readonly LinearTextModel[] _heads;
     private readonly DocumentCombiner[] _combiners;
 
     /// <summary>Creates a detector with the model shipped in Warden.Core.</summary>
@@ -49,21 +50,13 @@ public sealed partial class InjectionDetector
         _indirect = indirect;
         _combiner = combiner;
         _second = second;
-        if (second is null)
+        (_heads, _combiners) = second switch
         {
-            _interleaved = LinearTextModel.Interleave(direct, indirect);
-            _combiners = [combiner];
-        }
-        else if (second.ThirdIndirect is null)
-        {
-            _interleaved = LinearTextModel.Interleave(direct, indirect, second.Indirect);
-            _combiners = [combiner, second.Combiner];
-        }
-        else
-        {
-            _interleaved = LinearTextModel.Interleave(direct, indirect, second.Indirect, second.ThirdIndirect);
-            _combiners = [combiner, second.Combiner, second.ThirdCombiner!];
-        }
+            null => ([direct, indirect], [combiner]),
+            { ThirdIndirect: null } => ([direct, indirect, second.Indirect], new[] { combiner, second.Combiner }),
+            _ => (new[] { direct, indirect, second.Indirect, second.ThirdIndirect }, new[] { combiner, second.Combiner, second.ThirdCombiner! }),
+        };
+        _interleaved = second is null ? LinearTextModel.Interleave(direct, indirect) : LinearTextModel.Interleave(_heads);
     }
 
     private static readonly Lazy<DocumentCombiner> EmbeddedCombiner = new(() => DocumentCombiner.LoadEmbedded());
@@ -173,7 +166,7 @@ public sealed partial class InjectionDetector
         const int n = DocumentCombiner.SegmentInputs;
         var pairs = _combiners.Length;
         Span<float> rows = stackalloc float[pairs * 3 * n];
-        Span<float> indirect = stackalloc float[pairs];
+        Span<float> logits = stackalloc float[pairs + 1];
         Span<TopSegments> states = stackalloc TopSegments[pairs];
         states.Fill(new TopSegments());
         for (var i = 0; i < segments.Count; i++)
@@ -183,9 +176,10 @@ public sealed partial class InjectionDetector
             float ld;
             if (discourse is not null)
             {
-                ld = SegmentLogits(seg, indirect);
+                SegmentLogits(seg, logits);
+                ld = logits[0];
                 var row = rows.Slice((i % 3) * n, n);
-                row[0] = indirect[0];
+                row[0] = logits[1];
                 row[1] = ld;
                 discourse.Fill(seg, i, segments.Count, row[2..]);
                 for (var p = 0; p < pairs; p++)
@@ -195,7 +189,7 @@ public sealed partial class InjectionDetector
                     if (p > 0)
                     {
                         row.CopyTo(own);
-                        own[0] = indirect[p];
+                        own[0] = logits[p + 1];
                     }
 
                     if (i > 0)
@@ -249,24 +243,17 @@ public sealed partial class InjectionDetector
         return best;
     }
 
-    /// <summary>One featurization pass over a segment: the direct logit, and each pair's indirect logit into <paramref name="indirect"/>.</summary>
-    private float SegmentLogits(ReadOnlySpan<char> seg, Span<float> indirect)
+    /// <summary>One featurization pass over a segment: the direct logit, then each pair's indirect logit, into <paramref name="logits"/>.</summary>
+    private void SegmentLogits(ReadOnlySpan<char> seg, Span<float> logits)
     {
-        float ld;
         if (_second is null)
         {
-            (ld, indirect[0]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect);
-        }
-        else if (_second.ThirdIndirect is null)
-        {
-            (ld, indirect[0], indirect[1]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect);
+            (logits[0], logits[1]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect);
         }
         else
         {
-            (ld, indirect[0], indirect[1], indirect[2]) = LinearTextModel.Logits(seg, _interleaved, _direct, _indirect, _second.Indirect, _second.ThirdIndirect);
+            LinearTextModel.Logits(seg, _interleaved, _heads, logits);
         }
-
-        return ld;
     }
 
     /// <summary>A pair's document logit from its top segments, shifted by its combiner's calibration offset.</summary>

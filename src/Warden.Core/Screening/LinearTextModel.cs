@@ -153,46 +153,43 @@ internal sealed class LinearTextModel
         return pairs;
     }
 
-    /// <summary>Uncalibrated logits of three heads over one featurization pass (see <see cref="Interleave(LinearTextModel, LinearTextModel, LinearTextModel)"/>).</summary>
-    public static (float First, float Second, float Third) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second, LinearTextModel third)
-    {
-        var sum = QuadSums(text, interleaved, out var scale);
-        return (first.Bias + (sum[0] * scale), second.Bias + (sum[1] * scale), third.Bias + (sum[2] * scale));
-    }
-
-    /// <summary>Uncalibrated logits of four heads over one featurization pass (see <see cref="Interleave(LinearTextModel, LinearTextModel, LinearTextModel, LinearTextModel)"/>).</summary>
-    public static (float First, float Second, float Third, float Fourth) Logits(ReadOnlySpan<char> text, float[] interleaved, LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel fourth)
-    {
-        var sum = QuadSums(text, interleaved, out var scale);
-        return (first.Bias + (sum[0] * scale), second.Bias + (sum[1] * scale), third.Bias + (sum[2] * scale), fourth.Bias + (sum[3] * scale));
-    }
-
-    /// <summary>The weights of three heads side by side, padded to four floats per feature (one 16-byte slot, never split across cache lines).</summary>
-    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third) => Quads(first, second, third, null);
-
-    /// <summary>The weights of four heads side by side: one 16-byte slot per feature, summed with one vector add.</summary>
-    public static float[] Interleave(LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel fourth) => Quads(first, second, third, fourth);
-
-    private static float[] Quads(LinearTextModel first, LinearTextModel second, LinearTextModel third, LinearTextModel? fourth)
-    {
-        var quads = new float[4 * TextFeaturizer.Dimensions];
-        for (var i = 0; i < TextFeaturizer.Dimensions; i++)
-        {
-            quads[4 * i] = first._weights[i];
-            quads[(4 * i) + 1] = second._weights[i];
-            quads[(4 * i) + 2] = third._weights[i];
-            quads[(4 * i) + 3] = fourth is null ? 0 : fourth._weights[i];
-        }
-
-        return quads;
-    }
-
-    private static Vector128<float> QuadSums(ReadOnlySpan<char> text, float[] quads, out float scale)
+    /// <summary>
+    /// Uncalibrated logits of three or four heads over one featurization pass, into <paramref name="logits"/> in the order of
+    /// <paramref name="heads"/> (see <see cref="Interleave(ReadOnlySpan{LinearTextModel})"/>).
+    /// </summary>
+    public static void Logits(ReadOnlySpan<char> text, float[] quads, ReadOnlySpan<LinearTextModel> heads, Span<float> logits)
     {
         var sink = new QuadSum(quads);
         var n = TextFeaturizer.Featurize(text, ref sink);
-        scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
-        return sink.Sum;
+        var scale = n == 0 ? 0 : 1 / MathF.Sqrt(n);
+        for (var h = 0; h < heads.Length; h++)
+        {
+            logits[h] = heads[h].Bias + (sink.Sum[h] * scale);
+        }
+    }
+
+    /// <summary>
+    /// The weights of three or four heads side by side, four floats per feature (a missing fourth head is 0): one 16-byte slot,
+    /// never split across cache lines, summed with one vector add.
+    /// </summary>
+    public static float[] Interleave(ReadOnlySpan<LinearTextModel> heads)
+    {
+        if (heads.Length is < 3 or > 4)
+        {
+            throw new ArgumentOutOfRangeException(nameof(heads), "three or four heads");
+        }
+
+        var quads = new float[4 * TextFeaturizer.Dimensions];
+        for (var h = 0; h < heads.Length; h++)
+        {
+            var weights = heads[h]._weights;
+            for (var i = 0; i < TextFeaturizer.Dimensions; i++)
+            {
+                quads[(4 * i) + h] = weights[i];
+            }
+        }
+
+        return quads;
     }
 
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

@@ -81,10 +81,7 @@ internal sealed class SecondOpinion
         new(LinearTextModel.LoadEmbedded(IndirectHead), DocumentCombiner.LoadEmbedded(CombinerHead),
             LinearTextModel.LoadEmbedded(ThirdIndirectHead), DocumentCombiner.LoadEmbedded(ThirdCombinerHead), DefaultFirstWeight, DefaultThirdWeight);
 
-    /// <summary>The mix of the first two calibrated document logits (each already shifted by its combiner's offset).</summary>
-    public float Mix(float first, float second) => Mix(first, second, 0);
-
-    /// <summary>The mix of the three calibrated document logits (the third is ignored without a third pair).</summary>
+    /// <summary>The mix of the calibrated document logits, each already shifted by its combiner's offset (the third is ignored without a third pair).</summary>
     public float Mix(float first, float second, float third) =>
         (FirstWeight * first) + ((1 - FirstWeight - ThirdWeight) * second) + (ThirdWeight * third);
 }
